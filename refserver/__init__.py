@@ -1,0 +1,1 @@
+"""Reference server of the IBM Quantum job API, running circuits on a real simulator."""
