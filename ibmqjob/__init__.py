@@ -1,0 +1,1 @@
+"""ibmqjob: a spec-driven SDK for the IBM Quantum legacy job API."""
