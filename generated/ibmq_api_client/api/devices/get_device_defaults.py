@@ -1,0 +1,208 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.pulse_defaults import PulseDefaults
+from ...types import Response
+
+
+def _get_kwargs(
+    hub: str,
+    group: str,
+    project: str,
+    backend_name: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/Network/{hub}/Groups/{group}/Projects/{project}/devices/{backend_name}/defaults".format(
+            hub=quote(str(hub), safe=""),
+            group=quote(str(group), safe=""),
+            project=quote(str(project), safe=""),
+            backend_name=quote(str(backend_name), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | PulseDefaults | None:
+    if response.status_code == 200:
+        response_200 = PulseDefaults.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | PulseDefaults]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    hub: str,
+    group: str,
+    project: str,
+    backend_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Error | PulseDefaults]:
+    """Pulse defaults of a backend
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+        backend_name (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | PulseDefaults]
+    """
+
+    kwargs = _get_kwargs(
+        hub=hub,
+        group=group,
+        project=project,
+        backend_name=backend_name,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    hub: str,
+    group: str,
+    project: str,
+    backend_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Error | PulseDefaults | None:
+    """Pulse defaults of a backend
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+        backend_name (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | PulseDefaults
+    """
+
+    return sync_detailed(
+        hub=hub,
+        group=group,
+        project=project,
+        backend_name=backend_name,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    hub: str,
+    group: str,
+    project: str,
+    backend_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Error | PulseDefaults]:
+    """Pulse defaults of a backend
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+        backend_name (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | PulseDefaults]
+    """
+
+    kwargs = _get_kwargs(
+        hub=hub,
+        group=group,
+        project=project,
+        backend_name=backend_name,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    hub: str,
+    group: str,
+    project: str,
+    backend_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Error | PulseDefaults | None:
+    """Pulse defaults of a backend
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+        backend_name (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | PulseDefaults
+    """
+
+    return (
+        await asyncio_detailed(
+            hub=hub,
+            group=group,
+            project=project,
+            backend_name=backend_name,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,249 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.backend_properties import BackendProperties
+from ...models.error import Error
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    hub: str,
+    group: str,
+    project: str,
+    backend_name: str,
+    *,
+    version: int | Unset = UNSET,
+    filter_: str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["version"] = version
+
+    params["filter"] = filter_
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/Network/{hub}/Groups/{group}/Projects/{project}/devices/{backend_name}/properties".format(
+            hub=quote(str(hub), safe=""),
+            group=quote(str(group), safe=""),
+            project=quote(str(project), safe=""),
+            backend_name=quote(str(backend_name), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BackendProperties | Error | None:
+    if response.status_code == 200:
+        response_200 = BackendProperties.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BackendProperties | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    hub: str,
+    group: str,
+    project: str,
+    backend_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    version: int | Unset = UNSET,
+    filter_: str | Unset = UNSET,
+) -> Response[BackendProperties | Error]:
+    """Calibration of a backend
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+        backend_name (str):
+        version (int | Unset):
+        filter_ (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BackendProperties | Error]
+    """
+
+    kwargs = _get_kwargs(
+        hub=hub,
+        group=group,
+        project=project,
+        backend_name=backend_name,
+        version=version,
+        filter_=filter_,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    hub: str,
+    group: str,
+    project: str,
+    backend_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    version: int | Unset = UNSET,
+    filter_: str | Unset = UNSET,
+) -> BackendProperties | Error | None:
+    """Calibration of a backend
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+        backend_name (str):
+        version (int | Unset):
+        filter_ (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BackendProperties | Error
+    """
+
+    return sync_detailed(
+        hub=hub,
+        group=group,
+        project=project,
+        backend_name=backend_name,
+        client=client,
+        version=version,
+        filter_=filter_,
+    ).parsed
+
+
+async def asyncio_detailed(
+    hub: str,
+    group: str,
+    project: str,
+    backend_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    version: int | Unset = UNSET,
+    filter_: str | Unset = UNSET,
+) -> Response[BackendProperties | Error]:
+    """Calibration of a backend
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+        backend_name (str):
+        version (int | Unset):
+        filter_ (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BackendProperties | Error]
+    """
+
+    kwargs = _get_kwargs(
+        hub=hub,
+        group=group,
+        project=project,
+        backend_name=backend_name,
+        version=version,
+        filter_=filter_,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    hub: str,
+    group: str,
+    project: str,
+    backend_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    version: int | Unset = UNSET,
+    filter_: str | Unset = UNSET,
+) -> BackendProperties | Error | None:
+    """Calibration of a backend
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+        backend_name (str):
+        version (int | Unset):
+        filter_ (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BackendProperties | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            hub=hub,
+            group=group,
+            project=project,
+            backend_name=backend_name,
+            client=client,
+            version=version,
+            filter_=filter_,
+        )
+    ).parsed

@@ -1,0 +1,199 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.backend_configuration import BackendConfiguration
+from ...models.error import Error
+from ...types import Response
+
+
+def _get_kwargs(
+    hub: str,
+    group: str,
+    project: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/Network/{hub}/Groups/{group}/Projects/{project}/devices/v/1".format(
+            hub=quote(str(hub), safe=""),
+            group=quote(str(group), safe=""),
+            project=quote(str(project), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | list[BackendConfiguration] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in _response_200:
+            response_200_item = BackendConfiguration.from_dict(response_200_item_data)
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | list[BackendConfiguration]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    hub: str,
+    group: str,
+    project: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Error | list[BackendConfiguration]]:
+    """Configurations of the backends available to the project
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | list[BackendConfiguration]]
+    """
+
+    kwargs = _get_kwargs(
+        hub=hub,
+        group=group,
+        project=project,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    hub: str,
+    group: str,
+    project: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Error | list[BackendConfiguration] | None:
+    """Configurations of the backends available to the project
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | list[BackendConfiguration]
+    """
+
+    return sync_detailed(
+        hub=hub,
+        group=group,
+        project=project,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    hub: str,
+    group: str,
+    project: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Error | list[BackendConfiguration]]:
+    """Configurations of the backends available to the project
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | list[BackendConfiguration]]
+    """
+
+    kwargs = _get_kwargs(
+        hub=hub,
+        group=group,
+        project=project,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    hub: str,
+    group: str,
+    project: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Error | list[BackendConfiguration] | None:
+    """Configurations of the backends available to the project
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | list[BackendConfiguration]
+    """
+
+    return (
+        await asyncio_detailed(
+            hub=hub,
+            group=group,
+            project=project,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,225 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.job import Job
+from ...models.job_create_request import JobCreateRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    hub: str,
+    group: str,
+    project: str,
+    *,
+    body: JobCreateRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/Network/{hub}/Groups/{group}/Projects/{project}/Jobs".format(
+            hub=quote(str(hub), safe=""),
+            group=quote(str(group), safe=""),
+            project=quote(str(project), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | Job | None:
+    if response.status_code == 200:
+        response_200 = Job.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | Job]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    hub: str,
+    group: str,
+    project: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: JobCreateRequest,
+) -> Response[Error | Job]:
+    """Create a job record and get a signed URL to upload its Qobj to (J1)
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+        body (JobCreateRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Job]
+    """
+
+    kwargs = _get_kwargs(
+        hub=hub,
+        group=group,
+        project=project,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    hub: str,
+    group: str,
+    project: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: JobCreateRequest,
+) -> Error | Job | None:
+    """Create a job record and get a signed URL to upload its Qobj to (J1)
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+        body (JobCreateRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Job
+    """
+
+    return sync_detailed(
+        hub=hub,
+        group=group,
+        project=project,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    hub: str,
+    group: str,
+    project: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: JobCreateRequest,
+) -> Response[Error | Job]:
+    """Create a job record and get a signed URL to upload its Qobj to (J1)
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+        body (JobCreateRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Job]
+    """
+
+    kwargs = _get_kwargs(
+        hub=hub,
+        group=group,
+        project=project,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    hub: str,
+    group: str,
+    project: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: JobCreateRequest,
+) -> Error | Job | None:
+    """Create a job record and get a signed URL to upload its Qobj to (J1)
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+        body (JobCreateRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Job
+    """
+
+    return (
+        await asyncio_detailed(
+            hub=hub,
+            group=group,
+            project=project,
+            client=client,
+            body=body,
+        )
+    ).parsed

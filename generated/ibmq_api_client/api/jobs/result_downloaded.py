@@ -1,0 +1,213 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.acknowledgement import Acknowledgement
+from ...models.error import Error
+from ...types import Response
+
+
+def _get_kwargs(
+    hub: str,
+    group: str,
+    project: str,
+    job_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/Network/{hub}/Groups/{group}/Projects/{project}/Jobs/{job_id}/resultDownloaded".format(
+            hub=quote(str(hub), safe=""),
+            group=quote(str(group), safe=""),
+            project=quote(str(project), safe=""),
+            job_id=quote(str(job_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Acknowledgement | Error | None:
+    if response.status_code == 200:
+        response_200 = Acknowledgement.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Acknowledgement | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    hub: str,
+    group: str,
+    project: str,
+    job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Acknowledgement | Error]:
+    """Tell the server the result was downloaded (J13)
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+        job_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Acknowledgement | Error]
+    """
+
+    kwargs = _get_kwargs(
+        hub=hub,
+        group=group,
+        project=project,
+        job_id=job_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    hub: str,
+    group: str,
+    project: str,
+    job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Acknowledgement | Error | None:
+    """Tell the server the result was downloaded (J13)
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+        job_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Acknowledgement | Error
+    """
+
+    return sync_detailed(
+        hub=hub,
+        group=group,
+        project=project,
+        job_id=job_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    hub: str,
+    group: str,
+    project: str,
+    job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Acknowledgement | Error]:
+    """Tell the server the result was downloaded (J13)
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+        job_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Acknowledgement | Error]
+    """
+
+    kwargs = _get_kwargs(
+        hub=hub,
+        group=group,
+        project=project,
+        job_id=job_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    hub: str,
+    group: str,
+    project: str,
+    job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Acknowledgement | Error | None:
+    """Tell the server the result was downloaded (J13)
+
+    Args:
+        hub (str):
+        group (str):
+        project (str):
+        job_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Acknowledgement | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            hub=hub,
+            group=group,
+            project=project,
+            job_id=job_id,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,202 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.result import Result
+from ...types import UNSET, Response
+
+
+def _get_kwargs(
+    job_id: str,
+    *,
+    expires: int,
+    signature: str,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["expires"] = expires
+
+    params["signature"] = signature
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/objectstorage/{job_id}/result".format(
+            job_id=quote(str(job_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | Result | None:
+    if response.status_code == 200:
+        response_200 = Result.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | Result]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    expires: int,
+    signature: str,
+) -> Response[Error | Result]:
+    """Download the job's result from a signed URL from `getResultDownloadUrl` (J12)
+
+    Args:
+        job_id (str):
+        expires (int):
+        signature (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Result]
+    """
+
+    kwargs = _get_kwargs(
+        job_id=job_id,
+        expires=expires,
+        signature=signature,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    expires: int,
+    signature: str,
+) -> Error | Result | None:
+    """Download the job's result from a signed URL from `getResultDownloadUrl` (J12)
+
+    Args:
+        job_id (str):
+        expires (int):
+        signature (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Result
+    """
+
+    return sync_detailed(
+        job_id=job_id,
+        client=client,
+        expires=expires,
+        signature=signature,
+    ).parsed
+
+
+async def asyncio_detailed(
+    job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    expires: int,
+    signature: str,
+) -> Response[Error | Result]:
+    """Download the job's result from a signed URL from `getResultDownloadUrl` (J12)
+
+    Args:
+        job_id (str):
+        expires (int):
+        signature (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Result]
+    """
+
+    kwargs = _get_kwargs(
+        job_id=job_id,
+        expires=expires,
+        signature=signature,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    expires: int,
+    signature: str,
+) -> Error | Result | None:
+    """Download the job's result from a signed URL from `getResultDownloadUrl` (J12)
+
+    Args:
+        job_id (str):
+        expires (int):
+        signature (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Result
+    """
+
+    return (
+        await asyncio_detailed(
+            job_id=job_id,
+            client=client,
+            expires=expires,
+            signature=signature,
+        )
+    ).parsed
