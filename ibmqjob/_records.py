@@ -32,6 +32,8 @@ Contract for implementers of :class:`JobApi`:
 from __future__ import annotations
 
 import datetime as dt
+import keyword
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -46,6 +48,7 @@ __all__ = [
     "StatusRecord",
     "WebsocketTarget",
     "parse_utc",
+    "to_python_identifier",
 ]
 
 JsonDict = dict[str, Any]
@@ -82,6 +85,27 @@ def parse_utc(value: object, what: str = "date-time") -> dt.datetime:
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=dt.UTC)
     return parsed.astimezone(dt.UTC)
+
+
+_NOT_IDENTIFIER = re.compile(r"\W|^(?=\d)", re.ASCII)
+_CAMEL_HUMP = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)(?<!_)[A-Z](?=[a-z]))")
+
+
+def to_python_identifier(name: str) -> str:
+    """Turn a camelCase wire key into a snake_case Python identifier, as the original client.
+
+    Args:
+        name: The wire key, e.g. ``summaryData`` or ``2x-y``.
+
+    Returns:
+        A valid identifier, e.g. ``summary_data`` or ``_2x_y``; keywords get a trailing ``_``.
+    """
+    if not name.isidentifier():
+        name = _NOT_IDENTIFIER.sub("_", name)
+    name = _CAMEL_HUMP.sub(r"_\1", name).lower()
+    while keyword.iskeyword(name):
+        name += "_"
+    return name
 
 
 @dataclass(frozen=True)
@@ -318,10 +342,13 @@ class WebsocketTarget:
     Attributes:
         url: ``<urls.ws without trailing '/'>/jobs/<job_id>/status/v/1``.
         access_token: Sent in the authentication frame; never logged or shown in ``repr``.
+        proxy: Proxy URL (``http://``, ``https://``, ``socks5://``...) or ``None`` to
+            connect directly.
     """
 
     url: str
     access_token: str = field(repr=False)
+    proxy: str | None = None
 
 
 @runtime_checkable
