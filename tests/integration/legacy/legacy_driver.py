@@ -1,0 +1,273 @@
+"""Drive the original ``qiskit-ibmq-provider`` client against a server and print observations.
+
+This script runs inside ``.venv-legacy`` (qiskit-ibmq-provider 0.20.2, which pins numpy<1.24),
+never in the project's main virtualenv, and imports nothing from the project. It logs in with
+``IBMQ.enable_account(token, url=...)``, runs the named scenarios from ``legacy_scenarios`` one
+after the other, and prints one JSON document on stdout::
+
+    {"client": {...versions...},
+     "account": {"ok": true, "elapsed_s": 0.4, ...},
+     "scenarios": {"bell": {"ok": true, "elapsed_s": 1.2, "observations": {...},
+                            "http": {...}, "error": null}, ...}}
+
+A scenario that raises is reported with ``ok: false``, the exception, its traceback and the
+HTTP exchanges that ended in an error status, so a wire incompatibility can be routed without
+re-running anything. Everything else the client prints goes to stderr.
+
+Usage::
+
+    .venv-legacy/bin/python tests/integration/legacy/legacy_driver.py \\
+        --url http://127.0.0.1:PORT/api --token TOKEN [--param key=value ...] SCENARIO ...
+    .venv-legacy/bin/python tests/integration/legacy/legacy_driver.py --list
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+# The client and terra 0.46 warn about their own deprecation on import; none of it is news here.
+warnings.filterwarnings("ignore")
+
+import legacy_scenarios  # noqa: E402
+import requests  # noqa: E402  (after the warning filter on purpose)
+from legacy_common import describe_exception  # noqa: E402
+
+_BODY_LIMIT = 2000
+
+
+class HttpTrace:
+    """Records every HTTP exchange the client makes through ``requests``.
+
+    Only method, path, status and time are kept for successful exchanges; for error statuses the
+    response body is kept too (it carries the server's error envelope). Login responses are never
+    recorded because their body is the access token.
+    """
+
+    def __init__(self) -> None:
+        self.exchanges: list[dict[str, Any]] = []
+        self._original_send = requests.adapters.HTTPAdapter.send
+
+    def install(self) -> None:
+        """Wrap ``HTTPAdapter.send`` so that all client traffic passes through ``_record``."""
+        trace = self
+        original = self._original_send
+
+        def send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+            started = time.monotonic()
+            try:
+                response = original(adapter, request, *args, **kwargs)
+            except Exception as exc:
+                trace._record(request, None, started, exc)
+                raise
+            trace._record(request, response, started, None)
+            return response
+
+        requests.adapters.HTTPAdapter.send = send  # type: ignore[method-assign]
+
+    def _record(self, request: Any, response: Any, started: float, exc: Exception | None) -> None:
+        parts = urlsplit(request.url)
+        path = parts.path
+        if parts.query and "signature=" not in parts.query:
+            path = f"{path}?{parts.query}"
+        entry: dict[str, Any] = {
+            "method": request.method,
+            "path": path,
+            "status": response.status_code if response is not None else None,
+            "ms": round((time.monotonic() - started) * 1000, 1),
+        }
+        if exc is not None:
+            entry["exception"] = f"{type(exc).__name__}: {exc}"
+        elif response.status_code >= 400 and not path.endswith("loginWithToken"):
+            entry["request_body"] = _text(request.body)
+            entry["response_body"] = response.text[:_BODY_LIMIT]
+        self.exchanges.append(entry)
+
+    def mark(self) -> int:
+        """Return a position in the trace, to slice the exchanges of one scenario."""
+        return len(self.exchanges)
+
+    def summary(self, start: int) -> dict[str, Any]:
+        """Summarise the exchanges recorded since ``start``.
+
+        Args:
+            start: A value returned by ``mark``.
+
+        Returns:
+            The number of requests, the requests per method and path template, and every
+            exchange that failed or answered with an error status.
+        """
+        exchanges = self.exchanges[start:]
+        per_route: dict[str, int] = {}
+        for entry in exchanges:
+            key = f"{entry['method']} {_template(entry['path'])}"
+            per_route[key] = per_route.get(key, 0) + 1
+        failures = [e for e in exchanges if e["status"] is None or e["status"] >= 400]
+        return {"requests": len(exchanges), "per_route": per_route, "failures": failures}
+
+
+def _text(body: Any) -> str | None:
+    if body is None:
+        return None
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    return str(body)[:_BODY_LIMIT]
+
+
+def _template(path: str) -> str:
+    """Replace job ids and query strings so that per-route counts aggregate."""
+    path = path.split("?", 1)[0]
+    segments = []
+    for segment in path.split("/"):
+        if len(segment) == 24 and all(c in "0123456789abcdef" for c in segment):
+            segment = "{job_id}"
+        segments.append(segment)
+    return "/".join(segments)
+
+
+class LogCapture(logging.Handler):
+    """Keeps the client's INFO-and-above log records (e.g. websocket fallbacks to polling)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.INFO)
+        self.records: list[dict[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(
+            {"logger": record.name, "level": record.levelname, "message": record.getMessage()}
+        )
+
+    def mark(self) -> int:
+        """Return a position in the captured records."""
+        return len(self.records)
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    with contextlib.redirect_stdout(sys.stderr):
+        yield
+
+
+def _parse_params(pairs: list[str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep:
+            raise SystemExit(f"--param needs key=value, got {pair!r}")
+        try:
+            params[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            params[key] = raw
+    return params
+
+
+def _client_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {}
+    for dist in ("qiskit-ibmq-provider", "qiskit", "qiskit-terra", "numpy", "requests"):
+        try:
+            versions[dist] = version(dist)
+        except PackageNotFoundError:
+            versions[dist] = "absent"
+    return versions
+
+
+def _enable_account(args: argparse.Namespace, trace: HttpTrace, logs: LogCapture) -> dict[str, Any]:
+    from qiskit import IBMQ
+
+    mark, log_mark = trace.mark(), logs.mark()
+    started = time.monotonic()
+    try:
+        IBMQ.enable_account(args.token, url=args.url)
+    except Exception as exc:
+        return {
+            "ok": False,
+            "elapsed_s": round(time.monotonic() - started, 3),
+            "error": describe_exception(exc),
+            "http": trace.summary(mark),
+            "logs": logs.records[log_mark:],
+        }
+    return {
+        "ok": True,
+        "elapsed_s": round(time.monotonic() - started, 3),
+        "http": trace.summary(mark),
+        "logs": logs.records[log_mark:],
+    }
+
+
+def _run_scenario(
+    name: str, ctx: legacy_scenarios.Context, trace: HttpTrace, logs: LogCapture
+) -> dict[str, Any]:
+    http_mark, log_mark = trace.mark(), logs.mark()
+    observations: dict[str, Any] = {}
+    started = time.monotonic()
+    error = None
+    try:
+        legacy_scenarios.SCENARIOS[name](ctx, observations)
+    except Exception as exc:
+        error = describe_exception(exc)
+    return {
+        "ok": error is None,
+        "elapsed_s": round(time.monotonic() - started, 3),
+        "observations": observations,
+        "error": error,
+        "http": trace.summary(http_mark),
+        "logs": logs.records[log_mark:],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the requested scenarios and print the JSON report.
+
+    Args:
+        argv: Command-line arguments (defaults to ``sys.argv[1:]``).
+
+    Returns:
+        0 when the report was printed (whether or not scenarios failed), 2 on bad usage.
+    """
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="auth URL, e.g. http://127.0.0.1:8000/api")
+    parser.add_argument("--token", help="API token of the user")
+    parser.add_argument("--param", action="append", default=[], help="key=value (JSON value)")
+    parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    parser.add_argument("scenarios", nargs="*")
+    args = parser.parse_args(argv)
+    if args.list:
+        for name, func in legacy_scenarios.SCENARIOS.items():
+            print(f"{name}: {(func.__doc__ or '').strip().splitlines()[0]}")
+        return 0
+    unknown = [s for s in args.scenarios if s not in legacy_scenarios.SCENARIOS]
+    if not args.url or not args.token or not args.scenarios or unknown:
+        parser.error(f"--url, --token and known scenarios are required (unknown: {unknown})")
+
+    trace, logs = HttpTrace(), LogCapture()
+    trace.install()
+    logging.getLogger("qiskit.providers.ibmq").addHandler(logs)
+    logging.getLogger("qiskit.providers.ibmq").setLevel(logging.INFO)
+    report: dict[str, Any] = {"client": _client_versions(), "scenarios": {}}
+    with _stdout_to_stderr():
+        report["account"] = _enable_account(args, trace, logs)
+        ctx = legacy_scenarios.Context(
+            url=args.url, token=args.token, params=_parse_params(args.param)
+        )
+        for name in args.scenarios:
+            if report["account"]["ok"] or name in legacy_scenarios.WITHOUT_ACCOUNT:
+                report["scenarios"][name] = _run_scenario(name, ctx, trace, logs)
+            else:
+                report["scenarios"][name] = {"ok": False, "error": report["account"]["error"]}
+    json.dump(report, sys.stdout, indent=1, sort_keys=True, default=str)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
