@@ -1,0 +1,63 @@
+"""The public surface of ``ibmqjob`` is exactly its curated ``__all__``."""
+
+from __future__ import annotations
+
+from qiskit.providers import JobStatus
+
+import ibmqjob
+from ibmqjob import exceptions
+
+EXPECTED = {
+    "ApiError",
+    "IBMQAccountError",
+    "IBMQBackendApiError",
+    "IBMQBackendApiProtocolError",
+    "IBMQBackendError",
+    "IBMQBackendJobLimitError",
+    "IBMQBackendValueError",
+    "IBMQError",
+    "IBMQInputValueError",
+    "IBMQJob",
+    "IBMQJobApiError",
+    "IBMQJobError",
+    "IBMQJobFailureError",
+    "IBMQJobInvalidStateError",
+    "IBMQJobTimeoutError",
+    "JOB_FINAL_STATES",
+    "JobStatus",
+    "QueueInfo",
+    "RequestsApiError",
+}
+
+
+def test_all_is_curated():
+    assert set(ibmqjob.__all__) >= EXPECTED
+    assert len(ibmqjob.__all__) == len(set(ibmqjob.__all__))
+
+
+def test_every_name_in_all_exists():
+    for name in ibmqjob.__all__:
+        assert getattr(ibmqjob, name) is not None, name
+
+
+def test_public_objects_live_in_public_modules():
+    for name in ibmqjob.__all__:
+        module = getattr(getattr(ibmqjob, name), "__module__", "")
+        assert not any(part.startswith("_") for part in module.split(".")), (name, module)
+
+
+def test_reexports_are_the_real_objects():
+    assert ibmqjob.JobStatus is JobStatus
+    assert ibmqjob.IBMQJobApiError is exceptions.IBMQJobApiError
+    assert ibmqjob.IBMQJob.__module__ == "ibmqjob.job"
+
+
+def test_exceptions_module_all_lists_every_exception():
+    declared = {
+        name
+        for name, value in vars(exceptions).items()
+        if isinstance(value, type)
+        and issubclass(value, Exception)
+        and value.__module__ == exceptions.__name__
+    }
+    assert declared <= set(exceptions.__all__)
