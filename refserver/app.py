@@ -1,0 +1,87 @@
+"""The Starlette application of the reference server."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount
+
+from refserver import errors, routes_account, routes_devices, routes_jobs, routes_storage, websocket
+from refserver.config import ServerConfig
+from refserver.errors import ApiError
+from refserver.state import ServerState
+
+logger = logging.getLogger(__name__)
+
+
+def build_app(config: ServerConfig) -> Starlette:
+    """Build the application; its lifespan starts and stops the background work.
+
+    Raises:
+        ValueError: the users file is invalid.
+    """
+    state = ServerState.open(config)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state.start()
+        try:
+            yield
+        finally:
+            state.stop()
+
+    api_routes = routes_account.ROUTES + routes_devices.ROUTES + routes_jobs.ROUTES + routes_storage.ROUTES
+    app = Starlette(
+        routes=[Mount("/api", routes=api_routes), *websocket.ROUTES],
+        exception_handlers={
+            ApiError: _api_error,
+            HTTPException: _http_error,
+            Exception: _internal_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.server = state
+    return app
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    if exc.status >= 500 or "500_on_bad_input" not in request.app.state.server.config.faults:
+        return exc.response()
+    if exc.code == errors.INVALID_FILTER:
+        # Fault: a listing filter it cannot read crashes the server.
+        return Response(
+            "Internal Server Error\nTraceback (most recent call last):\n  ...\nValueError: %s\n" % exc.message,
+            status_code=500,
+            media_type="text/plain",
+        )
+    return exc.response()
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        error = ApiError(404, errors.ROUTE_NOT_FOUND, "Request not found: %s %s" % (request.method, request.url.path))
+    elif exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        error = ApiError(
+            405,
+            errors.METHOD_NOT_ALLOWED,
+            "Method %s not allowed on %s; allowed: %s" % (request.method, request.url.path, allowed),
+            headers=exc.headers,
+        )
+    else:
+        error = ApiError(exc.status_code, exc.status_code, str(exc.detail), headers=exc.headers)
+    return error.response()
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    # A bug: the client gets the envelope, never a traceback; the log gets the details.
+    logger.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse(ApiError(500, errors.INTERNAL_ERROR, "API Internal error").envelope(), status_code=500)

@@ -1,0 +1,58 @@
+"""Settings of a reference server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_PORT = 8390
+DEFAULT_JOB_LIMIT = 5
+DEFAULT_TOKEN_TTL = 1_209_600  # two weeks, as LoopBack access tokens
+DEFAULT_URL_TTL = 3600
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Settings of a reference server.
+
+    Attributes:
+        data_dir: directory of the database and stored objects.
+        users_file: users YAML file; None for the bundled ``users.yaml``.
+        step_delay: seconds spent in each of VALIDATING, VALIDATED and QUEUED (at least).
+        run_delay: seconds a job stays RUNNING (at least), on top of the simulation.
+        job_limit: concurrent (non-final) jobs per project and backend; -1 for no limit.
+        token_ttl: lifetime of access tokens in seconds.
+        url_ttl: lifetime of signed object-storage URLs in seconds.
+        queue_update_interval: seconds between websocket frames of a QUEUED job.
+        experiment_memory_mb: simulator memory budget of one experiment, in MiB.
+        calibration_interval: seconds after which a device is recalibrated; 0 for never.
+        max_body_bytes: largest JSON request body accepted.
+        max_upload_bytes: largest Qobj upload accepted.
+        faults: names of deliberate contract deviations (see :mod:`refserver.faults`).
+    """
+
+    data_dir: Path
+    users_file: Path | None = None
+    step_delay: float = 0.0
+    run_delay: float = 0.0
+    job_limit: int = DEFAULT_JOB_LIMIT
+    token_ttl: int = DEFAULT_TOKEN_TTL
+    url_ttl: int = DEFAULT_URL_TTL
+    queue_update_interval: float = 2.0
+    experiment_memory_mb: int = 256
+    calibration_interval: float = 0.0
+    max_body_bytes: int = 1 << 20
+    max_upload_bytes: int = 64 << 20
+    faults: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        for name in ("step_delay", "run_delay", "calibration_interval"):
+            if getattr(self, name) < 0:
+                raise ValueError("%s must be >= 0" % name)
+        if self.job_limit < -1:
+            raise ValueError("job_limit must be -1 (no limit) or >= 0")
+        for name in ("token_ttl", "url_ttl", "experiment_memory_mb", "max_body_bytes", "max_upload_bytes"):
+            if getattr(self, name) <= 0:
+                raise ValueError("%s must be > 0" % name)
+        if self.queue_update_interval <= 0:
+            raise ValueError("queue_update_interval must be > 0")

@@ -1,0 +1,289 @@
+"""The LoopBack filter subset of the job listings.
+
+``where``: equality on dotted paths (an array matches when it contains the
+value); operators ``eq``, ``neq``, ``inq``, ``nin``, ``gt``, ``gte``, ``lt``,
+``lte``, ``between``, ``regexp`` (JavaScript syntax, also ``/re/flags``),
+``like``/``nlike`` (regular expressions too, as the Mongo connector does) and
+``exists``; ``and``/``or`` lists, nested. Strings that are both date-times are
+compared as instants, so ``...Z`` and ``...+00:00`` mix freely.
+
+``order``: ``creationDate ASC`` or ``creationDate DESC`` (the default); ties are
+broken by id in the same direction. ``limit`` (0 = none), ``skip`` and ``fields``
+(projection) complete the filter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from refserver.errors import INVALID_FILTER, ApiError
+from refserver.timeutil import parse_instant
+
+_MISSING = object()
+_ORDERS = {"creationdate asc": False, "creationdate desc": True}
+_JS_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "g": 0, "u": 0, "y": 0}
+_MAX_PATTERN = 1000
+
+
+@dataclass(frozen=True)
+class ListingFilter:
+    """A parsed listing filter."""
+
+    where: dict[str, Any]
+    descending: bool = True
+    limit: int | None = None
+    skip: int = 0
+    fields: dict[str, bool] | None = None
+
+
+def invalid(message: str) -> ApiError:
+    """The 400 error of a filter that cannot be used."""
+    return ApiError(400, INVALID_FILTER, "Invalid filter: %s" % message)
+
+
+def parse_filter(text: str | None) -> ListingFilter:
+    """Parse the ``filter`` query parameter.
+
+    Raises:
+        ApiError: 400 when the filter is not JSON or not a supported filter.
+    """
+    if text is None or text == "":
+        return ListingFilter({})
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise invalid("not valid JSON (%s)" % err) from None
+    if not isinstance(data, dict):
+        raise invalid("expected a JSON object")
+    unknown = sorted(set(data) - {"where", "order", "limit", "skip", "fields"})
+    if unknown:
+        raise invalid("unknown key(s) %s" % ", ".join(unknown))
+    where = data.get("where", {})
+    if not isinstance(where, dict):
+        raise invalid("`where` must be an object")
+    _check_where(where)
+    return ListingFilter(
+        where,
+        _order(data.get("order", "creationDate DESC")),
+        _count(data, "limit") or None,
+        _count(data, "skip"),
+        _fields(data.get("fields")),
+    )
+
+
+def select(documents: list[dict[str, Any]], listing: ListingFilter) -> list[dict[str, Any]]:
+    """Filter, order, page and project documents."""
+    chosen = [doc for doc in documents if matches(doc, listing.where)]
+    chosen.sort(key=_order_key, reverse=listing.descending)
+    end = None if listing.limit is None else listing.skip + listing.limit
+    return chosen[listing.skip : end]
+
+
+def project(document: dict[str, Any], fields: dict[str, bool] | None, keep: set[str]) -> dict[str, Any]:
+    """Apply a ``fields`` projection, always keeping the keys in ``keep``."""
+    if not fields:
+        return document
+    included = {key for key, on in fields.items() if on}
+    if included:
+        return {key: value for key, value in document.items() if key in included or key in keep}
+    excluded = {key for key, on in fields.items() if not on} - keep
+    return {key: value for key, value in document.items() if key not in excluded}
+
+
+def matches(document: dict[str, Any], where: dict[str, Any]) -> bool:
+    """Whether ``document`` satisfies the where clause."""
+    for key, condition in where.items():
+        if key == "and":
+            if not all(matches(document, clause) for clause in condition):
+                return False
+        elif key == "or":
+            if not any(matches(document, clause) for clause in condition):
+                return False
+        elif not _satisfies(_lookup(document, key), condition):
+            return False
+    return True
+
+
+# -- parsing ----------------------------------------------------------------------------------
+
+
+def _check_where(where: dict[str, Any]) -> None:
+    for key, condition in where.items():
+        if key in ("and", "or"):
+            if not isinstance(condition, list) or not all(isinstance(c, dict) for c in condition):
+                raise invalid("`%s` must be a list of objects" % key)
+            for clause in condition:
+                _check_where(clause)
+        elif _is_operator_object(condition):
+            for operator, argument in condition.items():
+                _check_operator(key, operator, argument)
+
+
+def _check_operator(key: str, operator: str, argument: Any) -> None:
+    if operator not in _OPERATORS:
+        raise invalid("unsupported operator %r on %r" % (operator, key))
+    if operator in ("inq", "nin") and not isinstance(argument, list):
+        raise invalid("`%s` on %r needs a list" % (operator, key))
+    if operator == "between" and (not isinstance(argument, list) or len(argument) != 2):
+        raise invalid("`between` on %r needs a list of two values" % key)
+    if operator in ("regexp", "like", "nlike"):
+        _regex(argument)
+    if operator == "exists" and not isinstance(argument, bool):
+        raise invalid("`exists` on %r needs a boolean" % key)
+
+
+def _is_operator_object(condition: Any) -> bool:
+    return isinstance(condition, dict) and bool(condition) and any(k in _OPERATORS for k in condition)
+
+
+def _order(value: Any) -> bool:
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if not isinstance(value, str) or " ".join(value.lower().split()) not in _ORDERS:
+        raise invalid("`order` must be \"creationDate ASC\" or \"creationDate DESC\"")
+    return _ORDERS[" ".join(value.lower().split())]
+
+
+def _count(data: dict[str, Any], key: str) -> int:
+    value = data.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise invalid("`%s` must be a non-negative integer" % key)
+    return value
+
+
+def _fields(value: Any) -> dict[str, bool] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(v, bool) for v in value.values()):
+        raise invalid("`fields` must map field names to booleans")
+    return dict(value)
+
+
+@lru_cache(maxsize=256)
+def _compile(source: str, flags: int) -> re.Pattern[str]:
+    return re.compile(source, flags)
+
+
+def _regex(argument: Any) -> re.Pattern[str]:
+    if not isinstance(argument, str) or len(argument) > _MAX_PATTERN:
+        raise invalid("a regular expression must be a string of at most %d characters" % _MAX_PATTERN)
+    source, flags = argument, 0
+    literal = re.fullmatch(r"/(.*)/([a-z]*)", argument, re.DOTALL)
+    if literal and all(flag in _JS_FLAGS for flag in literal.group(2)):
+        source = literal.group(1)
+        for flag in literal.group(2):
+            flags |= _JS_FLAGS[flag]
+    # JavaScript writes named groups (?<name>...), Python (?P<name>...).
+    source = re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", source)
+    try:
+        return _compile(source, flags)
+    except re.error as err:
+        raise invalid("bad regular expression %r (%s)" % (argument, err)) from None
+
+
+# -- evaluation -------------------------------------------------------------------------------
+
+
+def _lookup(document: Any, path: str) -> Any:
+    node = document
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return _MISSING
+        node = node[part]
+    return node
+
+
+def _satisfies(value: Any, condition: Any) -> bool:
+    if _is_operator_object(condition):
+        return all(_OPERATORS[op](value, argument) for op, argument in condition.items())
+    return _equals(value, condition)
+
+
+def _candidates(value: Any) -> list[Any]:
+    if value is _MISSING:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _same(left: Any, right: Any) -> bool:
+    if isinstance(left, str) and isinstance(right, str):
+        a, b = parse_instant(left), parse_instant(right)
+        if a is not None and b is not None:
+            return a == b
+    if isinstance(left, bool) or isinstance(right, bool):
+        return left is right
+    return bool(left == right)
+
+
+def _equals(value: Any, expected: Any) -> bool:
+    if expected is None:
+        return value is _MISSING or value is None
+    if isinstance(value, list) and not isinstance(expected, list):
+        return any(_same(item, expected) for item in value)
+    return value is not _MISSING and _same(value, expected)
+
+
+def _compare(value: Any, bound: Any) -> int | None:
+    if isinstance(value, bool) or isinstance(bound, bool):
+        return None
+    if isinstance(value, int | float) and isinstance(bound, int | float):
+        return (value > bound) - (value < bound)
+    if isinstance(value, str) and isinstance(bound, str):
+        left: datetime | str | None = parse_instant(value)
+        right: datetime | str | None = parse_instant(bound)
+        if left is None or right is None:
+            left, right = value, bound
+        return (left > right) - (left < right)  # type: ignore[operator]
+    return None
+
+
+def _ordered(test: Callable[[int], bool]) -> Callable[[Any, Any], bool]:
+    def check(value: Any, bound: Any) -> bool:
+        return any((c := _compare(v, bound)) is not None and test(c) for v in _candidates(value))
+
+    return check
+
+
+def _between(value: Any, bounds: list[Any]) -> bool:
+    for item in _candidates(value):
+        low, high = _compare(item, bounds[0]), _compare(item, bounds[1])
+        if low is not None and high is not None and low >= 0 and high <= 0:
+            return True
+    return False
+
+
+def _inq(value: Any, options: list[Any]) -> bool:
+    return any(_same(item, option) for item in _candidates(value) for option in options)
+
+
+def _search(value: Any, pattern: Any) -> bool:
+    compiled = _regex(pattern)
+    return any(isinstance(item, str) and compiled.search(item) for item in _candidates(value))
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": _equals,
+    "neq": lambda value, expected: not _equals(value, expected),
+    "inq": _inq,
+    "nin": lambda value, options: not _inq(value, options),
+    "gt": _ordered(lambda c: c > 0),
+    "gte": _ordered(lambda c: c >= 0),
+    "lt": _ordered(lambda c: c < 0),
+    "lte": _ordered(lambda c: c <= 0),
+    "between": _between,
+    "regexp": _search,
+    "like": _search,
+    "nlike": lambda value, pattern: not _search(value, pattern),
+    "exists": lambda value, wanted: (value is not _MISSING) == wanted,
+}
+
+
+def _order_key(document: dict[str, Any]) -> tuple[float, str]:
+    moment = parse_instant(document.get("creationDate", ""))
+    return (moment.timestamp() if moment else 0.0, str(document.get("id", "")))

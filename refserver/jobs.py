@@ -1,0 +1,319 @@
+"""Job operations behind the HTTP routes: access checks, life cycle calls, documents."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from refserver import errors, statuses
+from refserver.bodies import JobCreation
+from refserver.calibrations import CalibrationBook
+from refserver.config import ServerConfig
+from refserver.devices import Device, DeviceCatalog
+from refserver.documents import job_document, status_document
+from refserver.errors import ApiError
+from refserver.filters import parse_filter, project, select
+from refserver.lifecycle import Transitions
+from refserver.objects import ObjectStore
+from refserver.scheduler import Scheduler
+from refserver.signing import DOWNLOAD, UPLOAD, UrlSigner
+from refserver.store import JobRecord, Store
+from refserver.timeutil import CreationClock, format_instant, parse_instant, to_millis
+from refserver.users import Membership, User
+from refserver.validation import check_upload
+
+_ID_FIELDS = {"id": True, "creationDate": True, "liveDataEnabled": True}
+
+
+class JobService:
+    """What the job endpoints do, independent of HTTP.
+
+    Every method taking a user and a membership acts on behalf of that user in
+    that project: a job of anyone else, or of another project, is "not found".
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        objects: ObjectStore,
+        transitions: Transitions,
+        scheduler: Scheduler,
+        devices: DeviceCatalog,
+        calibrations: CalibrationBook,
+        signer: UrlSigner,
+        config: ServerConfig,
+    ) -> None:
+        self._store = store
+        self._objects = objects
+        self._transitions = transitions
+        self._scheduler = scheduler
+        self._devices = devices
+        self._calibrations = calibrations
+        self._signer = signer
+        self._config = config
+        self._faults = config.faults
+        # Creation dates keep increasing across restarts of the server.
+        last = parse_instant(store.last_creation_date() or "")
+        self._clock = CreationClock(to_millis(last) if last else 0)
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    def device_for(self, member: Membership, name: str) -> Device:
+        """The backend ``name`` if the project may use it.
+
+        Raises:
+            ApiError: 404 for an unknown backend or one the project may not use.
+        """
+        device = self._devices.get(name)
+        if device is None or not member.allows_backend(name):
+            raise errors.not_found("Backend not found: %s" % name, errors.BACKEND_NOT_FOUND)
+        return device
+
+    def find(self, user: User, member: Membership, job_id: str) -> JobRecord:
+        """The caller's job.
+
+        Raises:
+            ApiError: 404 (code 3250) when it does not exist for the caller.
+        """
+        record = self._store.get_job(job_id)
+        if record is None or record.deleted:
+            raise errors.job_not_found(job_id)
+        if "cross_user_access" not in self._faults and (
+            record.user_id != user.id
+            or (record.hub, record.group, record.project) != (member.hub, member.group, member.project)
+        ):
+            raise errors.job_not_found(job_id)
+        return record
+
+    def job_limit(self, member: Membership) -> int | None:
+        """Maximum number of active jobs of the project per backend; None for no limit."""
+        limit = member.job_limit if member.job_limit is not None else self._config.job_limit
+        return None if limit < 0 else limit
+
+    # -- documents --------------------------------------------------------------------------
+
+    def info_queue(self, record: JobRecord) -> dict[str, Any] | None:
+        """The queue information of a job (None unless it is QUEUED)."""
+        if record.status == statuses.QUEUED:
+            return self._scheduler.queue_info(record)
+        if "info_queue_outside_queued" in self._faults and record.status in (
+            statuses.VALIDATED, statuses.RUNNING,
+        ):
+            return {"status": statuses.PENDING_IN_QUEUE, "position": 0,
+                    "hubPriority": 1.0, "groupPriority": 1.0, "projectPriority": 1.0}
+        return None
+
+    def document(self, record: JobRecord, *, full: bool = True) -> dict[str, Any]:
+        """The job document of a record."""
+        return job_document(record, self.info_queue(record), full=full, faults=self._faults)
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def create(
+        self, user: User, member: Membership, creation: JobCreation, client_app: str | None, api_base: str
+    ) -> dict[str, Any]:
+        """Create a job in ``CREATING`` and return it with its signed upload URL.
+
+        Raises:
+            ApiError: 404 for an unknown backend, 400 (code 3458) at the job limit.
+        """
+        device = self.device_for(member, creation.backend)
+        created = format_instant(self._clock.next_instant())
+        record = JobRecord(
+            id=secrets.token_hex(12),
+            user_id=user.id, hub=member.hub, group=member.group, project=member.project,
+            backend=device.name, status=statuses.CREATING, creation_date=created,
+            name=creation.name, tags=creation.tags, experiment_tag=creation.experiment_tag,
+            live_data_enabled=creation.live_data_enabled, client_info=_client_info(client_app),
+            time_per_step={statuses.CREATING: created},
+        )
+        limit = self.job_limit(member)
+        if not self._store.insert_job(record, limit):
+            raise ApiError(400, errors.JOB_LIMIT, "Reached maximum number (%d) of concurrent jobs" % limit)
+        document = self.document(record)
+        document["objectStorageInfo"] = {
+            "uploadUrl": self._signer.url(api_base, UPLOAD, record.id, "qobj"),
+        }
+        return document
+
+    def upload_qobj(self, job_id: str, data: bytes) -> None:
+        """Store the Qobj sent to a signed upload URL (already verified).
+
+        Raises:
+            ApiError: 404 for an unknown job, 409 after ``jobDataUploaded`` or
+                cancellation, 400 for a body that is not a Qobj.
+        """
+        record = self._store.get_job(job_id)
+        if record is None or record.deleted:
+            raise errors.job_not_found(job_id)
+        self._require_creating(record)
+        try:
+            check_upload(data)
+        except ValueError as err:
+            raise errors.bad_request("Invalid Qobj: %s" % err, errors.QOBJ_NOT_VALID) from None
+        self._objects.put(job_id, "qobj", data)
+
+        def uploaded(job: JobRecord) -> bool:
+            if job.status != statuses.CREATING or job.data_uploaded:
+                return False
+            job.qobj_uploaded = True
+            return True
+
+        if self._transitions.update(job_id, uploaded) is None:
+            self._require_creating(self._store.get_job(job_id) or record)
+
+    def data_uploaded(self, user: User, member: Membership, job_id: str) -> dict[str, Any]:
+        """Submit an uploaded job for validation; repeated calls return the job again.
+
+        Raises:
+            ApiError: 409 when the Qobj was not uploaded or the job was cancelled.
+        """
+        record = self.find(user, member, job_id)
+        if record.data_uploaded:
+            return {"job": self.document(record)}
+        self._require_creating(record)
+        if not record.qobj_uploaded:
+            raise errors.conflict(
+                "Job not uploaded to object storage: PUT the Qobj to objectStorageInfo.uploadUrl first",
+                errors.JOB_NOT_UPLOADED,
+            )
+
+        def submitted(job: JobRecord) -> None:
+            job.data_uploaded = True
+
+        created = self._transitions.advance(job_id, {statuses.CREATING}, statuses.CREATED, submitted)
+        if created is not None and self._transitions.advance(
+            job_id, {statuses.CREATED}, statuses.VALIDATING
+        ):
+            self._scheduler.validate_later(job_id)
+        return {"job": self.document(self.find(user, member, job_id))}
+
+    def cancel(self, user: User, member: Membership, job_id: str) -> dict[str, Any]:
+        """Cancel a job in any non-final status.
+
+        Raises:
+            ApiError: 409 (code 3208) when the job is already final.
+        """
+        record = self.find(user, member, job_id)
+        cancelled = self._transitions.cancel(job_id)
+        if cancelled is None:
+            current = self._store.get_job(job_id) or record
+            raise errors.conflict(
+                "Job not cancelled: job %s is already in final status %s" % (job_id, current.status),
+                errors.JOB_NOT_CANCELLED,
+            )
+        self._scheduler.forget(cancelled)
+        return {"cancelled": True}
+
+    def update(self, user: User, member: Membership, job_id: str, key: str, value: Any) -> dict[str, Any]:
+        """Replace the name or the tags of a job and return the job."""
+        self.find(user, member, job_id)
+
+        def change(job: JobRecord) -> bool:
+            if key == "name":
+                job.name = value
+            elif "tags_not_echoed" not in self._faults:
+                job.tags = list(value)
+            return True
+
+        record = self._transitions.update(job_id, change)
+        return self.document(record or self.find(user, member, job_id))
+
+    def delete(self, user: User, member: Membership, job_id: str) -> dict[str, Any]:
+        """Cancel the job if needed and hide it from every endpoint."""
+        self.find(user, member, job_id)
+        cancelled = self._transitions.cancel(job_id)
+
+        def hide(job: JobRecord) -> bool:
+            job.deleted = True
+            return True
+
+        record = self._transitions.update(job_id, hide)
+        if record is not None:
+            self._scheduler.forget(record)
+        elif cancelled is not None:
+            self._scheduler.forget(cancelled)
+        return {"deleted": True}
+
+    def result_downloaded(self, user: User, member: Membership, job_id: str) -> dict[str, Any]:
+        """Record that the result was downloaded."""
+        record = self.find(user, member, job_id)
+        self._require_result(record)
+
+        def mark(job: JobRecord) -> bool:
+            job.result_downloaded = True
+            return True
+
+        self._transitions.update(job_id, mark)
+        return {"acknowledged": True}
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def status(self, user: User, member: Membership, job_id: str) -> dict[str, Any]:
+        """The status document of a job."""
+        record = self.find(user, member, job_id)
+        return status_document(record, self.info_queue(record), self._faults)
+
+    def listing(self, user: User, member: Membership, filter_text: str | None, *, ids: bool) -> list[dict[str, Any]]:
+        """Jobs of the caller in the project, filtered (J7), or projected on ids (J8)."""
+        listing = parse_filter(filter_text)
+        records = self._store.project_jobs(user.id, member.hub, member.group, member.project)
+        documents = select([self.document(r, full=False) for r in records], listing)
+        if ids:
+            return [project(doc, listing.fields or _ID_FIELDS, {"id"}) for doc in documents]
+        return [project(doc, listing.fields, {"id", "creationDate", "status"}) for doc in documents]
+
+    def properties(self, user: User, member: Membership, job_id: str) -> dict[str, Any]:
+        """The calibration in force when the job ran, or ``{}``."""
+        record = self.find(user, member, job_id)
+        if record.calibration_id is None:
+            return {}
+        return self._calibrations.get(record.calibration_id) or {}
+
+    def download_url(self, user: User, member: Membership, job_id: str, name: str, api_base: str) -> dict[str, str]:
+        """A signed URL to download the job's ``qobj`` or ``result``.
+
+        Raises:
+            ApiError: 409 when the object does not exist (yet).
+        """
+        record = self.find(user, member, job_id)
+        if name == "result":
+            self._require_result(record)
+        elif not record.qobj_uploaded:
+            raise errors.conflict("Job not uploaded to object storage: job %s has no Qobj" % job_id, errors.JOB_NOT_UPLOADED)
+        return {"url": self._signer.url(api_base, DOWNLOAD, job_id, name)}
+
+    def download(self, job_id: str, name: str) -> bytes:
+        """The stored object of a signed download URL (already verified).
+
+        Raises:
+            ApiError: 404 when the job or the object does not exist.
+        """
+        record = self._store.get_job(job_id)
+        data = self._objects.get(job_id, name) if record is not None and not record.deleted else None
+        if data is None or (name == "result" and not record.result_stored):  # type: ignore[union-attr]
+            raise errors.not_found("No %s stored for job %s" % (name, job_id), errors.JOB_NOT_FOUND)
+        return data
+
+    # -- checks -----------------------------------------------------------------------------
+
+    def _require_creating(self, record: JobRecord) -> None:
+        if record.status != statuses.CREATING or record.data_uploaded:
+            raise errors.conflict(
+                "Job %s is %s: its Qobj can only be uploaded and submitted while it is CREATING"
+                % (record.id, record.status)
+            )
+
+    def _require_result(self, record: JobRecord) -> None:
+        if not record.result_stored:
+            raise errors.conflict(
+                "The result of job %s is not available (status %s)" % (record.id, record.status),
+                errors.RESULT_NOT_AVAILABLE,
+            )
+
+
+def _client_info(header: str | None) -> dict[str, str] | None:
+    if not header:
+        return None
+    name, _, version = header[:256].partition("/")
+    return {"name": name or "unknown", "version": version or "unknown"}

@@ -1,0 +1,195 @@
+"""Running a reference server in a thread of the current process (tests, demos).
+
+Example::
+
+    with ServerThread(step_delay=0.0) as server:
+        login(server.auth_url, server.demo_token)
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+from refserver.app import build_app
+from refserver.config import DEFAULT_JOB_LIMIT, DEFAULT_TOKEN_TTL, DEFAULT_URL_TTL, ServerConfig
+from refserver.faults import parse_faults
+from refserver.state import ServerState
+from refserver.users import DEMO_TOKEN, OTHER_TOKEN
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening-ready TCP socket bound to ``host:port`` (port 0: a free port)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    return sock
+
+
+def uvicorn_server(app: Any, log_level: str = "warning") -> uvicorn.Server:
+    """A uvicorn server for the app, with the sans-I/O websocket implementation."""
+    config = uvicorn.Config(
+        app,
+        log_level=log_level,
+        ws="websockets-sansio",
+        lifespan="on",
+        access_log=False,
+        timeout_graceful_shutdown=2,
+    )
+    return uvicorn.Server(config)
+
+
+class ServerThread:
+    """A reference server running in a background thread.
+
+    Args:
+        data_dir: data directory; None for a temporary one, removed on stop.
+        users_file: users YAML file; None for the bundled demo users.
+        host: interface to listen on.
+        port: port; 0 for a free one.
+        step_delay: seconds spent in each of VALIDATING, VALIDATED and QUEUED.
+        run_delay: seconds a job stays RUNNING on top of the simulation.
+        job_limit: active jobs per project and backend (-1: no limit).
+        faults: names of deliberate deviations (:mod:`refserver.faults`).
+        queue_update_interval: seconds between websocket frames of a QUEUED job.
+        startup_timeout: seconds to wait for the server to accept connections.
+        **settings: any other :class:`~refserver.config.ServerConfig` field.
+
+    Attributes:
+        base_url: ``http://HOST:PORT``.
+        auth_url: ``http://HOST:PORT/api`` (auth and API base).
+        ws_url: ``ws://HOST:PORT/ws``.
+        demo_token, other_token: API tokens of the demo users (None if absent).
+        data_dir: the data directory.
+        state: the server's components (for test hooks such as maintenance).
+    """
+
+    def __init__(
+        self,
+        data_dir: str | Path | None = None,
+        users_file: str | Path | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        step_delay: float = 0.0,
+        run_delay: float = 0.0,
+        job_limit: int = DEFAULT_JOB_LIMIT,
+        faults: Iterable[str] = (),
+        queue_update_interval: float = 0.5,
+        token_ttl: int = DEFAULT_TOKEN_TTL,
+        url_ttl: int = DEFAULT_URL_TTL,
+        startup_timeout: float = 30.0,
+        **settings: Any,
+    ) -> None:
+        self._temporary = data_dir is None
+        self.data_dir = Path(tempfile.mkdtemp(prefix="refserver-")) if data_dir is None else Path(data_dir)
+        self._config = ServerConfig(
+            data_dir=self.data_dir,
+            users_file=Path(users_file) if users_file is not None else None,
+            step_delay=step_delay,
+            run_delay=run_delay,
+            job_limit=job_limit,
+            faults=parse_faults(faults),
+            queue_update_interval=queue_update_interval,
+            token_ttl=token_ttl,
+            url_ttl=url_ttl,
+            **settings,
+        )
+        self._host = host
+        self._port = port
+        self._startup_timeout = startup_timeout
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+        self.port = port
+        self.base_url = self.auth_url = self.ws_url = ""
+        self.demo_token: str | None = None
+        self.other_token: str | None = None
+        self.state: ServerState | None = None
+
+    @property
+    def api_url(self) -> str:
+        """The API base URL (same as :attr:`auth_url`)."""
+        return self.auth_url
+
+    @property
+    def config(self) -> ServerConfig:
+        """The server's settings."""
+        return self._config
+
+    def start(self) -> ServerThread:
+        """Start the server and wait until it accepts connections.
+
+        Raises:
+            RuntimeError: the server did not start in time.
+        """
+        app = build_app(self._config)
+        self.state = app.state.server
+        self._socket = bind_socket(self._host, self._port)
+        self.port = self._socket.getsockname()[1]
+        shown = "127.0.0.1" if self._host in ("0.0.0.0", "") else self._host
+        shown = "[%s]" % shown if ":" in shown else shown
+        self.base_url = "http://%s:%d" % (shown, self.port)
+        self.auth_url = self.base_url + "/api"
+        self.ws_url = "ws://%s:%d/ws" % (shown, self.port)
+        users = self.state.users
+        self.demo_token = DEMO_TOKEN if users.by_api_token(DEMO_TOKEN) else users.token_of("demo")
+        self.other_token = OTHER_TOKEN if users.by_api_token(OTHER_TOKEN) else users.token_of("other")
+        self._server = uvicorn_server(app)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, name="refserver", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + self._startup_timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the reference server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Stop the server (jobs in progress resume on the next start on the same data dir)."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+        if self._socket is not None:
+            self._socket.close()
+        self._server = self._thread = self._socket = None
+        if self._temporary:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def set_maintenance(self, backend: str, on: bool = True) -> None:
+        """Pause (or resume) running the jobs of ``backend``; jobs still queue up."""
+        assert self.state is not None, "server not started"
+        self.state.scheduler.set_maintenance(backend, on)
+
+    def recalibrate(self, backend: str) -> dict[str, Any]:
+        """Store a new calibration of a device, dated now, and return it."""
+        assert self.state is not None, "server not started"
+        device = self.state.devices.get(backend)
+        if device is None:
+            raise KeyError(backend)
+        return self.state.calibrations.recalibrate(device)[1]
+
+    def __enter__(self) -> ServerThread:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

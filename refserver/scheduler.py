@@ -1,0 +1,355 @@
+"""Validation and per-backend execution queues, worked by background threads.
+
+One validator thread takes jobs through ``VALIDATING`` and ``VALIDATED`` into
+their backend's queue (``QUEUED``). Each backend has a FIFO queue and one worker
+thread that runs its jobs one at a time (``RUNNING``) on the simulator and
+stores the result (``COMPLETED`` or ``ERROR_RUNNING_JOB``). On start, jobs left
+in progress by a previous run of the server are put back where they were.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from refserver import errors, statuses
+from refserver.calibrations import CalibrationBook
+from refserver.config import ServerConfig
+from refserver.devices import DeviceCatalog
+from refserver.lifecycle import Transitions
+from refserver.objects import ObjectStore
+from refserver.simulation import Simulation
+from refserver.store import JobRecord, Store
+from refserver.timeutil import format_instant, utc_now
+from refserver.users import Priority
+from refserver.validation import QobjRejected, validate_qobj
+
+logger = logging.getLogger(__name__)
+
+
+class BackendQueue:
+    """The waiting jobs of one backend and the job it is running."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.condition = threading.Condition()
+        self.waiting: list[tuple[tuple[int, int], str]] = []
+        self.running: str | None = None
+        self.paused = False
+        self.interrupt = threading.Event()
+        self.average_run = 0.0
+
+    def push(self, key: tuple[int, int], job_id: str) -> None:
+        """Add a job; the queue stays ordered by ``key``."""
+        with self.condition:
+            if all(job != job_id for _, job in self.waiting) and job_id != self.running:
+                self.waiting.append((key, job_id))
+                self.waiting.sort()
+            self.condition.notify_all()
+
+    def discard(self, job_id: str) -> None:
+        """Remove a job; interrupt it if it is running."""
+        with self.condition:
+            self.waiting = [entry for entry in self.waiting if entry[1] != job_id]
+            if self.running == job_id:
+                self.interrupt.set()
+            self.condition.notify_all()
+
+
+class Scheduler:
+    """Runs jobs from ``VALIDATING`` to a final status.
+
+    Args:
+        store: the database.
+        objects: stored Qobjs and results.
+        transitions: status changes.
+        devices: the backends.
+        calibrations: calibration history of the devices.
+        simulation: the simulator.
+        config: server settings (delays).
+        priorities: the hub/group/project priorities of a job's project.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        objects: ObjectStore,
+        transitions: Transitions,
+        devices: DeviceCatalog,
+        calibrations: CalibrationBook,
+        simulation: Simulation,
+        config: ServerConfig,
+        priorities: Callable[[JobRecord], Priority],
+    ) -> None:
+        self._store = store
+        self._objects = objects
+        self._transitions = transitions
+        self._devices = devices
+        self._calibrations = calibrations
+        self._simulation = simulation
+        self._config = config
+        self._priorities = priorities
+        self._validation: queue.Queue[str | None] = queue.Queue()
+        self._queues = {device.name: BackendQueue(device.name) for device in devices.all()}
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._sequence = itertools.count(store.max_queue_seq() + 1)
+        self._sequence_lock = threading.Lock()
+
+    # -- control ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Resume the jobs a previous run left in progress, then start the threads."""
+        self._recover()
+        threads = [threading.Thread(target=self._validate_loop, name="refserver-validator")]
+        threads += [
+            threading.Thread(target=self._work_loop, args=(q,), name="refserver-worker-" + q.name)
+            for q in self._queues.values()
+        ]
+        for thread in threads:
+            thread.daemon = True
+            thread.start()
+        self._threads = threads
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the threads; jobs in progress stay in progress and resume on the next start."""
+        self._stop.set()
+        self._validation.put(None)
+        for backend_queue in self._queues.values():
+            with backend_queue.condition:
+                backend_queue.interrupt.set()
+                backend_queue.condition.notify_all()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+    def validate_later(self, job_id: str) -> None:
+        """Queue a job that just entered ``VALIDATING``."""
+        self._validation.put(job_id)
+
+    def forget(self, record: JobRecord) -> None:
+        """Take a cancelled or deleted job out of its backend's queue."""
+        backend_queue = self._queues.get(record.backend)
+        if backend_queue is not None:
+            backend_queue.discard(record.id)
+
+    def set_maintenance(self, backend: str, on: bool) -> None:
+        """Pause (or resume) running the jobs of a backend; jobs still queue up.
+
+        Raises:
+            KeyError: no such backend.
+        """
+        backend_queue = self._queues[backend]
+        with backend_queue.condition:
+            backend_queue.paused = on
+            backend_queue.condition.notify_all()
+
+    def operational(self, backend: str) -> bool:
+        """Whether the backend runs jobs (not in maintenance)."""
+        return not self._queues[backend].paused
+
+    def queue_length(self, backend: str) -> int:
+        """Number of jobs waiting for the backend."""
+        backend_queue = self._queues[backend]
+        with backend_queue.condition:
+            return len(backend_queue.waiting)
+
+    def queue_info(self, record: JobRecord) -> dict[str, Any] | None:
+        """The ``infoQueue`` of a waiting job, or None when it is not waiting."""
+        backend_queue = self._queues.get(record.backend)
+        if backend_queue is None:
+            return None
+        with backend_queue.condition:
+            waiting = [job for _, job in backend_queue.waiting]
+            busy = backend_queue.running is not None
+            average = backend_queue.average_run
+        if record.id not in waiting:
+            return None
+        position = waiting.index(record.id) + 1
+        per_job = self._config.step_delay + max(self._config.run_delay, average)
+        start = utc_now() + timedelta(seconds=(position - 1 + busy) * per_job + self._config.step_delay)
+        priority = self._priorities(record)
+        return {
+            "status": statuses.PENDING_IN_QUEUE,
+            "position": position,
+            "estimatedStartTime": format_instant(start),
+            "estimatedCompleteTime": format_instant(start + timedelta(seconds=per_job)),
+            "hubPriority": priority.hub,
+            "groupPriority": priority.group,
+            "projectPriority": priority.project,
+        }
+
+    # -- recovery ---------------------------------------------------------------------------
+
+    def _recover(self) -> None:
+        for record in self._store.jobs_in_status({statuses.VALIDATING, statuses.VALIDATED}):
+            self._validation.put(record.id)
+        for record in self._store.jobs_in_status({statuses.QUEUED, statuses.RUNNING}):
+            backend_queue = self._queues.get(record.backend)
+            if backend_queue is None:
+                self._fail_unknown_backend(record.id, {statuses.QUEUED, statuses.RUNNING})
+                continue
+            first = 0 if record.status == statuses.RUNNING else 1
+            backend_queue.push((first, record.queue_seq or 0), record.id)
+        logger.info("resumed jobs in progress")
+
+    # -- validation -------------------------------------------------------------------------
+
+    def _validate_loop(self) -> None:
+        while not self._stop.is_set():
+            job_id = self._validation.get()
+            if job_id is None:
+                return
+            try:
+                self._validate(job_id)
+            except Exception:
+                logger.exception("validation of job %s failed", job_id)
+                self._transitions.advance(
+                    job_id,
+                    {statuses.VALIDATING, statuses.VALIDATED},
+                    statuses.ERROR_VALIDATING_JOB,
+                    _set_error("Error during the validation process of a job", 1008),
+                )
+
+    def _validate(self, job_id: str) -> None:
+        record = self._store.get_job(job_id)
+        if record is None or record.deleted:
+            return
+        device = self._devices.get(record.backend)
+        if device is None:
+            self._fail_unknown_backend(job_id, {statuses.VALIDATING, statuses.VALIDATED})
+            return
+        if record.status == statuses.VALIDATING:
+            if self._stop.wait(self._config.step_delay):
+                return
+            data = self._objects.get(job_id, "qobj") or b""
+            try:
+                accepted = validate_qobj(data, device)
+            except QobjRejected as rejection:
+                self._transitions.advance(
+                    job_id, {statuses.VALIDATING}, statuses.ERROR_VALIDATING_JOB,
+                    _set_error(rejection.message, rejection.code),
+                )
+                return
+            summary = {"size": {"input": len(data)}, "summary": accepted.summary}
+
+            def accept(job: JobRecord) -> None:
+                job.summary, job.shots = summary, accepted.shots
+
+            if self._transitions.advance(job_id, {statuses.VALIDATING}, statuses.VALIDATED, accept) is None:
+                return
+        if self._stop.wait(self._config.step_delay):
+            return
+        with self._sequence_lock:
+            sequence = next(self._sequence)
+        backend_queue = self._queues[device.name]
+
+        def enqueue(job: JobRecord) -> None:
+            job.queue_seq = sequence
+            backend_queue.push((1, sequence), job.id)
+
+        self._transitions.advance(job_id, {statuses.VALIDATED}, statuses.QUEUED, enqueue)
+
+    def _fail_unknown_backend(self, job_id: str, expected: set[str]) -> None:
+        self._transitions.advance(
+            job_id, expected, statuses.ERROR_VALIDATING_JOB,
+            _set_error("Backend not found", errors.VALIDATION_FAILED),
+        )
+
+    # -- execution --------------------------------------------------------------------------
+
+    def _work_loop(self, backend_queue: BackendQueue) -> None:
+        while True:
+            job_id = self._next_job(backend_queue)
+            if job_id is None:
+                return
+            try:
+                self._execute(backend_queue, job_id)
+            except Exception:
+                logger.exception("execution of job %s failed", job_id)
+                self._transitions.advance(
+                    job_id, {statuses.RUNNING}, statuses.ERROR_RUNNING_JOB,
+                    _set_error("API Internal error", errors.INTERNAL_ERROR),
+                )
+            finally:
+                with backend_queue.condition:
+                    backend_queue.running = None
+                    backend_queue.condition.notify_all()
+
+    def _next_job(self, backend_queue: BackendQueue) -> str | None:
+        while not self._stop.is_set():
+            with backend_queue.condition:
+                while not self._stop.is_set() and (backend_queue.paused or not backend_queue.waiting):
+                    backend_queue.condition.wait(0.5)
+                if self._stop.is_set():
+                    return None
+                head = backend_queue.waiting[0][1]
+            # The head of the queue waits one step before it runs, so QUEUED is observable.
+            if self._stop.wait(self._config.step_delay):
+                return None
+            with backend_queue.condition:
+                if backend_queue.paused or not backend_queue.waiting or backend_queue.waiting[0][1] != head:
+                    continue
+                backend_queue.waiting.pop(0)
+                backend_queue.running = head
+                backend_queue.interrupt.clear()
+                return head
+        return None
+
+    def _execute(self, backend_queue: BackendQueue, job_id: str) -> None:
+        device = self._devices.get(backend_queue.name)
+        assert device is not None
+        calibration = self._calibrations.current(device)
+
+        def start(job: JobRecord) -> None:
+            job.calibration_id = calibration[0] if calibration else None
+
+        if self._transitions.advance(job_id, {statuses.QUEUED, statuses.RUNNING}, statuses.RUNNING, start) is None:
+            return
+        started = time.monotonic()
+        if backend_queue.interrupt.wait(self._config.run_delay):
+            return  # cancelled, deleted or the server is stopping (the job then resumes later)
+        qobj = json.loads(self._objects.get(job_id, "qobj") or b"{}")
+        result = self._simulation.run(qobj, device, calibration, job_id)
+        data = json.dumps(result, separators=(",", ":")).encode()
+        self._objects.put(job_id, "result", data)
+        elapsed = time.monotonic() - started
+        backend_queue.average_run = 0.7 * backend_queue.average_run + 0.3 * elapsed if backend_queue.average_run else elapsed
+        final = statuses.COMPLETED if result["success"] else statuses.ERROR_RUNNING_JOB
+        self._transitions.advance(job_id, {statuses.RUNNING}, final, _finish(result, len(data)))
+
+
+def _set_error(message: str, code: int) -> Callable[[JobRecord], None]:
+    def change(job: JobRecord) -> None:
+        job.error = errors.job_error(message, code)
+
+    return change
+
+
+def _finish(result: dict[str, Any], size: int) -> Callable[[JobRecord], None]:
+    failed = [i for i, e in enumerate(result["results"]) if not e.get("success")]
+
+    def change(job: JobRecord) -> None:
+        job.result_stored = True
+        summary = dict(job.summary or {})
+        summary["size"] = {**summary.get("size", {}), "output": size}
+        summary["success"] = not failed
+        summary["resultTime"] = result.get("time_taken", 0.0)
+        job.summary = summary
+        if failed:
+            first = result["results"][failed[0]]
+            job.error = errors.job_error(
+                "Error raised when execution on Aer failed: %d of %d experiments failed "
+                "(experiment %d: %s)"
+                % (len(failed), len(result["results"]), failed[0], str(first.get("status", ""))[:300]),
+                errors.EXECUTION_FAILED,
+            )
+
+    return change

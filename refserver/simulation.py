@@ -1,0 +1,175 @@
+"""Running a validated QASM Qobj on qiskit-aer and building the job's result.
+
+Every experiment gets its own outcome: Aer reports a failing experiment (for
+example one whose state needs more memory than the per-experiment budget) with
+``success: false`` while the others succeed. If Aer fails the whole batch, the
+experiments are run one by one so the failure is attributed to the experiment
+that caused it. Either way the job's result holds real per-experiment outcomes.
+
+How a user gets a partial result on ``ibmq_qasm_simulator``: add to the job an
+experiment whose statevector does not fit the per-experiment memory budget
+(``experiment_memory_mb``, 256 MiB by default: a statevector of n qubits takes
+16 * 2**n bytes, so any circuit with a non-Clifford gate entangling 25 or more
+qubits). Aer refuses that experiment ("Insufficient memory to run circuit ...")
+and runs the others; the job ends in ``ERROR_RUNNING_JOB`` with a result whose
+``results[i].success`` differ.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from qiskit import QuantumCircuit
+from qiskit.providers.models import BackendProperties
+from qiskit_aer import AerSimulator
+from qiskit_aer.noise import NoiseModel
+
+from refserver.devices import Device
+from refserver.qobjconvert import decode_complex, to_circuits
+from refserver.timeutil import now_text
+
+
+class Simulation:
+    """Runs Qobjs on Aer.
+
+    Args:
+        experiment_memory_mb: memory budget of one experiment, in MiB.
+    """
+
+    def __init__(self, experiment_memory_mb: int) -> None:
+        self._memory_mb = experiment_memory_mb
+        self._noise_models: dict[int, NoiseModel] = {}
+        self._lock = threading.Lock()
+
+    def run(
+        self,
+        qobj: dict[str, Any],
+        device: Device,
+        calibration: tuple[int, dict[str, Any]] | None,
+        job_id: str,
+    ) -> dict[str, Any]:
+        """Run every experiment of ``qobj`` and return the result as a JSON-ready dict.
+
+        Args:
+            qobj: a Qobj accepted by :func:`refserver.validation.validate_qobj`.
+            device: the backend.
+            calibration: ``(id, properties)`` of the calibration in force (devices only).
+            job_id: the job id written into the result.
+
+        Returns:
+            A qiskit ``Result`` dict; ``success`` is true iff every experiment succeeded.
+        """
+        started = time.monotonic()
+        circuits = to_circuits(qobj)
+        config = qobj["config"]
+        simulator = self._simulator(config, device, calibration)
+        options = _run_options(config)
+        experiments = self._execute(simulator, circuits, options)
+        for experiment, source in zip(experiments, qobj["experiments"], strict=True):
+            if isinstance(source.get("header"), dict):
+                experiment["header"] = source["header"]
+        success = all(e.get("success") for e in experiments)
+        some = any(e.get("success") for e in experiments)
+        result = {
+            "backend_name": device.name,
+            "backend_version": device.version,
+            "qobj_id": qobj["qobj_id"],
+            "job_id": job_id,
+            "date": now_text(),
+            "success": success,
+            "status": "COMPLETED" if success else ("PARTIAL COMPLETED" if some else "ERROR"),
+            "header": {**(qobj.get("header") or {}), "backend_name": device.name,
+                       "backend_version": device.version},
+            "results": experiments,
+            "time_taken": time.monotonic() - started,
+        }
+        return _json_ready(result)
+
+    def _simulator(
+        self,
+        config: dict[str, Any],
+        device: Device,
+        calibration: tuple[int, dict[str, Any]] | None,
+    ) -> AerSimulator:
+        noise_model = None
+        if calibration is not None:
+            noise_model = self._device_noise(*calibration)
+        elif isinstance(config.get("noise_model"), dict):
+            noise_model = NoiseModel.from_dict(decode_complex(config["noise_model"]))
+        method = config.get("method", "automatic") if device.is_simulator else "automatic"
+        return AerSimulator(method=method, noise_model=noise_model, max_memory_mb=self._memory_mb)
+
+    def _device_noise(self, calibration_id: int, properties: dict[str, Any]) -> NoiseModel:
+        with self._lock:
+            model = self._noise_models.get(calibration_id)
+            if model is None:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    model = NoiseModel.from_backend_properties(BackendProperties.from_dict(properties))
+                self._noise_models[calibration_id] = model
+        return model
+
+    def _execute(
+        self, simulator: AerSimulator, circuits: list[QuantumCircuit], options: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        try:
+            return _aer_experiments(lambda: simulator.run(circuits, **options), len(circuits))
+        except Exception:
+            # The whole batch failed: run experiments alone to find which one is at fault.
+            pass
+        experiments = []
+        for circuit in circuits:
+            try:
+                experiments.extend(_aer_experiments(partial(simulator.run, [circuit], **options), 1))
+            except Exception as err:
+                experiments.append(_failed_experiment(circuit, options, err))
+        return experiments
+
+
+def _run_options(config: dict[str, Any]) -> dict[str, Any]:
+    options: dict[str, Any] = {"shots": int(config.get("shots", 1024))}
+    if config.get("seed_simulator") is not None:
+        options["seed_simulator"] = int(config["seed_simulator"])
+    if config.get("memory"):
+        options["memory"] = True
+    return options
+
+
+def _aer_experiments(submit: Callable[[], Any], count: int) -> list[dict[str, Any]]:
+    job = submit()
+    outcome = job.result().to_dict()
+    experiments = list(outcome.get("results", []))
+    if len(experiments) != count:
+        raise RuntimeError(outcome.get("status") or "simulator returned no experiment results")
+    for experiment in experiments:
+        experiment.setdefault("data", {})
+    return experiments
+
+
+def _failed_experiment(circuit: QuantumCircuit, options: dict[str, Any], err: Exception) -> dict[str, Any]:
+    return {
+        "shots": options["shots"],
+        "success": False,
+        "status": "ERROR: %s" % err,
+        "data": {},
+        "header": {"name": circuit.name},
+    }
+
+
+def _json_ready(result: dict[str, Any]) -> dict[str, Any]:
+    # Result data may hold complex numbers and numpy values (statevectors, metadata).
+    def default(value: Any) -> Any:
+        if isinstance(value, complex):
+            return [value.real, value.imag]
+        if hasattr(value, "tolist"):
+            return value.tolist()
+        return str(value)
+
+    ready: dict[str, Any] = json.loads(json.dumps(result, default=default))
+    return ready

@@ -1,0 +1,287 @@
+"""Durable state in SQLite: jobs, access tokens, calibrations and server metadata.
+
+A job is one row: a few indexed columns plus the whole :class:`JobRecord` as
+JSON. Every change goes through :meth:`Store.update_job`, a read-modify-write under
+one lock, so concurrent requests and workers never lose an update.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from refserver import statuses
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS access_tokens (
+    token TEXT PRIMARY KEY, user_id TEXT NOT NULL, created TEXT NOT NULL, ttl INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY, user_id TEXT NOT NULL, hub TEXT NOT NULL, grp TEXT NOT NULL,
+    project TEXT NOT NULL, backend TEXT NOT NULL, status TEXT NOT NULL,
+    creation_date TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, record TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS jobs_project ON jobs (hub, grp, project, backend, status);
+CREATE TABLE IF NOT EXISTS calibrations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, backend TEXT NOT NULL,
+    last_update_ms INTEGER NOT NULL, properties TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS calibrations_backend ON calibrations (backend, last_update_ms);
+"""
+
+
+@dataclass
+class JobRecord:
+    """Everything the server knows about a job."""
+
+    id: str
+    user_id: str
+    hub: str
+    group: str
+    project: str
+    backend: str
+    status: str
+    creation_date: str
+    name: str | None = None
+    tags: list[str] = field(default_factory=list)
+    experiment_tag: str | None = None
+    live_data_enabled: bool | None = None
+    client_info: dict[str, str] | None = None
+    time_per_step: dict[str, str] = field(default_factory=dict)
+    error: dict[str, Any] | None = None
+    summary: dict[str, Any] | None = None
+    end_date: str | None = None
+    qobj_uploaded: bool = False
+    data_uploaded: bool = False
+    result_stored: bool = False
+    result_downloaded: bool = False
+    calibration_id: int | None = None
+    queue_seq: int | None = None
+    shots: int | None = None
+    deleted: bool = False
+
+    def to_json(self) -> str:
+        """Serialise the record."""
+        return json.dumps(dataclasses.asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> JobRecord:
+        """Deserialise a record written by :meth:`to_json` (unknown keys ignored)."""
+        data = json.loads(text)
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the job is in a final status."""
+        return statuses.is_final(self.status)
+
+
+@dataclass(frozen=True)
+class AccessTokenRow:
+    """A stored access token."""
+
+    token: str
+    user_id: str
+    created: str
+    ttl: int
+
+
+class Store:
+    """The SQLite database of one server.
+
+    Args:
+        path: database file (created if missing).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode survives a killed process; only a power cut may lose the last commit.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the database."""
+        with self._lock:
+            self._db.close()
+
+    # -- metadata ---------------------------------------------------------------------------
+
+    def meta_get(self, key: str) -> str | None:
+        """A metadata value, or None."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def meta_set_default(self, key: str, value: str) -> str:
+        """Store ``value`` under ``key`` unless a value exists; return the stored value."""
+        with self._lock:
+            self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            stored = self.meta_get(key)
+        assert stored is not None
+        return stored
+
+    # -- access tokens ----------------------------------------------------------------------
+
+    def add_access_token(self, row: AccessTokenRow) -> None:
+        """Store a new access token."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO access_tokens (token, user_id, created, ttl) VALUES (?, ?, ?, ?)",
+                (row.token, row.user_id, row.created, row.ttl),
+            )
+
+    def get_access_token(self, token: str) -> AccessTokenRow | None:
+        """The stored access token, or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT token, user_id, created, ttl FROM access_tokens WHERE token = ?", (token,)
+            ).fetchone()
+        return None if row is None else AccessTokenRow(*row)
+
+    # -- jobs -------------------------------------------------------------------------------
+
+    def insert_job(self, record: JobRecord, limit: int | None) -> bool:
+        """Add a job unless its project already has ``limit`` active jobs on the backend.
+
+        Args:
+            record: the new job.
+            limit: maximum number of active jobs, or None for no limit.
+
+        Returns:
+            False when the limit was reached (nothing stored), True otherwise.
+        """
+        with self._lock:
+            if limit is not None:
+                active = self.count_active(record.hub, record.group, record.project, record.backend)
+                if active >= limit:
+                    return False
+            self._db.execute(
+                "INSERT INTO jobs (id, user_id, hub, grp, project, backend, status, creation_date,"
+                " deleted, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.id, record.user_id, record.hub, record.group, record.project,
+                    record.backend, record.status, record.creation_date, int(record.deleted),
+                    record.to_json(),
+                ),
+            )
+        return True
+
+    def count_active(self, hub: str, group: str, project: str, backend: str) -> int:
+        """Number of non-final, non-deleted jobs of a project on a backend."""
+        final = sorted(statuses.FINAL)
+        marks = ",".join("?" * len(final))
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM jobs WHERE hub = ? AND grp = ? AND project = ? AND backend = ?"
+                " AND deleted = 0 AND status NOT IN (%s)" % marks,
+                (hub, group, project, backend, *final),
+            ).fetchone()
+        return int(row[0])
+
+    def get_job(self, job_id: str) -> JobRecord | None:
+        """The job (deleted or not), or None."""
+        with self._lock:
+            row = self._db.execute("SELECT record FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else JobRecord.from_json(row[0])
+
+    def update_job(
+        self, job_id: str, change: Callable[[JobRecord], bool]
+    ) -> tuple[JobRecord | None, bool]:
+        """Apply ``change`` to a job atomically.
+
+        Args:
+            job_id: the job.
+            change: mutates the record and returns True to save it, False to leave it.
+
+        Returns:
+            ``(record, saved)``: the record after the change (None if there is no such
+            job) and whether it was saved.
+        """
+        with self._lock:
+            record = self.get_job(job_id)
+            if record is None:
+                return None, False
+            if not change(record):
+                return record, False
+            self._db.execute(
+                "UPDATE jobs SET status = ?, deleted = ?, record = ? WHERE id = ?",
+                (record.status, int(record.deleted), record.to_json(), job_id),
+            )
+        return record, True
+
+    def project_jobs(self, user_id: str | None, hub: str, group: str, project: str) -> list[JobRecord]:
+        """The non-deleted jobs of a project (of one user, or of everyone if None)."""
+        query = "SELECT record FROM jobs WHERE hub = ? AND grp = ? AND project = ? AND deleted = 0"
+        args: list[Any] = [hub, group, project]
+        if user_id is not None:
+            query += " AND user_id = ?"
+            args.append(user_id)
+        with self._lock:
+            rows = self._db.execute(query, args).fetchall()
+        return [JobRecord.from_json(row[0]) for row in rows]
+
+    def jobs_in_status(self, wanted: Iterable[str]) -> list[JobRecord]:
+        """Non-deleted jobs whose status is one of ``wanted``, oldest first."""
+        values = sorted(wanted)
+        marks = ",".join("?" * len(values))
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT record FROM jobs WHERE deleted = 0 AND status IN (%s)"
+                " ORDER BY creation_date, id" % marks,
+                values,
+            ).fetchall()
+        return [JobRecord.from_json(row[0]) for row in rows]
+
+    def last_creation_date(self) -> str | None:
+        """The latest job creation date, or None when there is no job."""
+        with self._lock:
+            row = self._db.execute("SELECT MAX(creation_date) FROM jobs").fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
+    def max_queue_seq(self) -> int:
+        """The highest queue sequence number given to a job so far (0 if none)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT record FROM jobs WHERE status IN (?, ?)", (statuses.QUEUED, statuses.RUNNING)
+            ).fetchall()
+        seqs = [JobRecord.from_json(row[0]).queue_seq or 0 for row in rows]
+        return max(seqs, default=0)
+
+    # -- calibrations -----------------------------------------------------------------------
+
+    def add_calibration(self, backend: str, last_update_ms: int, properties: str) -> int:
+        """Store a calibration and return its id."""
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO calibrations (backend, last_update_ms, properties) VALUES (?, ?, ?)",
+                (backend, last_update_ms, properties),
+            )
+        assert cursor.lastrowid is not None
+        return int(cursor.lastrowid)
+
+    def latest_calibration(self, backend: str, before_ms: int | None = None) -> tuple[int, str] | None:
+        """The newest calibration of a backend (updated strictly before ``before_ms``)."""
+        query = "SELECT id, properties FROM calibrations WHERE backend = ?"
+        args: list[Any] = [backend]
+        if before_ms is not None:
+            query += " AND last_update_ms < ?"
+            args.append(before_ms)
+        query += " ORDER BY last_update_ms DESC, id DESC LIMIT 1"
+        with self._lock:
+            row = self._db.execute(query, args).fetchone()
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def get_calibration(self, calibration_id: int) -> str | None:
+        """The properties JSON of a calibration, or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT properties FROM calibrations WHERE id = ?", (calibration_id,)
+            ).fetchone()
+        return None if row is None else str(row[0])

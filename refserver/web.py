@@ -1,0 +1,116 @@
+"""HTTP plumbing shared by the routes: bodies, auth, scoping and method dispatch."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from refserver import errors
+from refserver.errors import ApiError
+from refserver.state import ServerState
+from refserver.users import Membership, User
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def route(path: str, **handlers: Handler) -> Route:
+    """One route per path, dispatching on the method.
+
+    Starlette answers an unknown method with 405 and an ``Allow`` header listing
+    the route's methods; with several routes on one path it would list only the
+    first route's methods, hence a single route.
+    """
+    table = {method.upper(): handler for method, handler in handlers.items()}
+
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await table[method](request)
+
+    return Route(path, endpoint, methods=list(table))
+
+
+def server(request: Request) -> ServerState:
+    """The state of the server handling ``request``."""
+    state: ServerState = request.app.state.server
+    return state
+
+
+def api_base(request: Request) -> str:
+    """The API base URL as the client reached it, e.g. ``http://127.0.0.1:8390/api``."""
+    return "%s://%s/api" % (request.url.scheme, request.url.netloc)
+
+
+def caller(request: Request) -> User:
+    """The authenticated user.
+
+    Raises:
+        ApiError: 401 without a valid access token.
+    """
+    return server(request).auth.user_for(request.headers.get("x-access-token"))
+
+
+def scope(request: Request) -> tuple[User, Membership]:
+    """The authenticated user and their membership of the path's hub/group/project.
+
+    Raises:
+        ApiError: 401 without a valid token, 404 for a hub, group or project the
+            user does not belong to.
+    """
+    user = caller(request)
+    hub, group, project = (request.path_params[k] for k in ("hub", "group", "project"))
+    member = user.membership(hub, group, project)
+    if member is not None:
+        return user, member
+    if not any(m.hub == hub for m in user.memberships):
+        raise errors.not_found("Hub not found: %s" % hub, errors.HUB_NOT_FOUND)
+    if not any(m.hub == hub and m.group == group for m in user.memberships):
+        raise errors.not_found("Group not found: %s" % group, errors.GROUP_NOT_FOUND)
+    raise errors.not_found("Project not found: %s" % project, errors.PROJECT_NOT_FOUND)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused beyond ``limit`` bytes.
+
+    Raises:
+        ApiError: 413 when the body is too large, 400 for a bad Content-Length.
+    """
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            size = int(declared)
+        except ValueError:
+            raise errors.bad_request("Invalid Content-Length header") from None
+        if size > limit:
+            raise _too_large(limit)
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_json(request: Request, limit: int | None = None) -> Any:
+    """The request body parsed as JSON.
+
+    Raises:
+        ApiError: 413 when too large, 400 when empty or not JSON.
+    """
+    data = await read_body(request, limit or server(request).config.max_body_bytes)
+    if not data.strip():
+        raise errors.bad_request("A JSON request body is required")
+    try:
+        return json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise errors.bad_request("The request body is not valid JSON: %s" % err) from None
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, errors.PAYLOAD_TOO_LARGE, "Request body larger than %d bytes" % limit)
