@@ -36,7 +36,9 @@ def build_app(config: ServerConfig) -> Starlette:
         finally:
             state.stop()
 
-    api_routes = routes_account.ROUTES + routes_devices.ROUTES + routes_jobs.ROUTES + routes_storage.ROUTES
+    api_routes = (
+        routes_account.ROUTES + routes_devices.ROUTES + routes_jobs.ROUTES + routes_storage.ROUTES
+    )
     app = Starlette(
         routes=[Mount("/api", routes=api_routes), *websocket.ROUTES],
         exception_handlers={
@@ -57,7 +59,8 @@ async def _api_error(request: Request, exc: Exception) -> Response:
     if exc.code == errors.INVALID_FILTER:
         # Fault: a listing filter it cannot read crashes the server.
         return Response(
-            "Internal Server Error\nTraceback (most recent call last):\n  ...\nValueError: %s\n" % exc.message,
+            "Internal Server Error\nTraceback (most recent call last):\n  ...\n"
+            f"ValueError: {exc.message}\n",
             status_code=500,
             media_type="text/plain",
         )
@@ -67,13 +70,15 @@ async def _api_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
-        error = ApiError(404, errors.ROUTE_NOT_FOUND, "Request not found: %s %s" % (request.method, request.url.path))
+        error = ApiError(
+            404, errors.ROUTE_NOT_FOUND, f"Request not found: {request.method} {request.url.path}"
+        )
     elif exc.status_code == 405:
         allowed = (exc.headers or {}).get("Allow", "")
         error = ApiError(
             405,
             errors.METHOD_NOT_ALLOWED,
-            "Method %s not allowed on %s; allowed: %s" % (request.method, request.url.path, allowed),
+            f"Method {request.method} not allowed on {request.url.path}; allowed: {allowed}",
             headers=exc.headers,
         )
     else:
@@ -84,4 +89,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _internal_error(request: Request, exc: Exception) -> Response:
     # A bug: the client gets the envelope, never a traceback; the log gets the details.
     logger.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
-    return JSONResponse(ApiError(500, errors.INTERNAL_ERROR, "API Internal error").envelope(), status_code=500)
+    return JSONResponse(
+        ApiError(500, errors.INTERNAL_ERROR, "API Internal error").envelope(), status_code=500
+    )

@@ -47,7 +47,9 @@ class Authenticator:
                 "License required. You need to accept the license",
                 name="ACCEPT_LICENSE_REQUIRED",
             )
-        row = AccessTokenRow(secrets.token_urlsafe(48), user.id, format_instant(utc_now()), self._ttl)
+        row = AccessTokenRow(
+            secrets.token_urlsafe(48), user.id, format_instant(utc_now()), self._ttl
+        )
         self._store.add_access_token(row)
         return row
 
@@ -58,7 +60,9 @@ class Authenticator:
             ApiError: 401 when the token is missing, unknown or expired.
         """
         if not access_token:
-            raise ApiError(401, AUTHENTICATION_REQUIRED, "Authentication required: send X-Access-Token")
+            raise ApiError(
+                401, AUTHENTICATION_REQUIRED, "Authentication required: send X-Access-Token"
+            )
         user = self.find_user(access_token)
         if user is None:
             raise ApiError(401, INVALID_ACCESS_TOKEN, "Invalid or expired access token")

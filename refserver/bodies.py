@@ -41,16 +41,23 @@ def job_creation(body: Any) -> JobCreation:
     Raises:
         ApiError: 400 naming the offending field.
     """
-    _object(body, {"backend", "allowObjectStorage", "liveDataEnabled", "name", "tags", "experimentTag"})
+    _object(
+        body, {"backend", "allowObjectStorage", "liveDataEnabled", "name", "tags", "experimentTag"}
+    )
     backend = body.get("backend")
-    if not isinstance(backend, dict) or not isinstance(backend.get("name"), str) or not backend["name"]:
+    if (
+        not isinstance(backend, dict)
+        or not isinstance(backend.get("name"), str)
+        or not backend["name"]
+    ):
         raise bad_request("`backend` must be an object with a non-empty `name`", PAYLOAD_NOT_VALID)
     allow = body.get("allowObjectStorage", True)
     if not isinstance(allow, bool):
         raise bad_request("`allowObjectStorage` must be a boolean", PAYLOAD_NOT_VALID)
     if not allow:
         raise bad_request(
-            "This server accepts jobs through object storage only: `allowObjectStorage` must be true",
+            "This server accepts jobs through object storage only: "
+            "`allowObjectStorage` must be true",
             PAYLOAD_NOT_VALID,
         )
     live = body.get("liveDataEnabled")
@@ -75,7 +82,9 @@ def job_update(body: Any) -> tuple[str, Any]:
         ApiError: 400 naming what is wrong.
     """
     if not isinstance(body, dict) or len(body) != 1 or next(iter(body)) not in ("name", "tags"):
-        raise bad_request("The body must hold exactly one of `name` (string) or `tags` (list of strings)")
+        raise bad_request(
+            "The body must hold exactly one of `name` (string) or `tags` (list of strings)"
+        )
     if "name" in body:
         return "name", _optional_text(body, "name")
     return "tags", tags(body["tags"])
@@ -91,7 +100,7 @@ def tags(value: Any) -> list[str]:
         raise bad_request("`tags` must be a list of strings", PAYLOAD_NOT_VALID)
     if len(value) > MAX_TAGS or any(len(tag) > MAX_TEXT for tag in value):
         raise bad_request(
-            "`tags` holds at most %d tags of at most %d characters" % (MAX_TAGS, MAX_TEXT),
+            f"`tags` holds at most {MAX_TAGS} tags of at most {MAX_TEXT} characters",
             PAYLOAD_NOT_VALID,
         )
     return list(value)
@@ -103,7 +112,9 @@ def _object(body: Any, allowed: set[str]) -> None:
     unknown = sorted(set(body) - allowed)
     if unknown:
         raise bad_request(
-            "Unknown field(s) %s; allowed: %s" % (", ".join(unknown), ", ".join(sorted(allowed)))
+            "Unknown field(s) {}; allowed: {}".format(
+                ", ".join(unknown), ", ".join(sorted(allowed))
+            )
         )
 
 
@@ -112,5 +123,7 @@ def _optional_text(body: dict[str, Any], key: str) -> str | None:
         return None
     value = body[key]
     if not isinstance(value, str) or len(value) > MAX_TEXT:
-        raise bad_request("`%s` must be a string of at most %d characters" % (key, MAX_TEXT), PAYLOAD_NOT_VALID)
+        raise bad_request(
+            f"`{key}` must be a string of at most {MAX_TEXT} characters", PAYLOAD_NOT_VALID
+        )
     return value

@@ -66,7 +66,7 @@ class CalibrationBook:
             ValueError: the device is a simulator.
         """
         if device.snapshot is None:
-            raise ValueError("%s has no calibration" % device.name)
+            raise ValueError(f"{device.name} has no calibration")
         with self._lock:
             latest = self._store.latest_calibration(device.name)
             base = json.loads(latest[1]) if latest else device.snapshot
@@ -80,7 +80,7 @@ class CalibrationBook:
         """
         moment = parse_instant(moment_text)
         if moment is None:
-            raise ValueError("not a date-time: %r" % moment_text)
+            raise ValueError(f"not a date-time: {moment_text!r}")
         found = self._store.latest_calibration(device.name, to_millis(moment))
         return None if found is None else dict(json.loads(found[1]))
 

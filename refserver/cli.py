@@ -12,7 +12,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refserver.config import DEFAULT_JOB_LIMIT, DEFAULT_PORT, DEFAULT_TOKEN_TTL, DEFAULT_URL_TTL, ServerConfig
+from refserver.config import (
+    DEFAULT_JOB_LIMIT,
+    DEFAULT_PORT,
+    DEFAULT_TOKEN_TTL,
+    DEFAULT_URL_TTL,
+    ServerConfig,
+)
 from refserver.faults import FAULTS, parse_faults
 
 DEFAULT_DATA_DIR = Path("data") / "refserver"
@@ -31,52 +37,116 @@ def configure(subparsers: Any) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``serve`` to a parser."""
-    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default %(default)s)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port; 0 for a free one (default %(default)s)")
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
-                        help="directory of the database and stored objects (default %(default)s)")
-    parser.add_argument("--users-file", type=Path, help="users YAML file (default: the bundled demo users)")
-    parser.add_argument("--step-delay", type=float, default=0.5,
-                        help="seconds in each of VALIDATING, VALIDATED and QUEUED (default %(default)s)")
-    parser.add_argument("--run-delay", type=float, default=1.0,
-                        help="seconds a job stays RUNNING on top of the simulation (default %(default)s)")
-    parser.add_argument("--job-limit", type=int, default=DEFAULT_JOB_LIMIT,
-                        help="active jobs per project and backend, -1 for none (default %(default)s)")
-    parser.add_argument("--token-ttl", type=int, default=DEFAULT_TOKEN_TTL, help="access token lifetime, seconds")
-    parser.add_argument("--url-ttl", type=int, default=DEFAULT_URL_TTL, help="signed URL lifetime, seconds")
-    parser.add_argument("--queue-update-interval", type=float, default=2.0,
-                        help="seconds between websocket frames of a queued job (default %(default)s)")
-    parser.add_argument("--experiment-memory-mb", type=int, default=256,
-                        help="simulator memory budget of one experiment, MiB (default %(default)s)")
-    parser.add_argument("--calibration-interval", type=float, default=0.0,
-                        help="recalibrate devices older than this many seconds; 0 never (default)")
-    parser.add_argument("--max-upload-mb", type=int, default=64, help="largest Qobj upload, MiB (default %(default)s)")
-    parser.add_argument("--maintenance", action="append", default=[], metavar="BACKEND",
-                        help="start with BACKEND in maintenance: jobs queue but do not run (repeatable)")
-    parser.add_argument("--fault", action="append", default=[], metavar="NAME",
-                        help="switch on a deliberate contract deviation (repeatable; see --list-faults)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="interface to listen on (default %(default)s)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help="port; 0 for a free one (default %(default)s)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        help="directory of the database and stored objects (default %(default)s)",
+    )
+    parser.add_argument(
+        "--users-file", type=Path, help="users YAML file (default: the bundled demo users)"
+    )
+    parser.add_argument(
+        "--step-delay",
+        type=float,
+        default=0.5,
+        help="seconds in each of VALIDATING, VALIDATED and QUEUED (default %(default)s)",
+    )
+    parser.add_argument(
+        "--run-delay",
+        type=float,
+        default=1.0,
+        help="seconds a job stays RUNNING on top of the simulation (default %(default)s)",
+    )
+    parser.add_argument(
+        "--job-limit",
+        type=int,
+        default=DEFAULT_JOB_LIMIT,
+        help="active jobs per project and backend, -1 for none (default %(default)s)",
+    )
+    parser.add_argument(
+        "--token-ttl", type=int, default=DEFAULT_TOKEN_TTL, help="access token lifetime, seconds"
+    )
+    parser.add_argument(
+        "--url-ttl", type=int, default=DEFAULT_URL_TTL, help="signed URL lifetime, seconds"
+    )
+    parser.add_argument(
+        "--queue-update-interval",
+        type=float,
+        default=2.0,
+        help="seconds between websocket frames of a queued job (default %(default)s)",
+    )
+    parser.add_argument(
+        "--experiment-memory-mb",
+        type=int,
+        default=256,
+        help="simulator memory budget of one experiment, MiB (default %(default)s)",
+    )
+    parser.add_argument(
+        "--calibration-interval",
+        type=float,
+        default=0.0,
+        help="recalibrate devices older than this many seconds; 0 never (default)",
+    )
+    parser.add_argument(
+        "--max-upload-mb",
+        type=int,
+        default=64,
+        help="largest Qobj upload, MiB (default %(default)s)",
+    )
+    parser.add_argument(
+        "--maintenance",
+        action="append",
+        default=[],
+        metavar="BACKEND",
+        help="start with BACKEND in maintenance: jobs queue but do not run (repeatable)",
+    )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="switch on a deliberate contract deviation (repeatable; see --list-faults)",
+    )
     parser.add_argument("--list-faults", action="store_true", help="list the fault names and exit")
-    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    parser.add_argument(
+        "--log-level", default="info", choices=["debug", "info", "warning", "error"]
+    )
 
 
 def run_serve(args: argparse.Namespace) -> int:
     """Run the server until interrupted; return the exit code."""
     if args.list_faults:
         for name, description in FAULTS.items():
-            print("%-26s %s" % (name, description))
+            print(f"{name:<26} {description}")
         return 0
     try:
         config = ServerConfig(
-            data_dir=args.data_dir, users_file=args.users_file, step_delay=args.step_delay,
-            run_delay=args.run_delay, job_limit=args.job_limit, token_ttl=args.token_ttl,
-            url_ttl=args.url_ttl, queue_update_interval=args.queue_update_interval,
+            data_dir=args.data_dir,
+            users_file=args.users_file,
+            step_delay=args.step_delay,
+            run_delay=args.run_delay,
+            job_limit=args.job_limit,
+            token_ttl=args.token_ttl,
+            url_ttl=args.url_ttl,
+            queue_update_interval=args.queue_update_interval,
             experiment_memory_mb=args.experiment_memory_mb,
             calibration_interval=args.calibration_interval,
-            max_upload_bytes=args.max_upload_mb << 20, faults=parse_faults(args.fault),
+            max_upload_bytes=args.max_upload_mb << 20,
+            faults=parse_faults(args.fault),
         )
         return _serve(config, args)
     except (ValueError, OSError) as err:
-        print("ibmqjob serve: error: %s" % err, file=sys.stderr)
+        print(f"ibmqjob serve: error: {err}", file=sys.stderr)
         return 2
 
 
@@ -85,15 +155,20 @@ def _serve(config: ServerConfig, args: argparse.Namespace) -> int:
     from refserver.app import build_app
     from refserver.runner import bind_socket, uvicorn_server
 
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     app = build_app(config)
     for backend in args.maintenance:
         app.state.server.scheduler.set_maintenance(backend, True)
     sock = bind_socket(args.host, args.port)
     port = sock.getsockname()[1]
     host = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host
-    print("ibmqjob reference server listening on http://%s:%d/api (websocket ws://%s:%d/ws)"
-          % (host, port, host, port), flush=True)
-    print("data directory: %s; demo API token: ibmqjob-demo-token" % config.data_dir, flush=True)
+    print(
+        f"ibmqjob reference server listening on http://{host}:{port}/api"
+        f" (websocket ws://{host}:{port}/ws)",
+        flush=True,
+    )
+    print(f"data directory: {config.data_dir}; demo API token: ibmqjob-demo-token", flush=True)
     uvicorn_server(app, log_level=args.log_level).run(sockets=[sock])
     return 0

@@ -48,11 +48,17 @@ class ServerConfig:
     def __post_init__(self) -> None:
         for name in ("step_delay", "run_delay", "calibration_interval"):
             if getattr(self, name) < 0:
-                raise ValueError("%s must be >= 0" % name)
+                raise ValueError(f"{name} must be >= 0")
         if self.job_limit < -1:
             raise ValueError("job_limit must be -1 (no limit) or >= 0")
-        for name in ("token_ttl", "url_ttl", "experiment_memory_mb", "max_body_bytes", "max_upload_bytes"):
+        for name in (
+            "token_ttl",
+            "url_ttl",
+            "experiment_memory_mb",
+            "max_body_bytes",
+            "max_upload_bytes",
+        ):
             if getattr(self, name) <= 0:
-                raise ValueError("%s must be > 0" % name)
+                raise ValueError(f"{name} must be > 0")
         if self.queue_update_interval <= 0:
             raise ValueError("queue_update_interval must be > 0")

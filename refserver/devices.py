@@ -28,16 +28,53 @@ _FAKE_DEVICES = ("manila", "lima")
 NON_GATE_INSTRUCTIONS = frozenset({"measure", "barrier"})
 _SIMULATOR_GATES = {
     # name: parameter names (as in the IBM Quantum simulator's configuration)
-    "u1": ["lambda"], "u2": ["phi", "lambda"], "u3": ["theta", "phi", "lambda"],
-    "u": ["theta", "phi", "lambda"], "p": ["lambda"], "r": ["theta", "phi"],
-    "rx": ["theta"], "ry": ["theta"], "rz": ["phi"], "id": [], "x": [], "y": [], "z": [],
-    "h": [], "s": [], "sdg": [], "sx": [], "sxdg": [], "t": [], "tdg": [], "swap": [],
-    "cx": [], "cy": [], "cz": [], "csx": [], "cp": ["lambda"],
-    "cu": ["theta", "phi", "lambda", "gamma"], "cu1": ["lambda"],
-    "cu3": ["theta", "phi", "lambda"], "crx": ["theta"], "cry": ["theta"], "crz": ["theta"],
-    "rxx": ["theta"], "ryy": ["theta"], "rzz": ["theta"], "rzx": ["theta"], "ecr": [],
-    "ccx": [], "ccz": [], "cswap": [], "mcx": [], "mcp": ["lambda"], "mcu1": ["lambda"],
-    "unitary": ["matrix"], "initialize": ["vector"], "reset": [], "delay": ["duration"],
+    "u1": ["lambda"],
+    "u2": ["phi", "lambda"],
+    "u3": ["theta", "phi", "lambda"],
+    "u": ["theta", "phi", "lambda"],
+    "p": ["lambda"],
+    "r": ["theta", "phi"],
+    "rx": ["theta"],
+    "ry": ["theta"],
+    "rz": ["phi"],
+    "id": [],
+    "x": [],
+    "y": [],
+    "z": [],
+    "h": [],
+    "s": [],
+    "sdg": [],
+    "sx": [],
+    "sxdg": [],
+    "t": [],
+    "tdg": [],
+    "swap": [],
+    "cx": [],
+    "cy": [],
+    "cz": [],
+    "csx": [],
+    "cp": ["lambda"],
+    "cu": ["theta", "phi", "lambda", "gamma"],
+    "cu1": ["lambda"],
+    "cu3": ["theta", "phi", "lambda"],
+    "crx": ["theta"],
+    "cry": ["theta"],
+    "crz": ["theta"],
+    "rxx": ["theta"],
+    "ryy": ["theta"],
+    "rzz": ["theta"],
+    "rzx": ["theta"],
+    "ecr": [],
+    "ccx": [],
+    "ccz": [],
+    "cswap": [],
+    "mcx": [],
+    "mcp": ["lambda"],
+    "mcu1": ["lambda"],
+    "unitary": ["matrix"],
+    "initialize": ["vector"],
+    "reset": [],
+    "delay": ["duration"],
 }
 
 
@@ -110,7 +147,7 @@ class DeviceCatalog:
 
 def _simulator() -> Device:
     gates = [
-        {"name": name, "parameters": params, "qasm_def": "gate %s" % name, "coupling_map": None}
+        {"name": name, "parameters": params, "qasm_def": f"gate {name}", "coupling_map": None}
         for name, params in _SIMULATOR_GATES.items()
         if name not in ("reset", "delay", "initialize")
     ]
@@ -147,7 +184,7 @@ def _fake_device(short: str) -> Device:
     folder = resources.files("qiskit.providers.fake_provider.backends").joinpath(short)
 
     def load(prefix: str) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(folder.joinpath("%s_%s.json" % (prefix, short)).read_text())
+        data: dict[str, Any] = json.loads(folder.joinpath(f"{prefix}_{short}.json").read_text())
         return data
 
     configuration = load("conf")

@@ -113,7 +113,7 @@ def conflict(message: str, code: int = TRANSITION_NOT_VALID) -> ApiError:
 
 def job_not_found(job_id: str) -> ApiError:
     """The 404 answered for a job that does not exist for the caller."""
-    return not_found("Job not found: %s" % job_id, JOB_NOT_FOUND)
+    return not_found(f"Job not found: {job_id}", JOB_NOT_FOUND)
 
 
 def job_error(message: str, code: int) -> dict[str, Any]:
@@ -121,4 +121,4 @@ def job_error(message: str, code: int) -> dict[str, Any]:
     text = message.rstrip()
     if not text.endswith("."):
         text += "."
-    return {"message": "%s Error code: %d." % (text, code), "code": code}
+    return {"message": f"{text} Error code: {code}.", "code": code}

@@ -13,8 +13,8 @@ FAULTS: dict[str, str] = {
     "wrong_status_string": "job statuses are sent in lower case (`completed` for `COMPLETED`)",
     "missing_creation_date": "job documents lack `creationDate`",
     "tags_not_echoed": "`PUT /Jobs/{id}` with tags answers with the tags it had before",
-    "wrong_close_code": "the status websocket closes with 1000 instead of 4002 after the final status",
-    "paging_repeats": "creation dates are truncated to whole seconds, so cursor paging repeats jobs",
+    "wrong_close_code": "the status websocket closes with 1000, not 4002, after the final status",
+    "paging_repeats": "creation dates are cut to whole seconds, so cursor paging repeats jobs",
     "500_on_bad_input": "a malformed listing filter answers 500 with a traceback instead of 400",
     "info_queue_outside_queued": "`infoQueue` is also sent while the job is VALIDATED or RUNNING",
     "cross_user_access": "jobs are found by id whatever the user, hub, group and project",
@@ -37,6 +37,8 @@ def parse_faults(names: Iterable[str]) -> frozenset[str]:
     unknown = sorted(chosen - FAULTS.keys())
     if unknown:
         raise ValueError(
-            "unknown fault(s) %s; known faults: %s" % (", ".join(unknown), ", ".join(sorted(FAULTS)))
+            "unknown fault(s) {}; known faults: {}".format(
+                ", ".join(unknown), ", ".join(sorted(FAULTS))
+            )
         )
     return chosen

@@ -44,7 +44,7 @@ class ListingFilter:
 
 def invalid(message: str) -> ApiError:
     """The 400 error of a filter that cannot be used."""
-    return ApiError(400, INVALID_FILTER, "Invalid filter: %s" % message)
+    return ApiError(400, INVALID_FILTER, f"Invalid filter: {message}")
 
 
 def parse_filter(text: str | None) -> ListingFilter:
@@ -58,12 +58,12 @@ def parse_filter(text: str | None) -> ListingFilter:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise invalid("not valid JSON (%s)" % err) from None
+        raise invalid(f"not valid JSON ({err})") from None
     if not isinstance(data, dict):
         raise invalid("expected a JSON object")
     unknown = sorted(set(data) - {"where", "order", "limit", "skip", "fields"})
     if unknown:
-        raise invalid("unknown key(s) %s" % ", ".join(unknown))
+        raise invalid("unknown key(s) {}".format(", ".join(unknown)))
     where = data.get("where", {})
     if not isinstance(where, dict):
         raise invalid("`where` must be an object")
@@ -85,7 +85,9 @@ def select(documents: list[dict[str, Any]], listing: ListingFilter) -> list[dict
     return chosen[listing.skip : end]
 
 
-def project(document: dict[str, Any], fields: dict[str, bool] | None, keep: set[str]) -> dict[str, Any]:
+def project(
+    document: dict[str, Any], fields: dict[str, bool] | None, keep: set[str]
+) -> dict[str, Any]:
     """Apply a ``fields`` projection, always keeping the keys in ``keep``."""
     if not fields:
         return document
@@ -117,7 +119,7 @@ def _check_where(where: dict[str, Any]) -> None:
     for key, condition in where.items():
         if key in ("and", "or"):
             if not isinstance(condition, list) or not all(isinstance(c, dict) for c in condition):
-                raise invalid("`%s` must be a list of objects" % key)
+                raise invalid(f"`{key}` must be a list of objects")
             for clause in condition:
                 _check_where(clause)
         elif _is_operator_object(condition):
@@ -127,33 +129,35 @@ def _check_where(where: dict[str, Any]) -> None:
 
 def _check_operator(key: str, operator: str, argument: Any) -> None:
     if operator not in _OPERATORS:
-        raise invalid("unsupported operator %r on %r" % (operator, key))
+        raise invalid(f"unsupported operator {operator!r} on {key!r}")
     if operator in ("inq", "nin") and not isinstance(argument, list):
-        raise invalid("`%s` on %r needs a list" % (operator, key))
+        raise invalid(f"`{operator}` on {key!r} needs a list")
     if operator == "between" and (not isinstance(argument, list) or len(argument) != 2):
-        raise invalid("`between` on %r needs a list of two values" % key)
+        raise invalid(f"`between` on {key!r} needs a list of two values")
     if operator in ("regexp", "like", "nlike"):
         _regex(argument)
     if operator == "exists" and not isinstance(argument, bool):
-        raise invalid("`exists` on %r needs a boolean" % key)
+        raise invalid(f"`exists` on {key!r} needs a boolean")
 
 
 def _is_operator_object(condition: Any) -> bool:
-    return isinstance(condition, dict) and bool(condition) and any(k in _OPERATORS for k in condition)
+    return (
+        isinstance(condition, dict) and bool(condition) and any(k in _OPERATORS for k in condition)
+    )
 
 
 def _order(value: Any) -> bool:
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
     if not isinstance(value, str) or " ".join(value.lower().split()) not in _ORDERS:
-        raise invalid("`order` must be \"creationDate ASC\" or \"creationDate DESC\"")
+        raise invalid('`order` must be "creationDate ASC" or "creationDate DESC"')
     return _ORDERS[" ".join(value.lower().split())]
 
 
 def _count(data: dict[str, Any], key: str) -> int:
     value = data.get(key, 0)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise invalid("`%s` must be a non-negative integer" % key)
+        raise invalid(f"`{key}` must be a non-negative integer")
     return value
 
 
@@ -172,7 +176,7 @@ def _compile(source: str, flags: int) -> re.Pattern[str]:
 
 def _regex(argument: Any) -> re.Pattern[str]:
     if not isinstance(argument, str) or len(argument) > _MAX_PATTERN:
-        raise invalid("a regular expression must be a string of at most %d characters" % _MAX_PATTERN)
+        raise invalid(f"a regular expression must be a string of at most {_MAX_PATTERN} characters")
     source, flags = argument, 0
     literal = re.fullmatch(r"/(.*)/([a-z]*)", argument, re.DOTALL)
     if literal and all(flag in _JS_FLAGS for flag in literal.group(2)):
@@ -184,7 +188,7 @@ def _regex(argument: Any) -> re.Pattern[str]:
     try:
         return _compile(source, flags)
     except re.error as err:
-        raise invalid("bad regular expression %r (%s)" % (argument, err)) from None
+        raise invalid(f"bad regular expression {argument!r} ({err})") from None
 
 
 # -- evaluation -------------------------------------------------------------------------------

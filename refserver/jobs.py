@@ -66,7 +66,7 @@ class JobService:
         """
         device = self._devices.get(name)
         if device is None or not member.allows_backend(name):
-            raise errors.not_found("Backend not found: %s" % name, errors.BACKEND_NOT_FOUND)
+            raise errors.not_found(f"Backend not found: {name}", errors.BACKEND_NOT_FOUND)
         return device
 
     def find(self, user: User, member: Membership, job_id: str) -> JobRecord:
@@ -80,7 +80,8 @@ class JobService:
             raise errors.job_not_found(job_id)
         if "cross_user_access" not in self._faults and (
             record.user_id != user.id
-            or (record.hub, record.group, record.project) != (member.hub, member.group, member.project)
+            or (record.hub, record.group, record.project)
+            != (member.hub, member.group, member.project)
         ):
             raise errors.job_not_found(job_id)
         return record
@@ -97,10 +98,16 @@ class JobService:
         if record.status == statuses.QUEUED:
             return self._scheduler.queue_info(record)
         if "info_queue_outside_queued" in self._faults and record.status in (
-            statuses.VALIDATED, statuses.RUNNING,
+            statuses.VALIDATED,
+            statuses.RUNNING,
         ):
-            return {"status": statuses.PENDING_IN_QUEUE, "position": 0,
-                    "hubPriority": 1.0, "groupPriority": 1.0, "projectPriority": 1.0}
+            return {
+                "status": statuses.PENDING_IN_QUEUE,
+                "position": 0,
+                "hubPriority": 1.0,
+                "groupPriority": 1.0,
+                "projectPriority": 1.0,
+            }
         return None
 
     def document(self, record: JobRecord, *, full: bool = True) -> dict[str, Any]:
@@ -110,7 +117,12 @@ class JobService:
     # -- life cycle -------------------------------------------------------------------------
 
     def create(
-        self, user: User, member: Membership, creation: JobCreation, client_app: str | None, api_base: str
+        self,
+        user: User,
+        member: Membership,
+        creation: JobCreation,
+        client_app: str | None,
+        api_base: str,
     ) -> dict[str, Any]:
         """Create a job in ``CREATING`` and return it with its signed upload URL.
 
@@ -121,15 +133,25 @@ class JobService:
         created = format_instant(self._clock.next_instant())
         record = JobRecord(
             id=secrets.token_hex(12),
-            user_id=user.id, hub=member.hub, group=member.group, project=member.project,
-            backend=device.name, status=statuses.CREATING, creation_date=created,
-            name=creation.name, tags=creation.tags, experiment_tag=creation.experiment_tag,
-            live_data_enabled=creation.live_data_enabled, client_info=_client_info(client_app),
+            user_id=user.id,
+            hub=member.hub,
+            group=member.group,
+            project=member.project,
+            backend=device.name,
+            status=statuses.CREATING,
+            creation_date=created,
+            name=creation.name,
+            tags=creation.tags,
+            experiment_tag=creation.experiment_tag,
+            live_data_enabled=creation.live_data_enabled,
+            client_info=_client_info(client_app),
             time_per_step={statuses.CREATING: created},
         )
         limit = self.job_limit(member)
         if not self._store.insert_job(record, limit):
-            raise ApiError(400, errors.JOB_LIMIT, "Reached maximum number (%d) of concurrent jobs" % limit)
+            raise ApiError(
+                400, errors.JOB_LIMIT, f"Reached maximum number ({limit}) of concurrent jobs"
+            )
         document = self.document(record)
         document["objectStorageInfo"] = {
             "uploadUrl": self._signer.url(api_base, UPLOAD, record.id, "qobj"),
@@ -150,7 +172,7 @@ class JobService:
         try:
             check_upload(data)
         except ValueError as err:
-            raise errors.bad_request("Invalid Qobj: %s" % err, errors.QOBJ_NOT_VALID) from None
+            raise errors.bad_request(f"Invalid Qobj: {err}", errors.QOBJ_NOT_VALID) from None
         self._objects.put(job_id, "qobj", data)
 
         def uploaded(job: JobRecord) -> bool:
@@ -174,14 +196,17 @@ class JobService:
         self._require_creating(record)
         if not record.qobj_uploaded:
             raise errors.conflict(
-                "Job not uploaded to object storage: PUT the Qobj to objectStorageInfo.uploadUrl first",
+                "Job not uploaded to object storage: "
+                "PUT the Qobj to objectStorageInfo.uploadUrl first",
                 errors.JOB_NOT_UPLOADED,
             )
 
         def submitted(job: JobRecord) -> None:
             job.data_uploaded = True
 
-        created = self._transitions.advance(job_id, {statuses.CREATING}, statuses.CREATED, submitted)
+        created = self._transitions.advance(
+            job_id, {statuses.CREATING}, statuses.CREATED, submitted
+        )
         if created is not None and self._transitions.advance(
             job_id, {statuses.CREATED}, statuses.VALIDATING
         ):
@@ -199,13 +224,15 @@ class JobService:
         if cancelled is None:
             current = self._store.get_job(job_id) or record
             raise errors.conflict(
-                "Job not cancelled: job %s is already in final status %s" % (job_id, current.status),
+                f"Job not cancelled: job {job_id} is already in final status {current.status}",
                 errors.JOB_NOT_CANCELLED,
             )
         self._scheduler.forget(cancelled)
         return {"cancelled": True}
 
-    def update(self, user: User, member: Membership, job_id: str, key: str, value: Any) -> dict[str, Any]:
+    def update(
+        self, user: User, member: Membership, job_id: str, key: str, value: Any
+    ) -> dict[str, Any]:
         """Replace the name or the tags of a job and return the job."""
         self.find(user, member, job_id)
 
@@ -254,7 +281,9 @@ class JobService:
         record = self.find(user, member, job_id)
         return status_document(record, self.info_queue(record), self._faults)
 
-    def listing(self, user: User, member: Membership, filter_text: str | None, *, ids: bool) -> list[dict[str, Any]]:
+    def listing(
+        self, user: User, member: Membership, filter_text: str | None, *, ids: bool
+    ) -> list[dict[str, Any]]:
         """Jobs of the caller in the project, filtered (J7), or projected on ids (J8)."""
         listing = parse_filter(filter_text)
         records = self._store.project_jobs(user.id, member.hub, member.group, member.project)
@@ -270,7 +299,9 @@ class JobService:
             return {}
         return self._calibrations.get(record.calibration_id) or {}
 
-    def download_url(self, user: User, member: Membership, job_id: str, name: str, api_base: str) -> dict[str, str]:
+    def download_url(
+        self, user: User, member: Membership, job_id: str, name: str, api_base: str
+    ) -> dict[str, str]:
         """A signed URL to download the job's ``qobj`` or ``result``.
 
         Raises:
@@ -280,7 +311,10 @@ class JobService:
         if name == "result":
             self._require_result(record)
         elif not record.qobj_uploaded:
-            raise errors.conflict("Job not uploaded to object storage: job %s has no Qobj" % job_id, errors.JOB_NOT_UPLOADED)
+            raise errors.conflict(
+                f"Job not uploaded to object storage: job {job_id} has no Qobj",
+                errors.JOB_NOT_UPLOADED,
+            )
         return {"url": self._signer.url(api_base, DOWNLOAD, job_id, name)}
 
     def download(self, job_id: str, name: str) -> bytes:
@@ -290,9 +324,11 @@ class JobService:
             ApiError: 404 when the job or the object does not exist.
         """
         record = self._store.get_job(job_id)
-        data = self._objects.get(job_id, name) if record is not None and not record.deleted else None
+        data = (
+            self._objects.get(job_id, name) if record is not None and not record.deleted else None
+        )
         if data is None or (name == "result" and not record.result_stored):  # type: ignore[union-attr]
-            raise errors.not_found("No %s stored for job %s" % (name, job_id), errors.JOB_NOT_FOUND)
+            raise errors.not_found(f"No {name} stored for job {job_id}", errors.JOB_NOT_FOUND)
         return data
 
     # -- checks -----------------------------------------------------------------------------
@@ -300,14 +336,14 @@ class JobService:
     def _require_creating(self, record: JobRecord) -> None:
         if record.status != statuses.CREATING or record.data_uploaded:
             raise errors.conflict(
-                "Job %s is %s: its Qobj can only be uploaded and submitted while it is CREATING"
-                % (record.id, record.status)
+                f"Job {record.id} is {record.status}: its Qobj can only be uploaded"
+                " and submitted while it is CREATING"
             )
 
     def _require_result(self, record: JobRecord) -> None:
         if not record.result_stored:
             raise errors.conflict(
-                "The result of job %s is not available (status %s)" % (record.id, record.status),
+                f"The result of job {record.id} is not available (status {record.status})",
                 errors.RESULT_NOT_AVAILABLE,
             )
 

@@ -25,7 +25,7 @@ class ObjectStore:
     def _path(self, job_id: str, name: str) -> Path:
         # Job ids come from URLs: only our own id format may reach the file system.
         if not _JOB_ID.match(job_id) or name not in OBJECT_NAMES:
-            raise ValueError("invalid object %r/%r" % (job_id, name))
+            raise ValueError(f"invalid object {job_id!r}/{name!r}")
         return self._root / job_id / (name + ".json")
 
     def put(self, job_id: str, name: str, data: bytes) -> None:

@@ -47,7 +47,7 @@ def to_circuits(qobj: dict[str, Any]) -> list[QuantumCircuit]:
     except QobjConversionError:
         raise
     except Exception as err:  # qiskit raises many kinds of errors on malformed input
-        raise QobjConversionError("%s: %s" % (type(err).__name__, err)) from None
+        raise QobjConversionError(f"{type(err).__name__}: {err}") from None
     return list(circuits)
 
 
@@ -86,7 +86,9 @@ def _widths(experiment: dict[str, Any], qobj_config: dict[str, Any]) -> tuple[in
     memory = [m for i in experiment["instructions"] for m in i.get("memory", [])]
     config = experiment.get("config") or {}
     n_qubits = max([*(q + 1 for q in qubits), config.get("n_qubits", 0)])
-    n_clbits = max([*(m + 1 for m in memory), config.get("memory_slots", qobj_config.get("memory_slots", 0))])
+    n_clbits = max(
+        [*(m + 1 for m in memory), config.get("memory_slots", qobj_config.get("memory_slots", 0))]
+    )
     return int(n_qubits), int(n_clbits)
 
 
@@ -97,11 +99,11 @@ def _check_labels(header: dict[str, Any], experiment: dict[str, Any]) -> None:
     for instruction in experiment["instructions"]:
         if any(q >= n_qubits for q in instruction.get("qubits", [])):
             raise QobjConversionError(
-                "instruction %s uses a qubit beyond the header's %d qubit labels"
-                % (instruction["name"], n_qubits)
+                f"instruction {instruction['name']} uses a qubit beyond the header's"
+                f" {n_qubits} qubit labels"
             )
         if any(m >= n_clbits for m in instruction.get("memory", [])):
             raise QobjConversionError(
-                "instruction %s uses a memory slot beyond the header's %d clbit labels"
-                % (instruction["name"], n_clbits)
+                f"instruction {instruction['name']} uses a memory slot beyond the header's"
+                f" {n_clbits} clbit labels"
             )

@@ -24,14 +24,18 @@ async def login(request: Request) -> Response:
     """``POST /users/loginWithToken``: exchange an API token for an access token."""
     token = bodies.login_token(await read_json(request))
     row = server(request).auth.login(token)
-    return JSONResponse({"id": row.token, "ttl": row.ttl, "created": row.created, "userId": row.user_id})
+    return JSONResponse(
+        {"id": row.token, "ttl": row.ttl, "created": row.created, "userId": row.user_id}
+    )
 
 
 async def get_me(request: Request) -> Response:
     """``GET /users/me``: the user's profile and the URLs of the job service."""
     user = caller(request)
     base = api_base(request)
-    websocket = "%s://%s/ws" % ("wss" if request.url.scheme == "https" else "ws", request.url.netloc)
+    websocket = "{}://{}/ws".format(
+        "wss" if request.url.scheme == "https" else "ws", request.url.netloc
+    )
     return JSONResponse(
         {
             "id": user.id,

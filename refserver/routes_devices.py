@@ -23,7 +23,9 @@ def _device(request: Request) -> Device:
 async def list_devices(request: Request) -> Response:
     """``GET .../devices/v/1``: configurations of the backends the project may use."""
     _user, member = scope(request)
-    devices = [d.configuration for d in server(request).devices.all() if member.allows_backend(d.name)]
+    devices = [
+        d.configuration for d in server(request).devices.all() if member.allows_backend(d.name)
+    ]
     return JSONResponse(devices)
 
 
@@ -32,7 +34,9 @@ async def get_properties(request: Request) -> Response:
     device = _device(request)
     version = request.query_params.get("version")
     if version is not None and version != "1":
-        raise errors.bad_request("Unsupported properties `version` %r; only 1" % version, errors.INVALID_FILTER)
+        raise errors.bad_request(
+            f"Unsupported properties `version` {version!r}; only 1", errors.INVALID_FILTER
+        )
     before = _before_date(request.query_params.get("filter"))
     calibrations = server(request).calibrations
     if before is None:
@@ -41,7 +45,7 @@ async def get_properties(request: Request) -> Response:
     try:
         return JSONResponse(calibrations.before(device, before) or {})
     except ValueError as err:
-        raise errors.bad_request("Invalid filter: %s" % err, errors.INVALID_FILTER) from None
+        raise errors.bad_request(f"Invalid filter: {err}", errors.INVALID_FILTER) from None
 
 
 def _before_date(text: str | None) -> str | None:
@@ -56,7 +60,9 @@ def _before_date(text: str | None) -> str | None:
             errors.INVALID_FILTER,
         ) from None
     if not isinstance(bound, str):
-        raise errors.bad_request("Invalid filter: `lt` must be a date-time string", errors.INVALID_FILTER)
+        raise errors.bad_request(
+            "Invalid filter: `lt` must be a date-time string", errors.INVALID_FILTER
+        )
     return bound
 
 
@@ -74,7 +80,9 @@ async def get_queue_status(request: Request) -> Response:
         {
             "state": operational,
             "status": "active" if operational else "maintenance",
-            "message": "" if operational else "The backend is in maintenance: jobs queue but do not run",
+            "message": ""
+            if operational
+            else "The backend is in maintenance: jobs queue but do not run",
             "lengthQueue": scheduler.queue_length(device.name),
             "backend_version": device.version,
         }

@@ -74,13 +74,17 @@ async def job_data_uploaded(request: Request) -> Response:
     """J3 ``POST /Jobs/{id}/jobDataUploaded``: answers ``{"job": ...}``."""
     user, member = scope(request)
     await _no_body(request)
-    return JSONResponse(server(request).jobs.data_uploaded(user, member, request.path_params["job_id"]))
+    return JSONResponse(
+        server(request).jobs.data_uploaded(user, member, request.path_params["job_id"])
+    )
 
 
 async def get_job_properties(request: Request) -> Response:
     """J10 ``GET /Jobs/{id}/properties``: calibration in force when the job ran."""
     user, member = scope(request)
-    return JSONResponse(server(request).jobs.properties(user, member, request.path_params["job_id"]))
+    return JSONResponse(
+        server(request).jobs.properties(user, member, request.path_params["job_id"])
+    )
 
 
 async def get_result_url(request: Request) -> Response:
@@ -104,7 +108,9 @@ async def result_downloaded(request: Request) -> Response:
 async def _download_url(request: Request, name: str) -> Response:
     user, member = scope(request)
     jobs = server(request).jobs
-    return JSONResponse(jobs.download_url(user, member, request.path_params["job_id"], name, api_base(request)))
+    return JSONResponse(
+        jobs.download_url(user, member, request.path_params["job_id"], name, api_base(request))
+    )
 
 
 async def _no_body(request: Request) -> None:

@@ -17,7 +17,9 @@ from refserver.web import read_body, route, server
 def _verify(request: Request, method_class: str, name: str) -> str:
     job_id: str = request.path_params["job_id"]
     query = request.query_params
-    server(request).signer.verify(method_class, job_id, name, query.get("expires"), query.get("signature"))
+    server(request).signer.verify(
+        method_class, job_id, name, query.get("expires"), query.get("signature")
+    )
     return job_id
 
 

@@ -92,7 +92,9 @@ class ServerThread:
         **settings: Any,
     ) -> None:
         self._temporary = data_dir is None
-        self.data_dir = Path(tempfile.mkdtemp(prefix="refserver-")) if data_dir is None else Path(data_dir)
+        self.data_dir = (
+            Path(tempfile.mkdtemp(prefix="refserver-")) if data_dir is None else Path(data_dir)
+        )
         self._config = ServerConfig(
             data_dir=self.data_dir,
             users_file=Path(users_file) if users_file is not None else None,
@@ -138,16 +140,21 @@ class ServerThread:
         self._socket = bind_socket(self._host, self._port)
         self.port = self._socket.getsockname()[1]
         shown = "127.0.0.1" if self._host in ("0.0.0.0", "") else self._host
-        shown = "[%s]" % shown if ":" in shown else shown
-        self.base_url = "http://%s:%d" % (shown, self.port)
+        shown = f"[{shown}]" if ":" in shown else shown
+        self.base_url = f"http://{shown}:{self.port}"
         self.auth_url = self.base_url + "/api"
-        self.ws_url = "ws://%s:%d/ws" % (shown, self.port)
+        self.ws_url = f"ws://{shown}:{self.port}/ws"
         users = self.state.users
         self.demo_token = DEMO_TOKEN if users.by_api_token(DEMO_TOKEN) else users.token_of("demo")
-        self.other_token = OTHER_TOKEN if users.by_api_token(OTHER_TOKEN) else users.token_of("other")
+        self.other_token = (
+            OTHER_TOKEN if users.by_api_token(OTHER_TOKEN) else users.token_of("other")
+        )
         self._server = uvicorn_server(app)
         self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, name="refserver", daemon=True
+            target=self._server.run,
+            kwargs={"sockets": [self._socket]},
+            name="refserver",
+            daemon=True,
         )
         self._thread.start()
         deadline = time.monotonic() + self._startup_timeout

@@ -174,7 +174,9 @@ class Scheduler:
             return None
         position = waiting.index(record.id) + 1
         per_job = self._config.step_delay + max(self._config.run_delay, average)
-        start = utc_now() + timedelta(seconds=(position - 1 + busy) * per_job + self._config.step_delay)
+        start = utc_now() + timedelta(
+            seconds=(position - 1 + busy) * per_job + self._config.step_delay
+        )
         priority = self._priorities(record)
         return {
             "status": statuses.PENDING_IN_QUEUE,
@@ -234,7 +236,9 @@ class Scheduler:
                 accepted = validate_qobj(data, device)
             except QobjRejected as rejection:
                 self._transitions.advance(
-                    job_id, {statuses.VALIDATING}, statuses.ERROR_VALIDATING_JOB,
+                    job_id,
+                    {statuses.VALIDATING},
+                    statuses.ERROR_VALIDATING_JOB,
                     _set_error(rejection.message, rejection.code),
                 )
                 return
@@ -243,7 +247,10 @@ class Scheduler:
             def accept(job: JobRecord) -> None:
                 job.summary, job.shots = summary, accepted.shots
 
-            if self._transitions.advance(job_id, {statuses.VALIDATING}, statuses.VALIDATED, accept) is None:
+            if (
+                self._transitions.advance(job_id, {statuses.VALIDATING}, statuses.VALIDATED, accept)
+                is None
+            ):
                 return
         if self._stop.wait(self._config.step_delay):
             return
@@ -259,7 +266,9 @@ class Scheduler:
 
     def _fail_unknown_backend(self, job_id: str, expected: set[str]) -> None:
         self._transitions.advance(
-            job_id, expected, statuses.ERROR_VALIDATING_JOB,
+            job_id,
+            expected,
+            statuses.ERROR_VALIDATING_JOB,
             _set_error("Backend not found", errors.VALIDATION_FAILED),
         )
 
@@ -275,7 +284,9 @@ class Scheduler:
             except Exception:
                 logger.exception("execution of job %s failed", job_id)
                 self._transitions.advance(
-                    job_id, {statuses.RUNNING}, statuses.ERROR_RUNNING_JOB,
+                    job_id,
+                    {statuses.RUNNING},
+                    statuses.ERROR_RUNNING_JOB,
                     _set_error("API Internal error", errors.INTERNAL_ERROR),
                 )
             finally:
@@ -286,7 +297,9 @@ class Scheduler:
     def _next_job(self, backend_queue: BackendQueue) -> str | None:
         while not self._stop.is_set():
             with backend_queue.condition:
-                while not self._stop.is_set() and (backend_queue.paused or not backend_queue.waiting):
+                while not self._stop.is_set() and (
+                    backend_queue.paused or not backend_queue.waiting
+                ):
                     backend_queue.condition.wait(0.5)
                 if self._stop.is_set():
                     return None
@@ -295,7 +308,11 @@ class Scheduler:
             if self._stop.wait(self._config.step_delay):
                 return None
             with backend_queue.condition:
-                if backend_queue.paused or not backend_queue.waiting or backend_queue.waiting[0][1] != head:
+                if (
+                    backend_queue.paused
+                    or not backend_queue.waiting
+                    or backend_queue.waiting[0][1] != head
+                ):
                     continue
                 backend_queue.waiting.pop(0)
                 backend_queue.running = head
@@ -311,7 +328,12 @@ class Scheduler:
         def start(job: JobRecord) -> None:
             job.calibration_id = calibration[0] if calibration else None
 
-        if self._transitions.advance(job_id, {statuses.QUEUED, statuses.RUNNING}, statuses.RUNNING, start) is None:
+        if (
+            self._transitions.advance(
+                job_id, {statuses.QUEUED, statuses.RUNNING}, statuses.RUNNING, start
+            )
+            is None
+        ):
             return
         started = time.monotonic()
         if backend_queue.interrupt.wait(self._config.run_delay):
@@ -321,7 +343,11 @@ class Scheduler:
         data = json.dumps(result, separators=(",", ":")).encode()
         self._objects.put(job_id, "result", data)
         elapsed = time.monotonic() - started
-        backend_queue.average_run = 0.7 * backend_queue.average_run + 0.3 * elapsed if backend_queue.average_run else elapsed
+        backend_queue.average_run = (
+            0.7 * backend_queue.average_run + 0.3 * elapsed
+            if backend_queue.average_run
+            else elapsed
+        )
         final = statuses.COMPLETED if result["success"] else statuses.ERROR_RUNNING_JOB
         self._transitions.advance(job_id, {statuses.RUNNING}, final, _finish(result, len(data)))
 
@@ -344,11 +370,11 @@ def _finish(result: dict[str, Any], size: int) -> Callable[[JobRecord], None]:
         summary["resultTime"] = result.get("time_taken", 0.0)
         job.summary = summary
         if failed:
-            first = result["results"][failed[0]]
+            reason = str(result["results"][failed[0]].get("status", ""))[:300]
             job.error = errors.job_error(
-                "Error raised when execution on Aer failed: %d of %d experiments failed "
-                "(experiment %d: %s)"
-                % (len(failed), len(result["results"]), failed[0], str(first.get("status", ""))[:300]),
+                "Error raised when execution on Aer failed: "
+                f"{len(failed)} of {len(result['results'])} experiments failed"
+                f" (experiment {failed[0]}: {reason})",
                 errors.EXECUTION_FAILED,
             )
 

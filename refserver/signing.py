@@ -45,7 +45,7 @@ class UrlSigner:
         query = urlencode(
             {"expires": expires, "signature": self._signature(method_class, job_id, name, expires)}
         )
-        return "%s/objectstorage/%s/%s?%s" % (api_base, job_id, name, query)
+        return f"{api_base}/objectstorage/{job_id}/{name}?{query}"
 
     def verify(
         self, method_class: str, job_id: str, name: str, expires: str | None, signature: str | None

@@ -84,8 +84,11 @@ class Simulation:
             "date": now_text(),
             "success": success,
             "status": "COMPLETED" if success else ("PARTIAL COMPLETED" if some else "ERROR"),
-            "header": {**(qobj.get("header") or {}), "backend_name": device.name,
-                       "backend_version": device.version},
+            "header": {
+                **(qobj.get("header") or {}),
+                "backend_name": device.name,
+                "backend_version": device.version,
+            },
             "results": experiments,
             "time_taken": time.monotonic() - started,
         }
@@ -111,7 +114,9 @@ class Simulation:
             if model is None:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    model = NoiseModel.from_backend_properties(BackendProperties.from_dict(properties))
+                    model = NoiseModel.from_backend_properties(
+                        BackendProperties.from_dict(properties)
+                    )
                 self._noise_models[calibration_id] = model
         return model
 
@@ -126,7 +131,9 @@ class Simulation:
         experiments = []
         for circuit in circuits:
             try:
-                experiments.extend(_aer_experiments(partial(simulator.run, [circuit], **options), 1))
+                experiments.extend(
+                    _aer_experiments(partial(simulator.run, [circuit], **options), 1)
+                )
             except Exception as err:
                 experiments.append(_failed_experiment(circuit, options, err))
         return experiments
@@ -152,11 +159,13 @@ def _aer_experiments(submit: Callable[[], Any], count: int) -> list[dict[str, An
     return experiments
 
 
-def _failed_experiment(circuit: QuantumCircuit, options: dict[str, Any], err: Exception) -> dict[str, Any]:
+def _failed_experiment(
+    circuit: QuantumCircuit, options: dict[str, Any], err: Exception
+) -> dict[str, Any]:
     return {
         "shots": options["shots"],
         "success": False,
-        "status": "ERROR: %s" % err,
+        "status": f"ERROR: {err}",
         "data": {},
         "header": {"name": circuit.name},
     }

@@ -46,7 +46,10 @@ class ServerState:
         config.data_dir.mkdir(parents=True, exist_ok=True)
         store = Store(config.data_dir / "refserver.sqlite3")
         objects = ObjectStore(config.data_dir / "objects")
-        signer = UrlSigner(bytes.fromhex(store.meta_set_default("signing_key", secrets.token_hex(32))), config.url_ttl)
+        signer = UrlSigner(
+            bytes.fromhex(store.meta_set_default("signing_key", secrets.token_hex(32))),
+            config.url_ttl,
+        )
         devices = DeviceCatalog()
         calibrations = CalibrationBook(store, config.calibration_interval)
         for device in devices.all():
@@ -60,12 +63,22 @@ class ServerState:
             return member.priority if member else Priority()
 
         scheduler = Scheduler(
-            store, objects, transitions, devices, calibrations,
-            Simulation(config.experiment_memory_mb), config, priority,
+            store,
+            objects,
+            transitions,
+            devices,
+            calibrations,
+            Simulation(config.experiment_memory_mb),
+            config,
+            priority,
         )
-        jobs = JobService(store, objects, transitions, scheduler, devices, calibrations, signer, config)
+        jobs = JobService(
+            store, objects, transitions, scheduler, devices, calibrations, signer, config
+        )
         auth = Authenticator(store, users, config.token_ttl)
-        return cls(config, store, users, auth, signer, devices, calibrations, events, scheduler, jobs)
+        return cls(
+            config, store, users, auth, signer, devices, calibrations, events, scheduler, jobs
+        )
 
     def start(self) -> None:
         """Start the background work (resuming jobs left in progress)."""

@@ -16,8 +16,14 @@ ERROR_RUNNING_JOB = "ERROR_RUNNING_JOB"
 PENDING_IN_QUEUE = "PENDING_IN_QUEUE"
 
 FINAL = frozenset(
-    {COMPLETED, CANCELLED, ERROR_CREATING_JOB, ERROR_VALIDATING_JOB, ERROR_RUNNING_JOB,
-     "ERROR_TRANSPILING_JOB"}
+    {
+        COMPLETED,
+        CANCELLED,
+        ERROR_CREATING_JOB,
+        ERROR_VALIDATING_JOB,
+        ERROR_RUNNING_JOB,
+        "ERROR_TRANSPILING_JOB",
+    }
 )
 # Jobs in these statuses are owed work by the server: it resumes them after a restart.
 IN_PROGRESS = frozenset({VALIDATING, VALIDATED, QUEUED, RUNNING})

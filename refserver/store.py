@@ -166,8 +166,15 @@ class Store:
                 "INSERT INTO jobs (id, user_id, hub, grp, project, backend, status, creation_date,"
                 " deleted, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    record.id, record.user_id, record.hub, record.group, record.project,
-                    record.backend, record.status, record.creation_date, int(record.deleted),
+                    record.id,
+                    record.user_id,
+                    record.hub,
+                    record.group,
+                    record.project,
+                    record.backend,
+                    record.status,
+                    record.creation_date,
+                    int(record.deleted),
                     record.to_json(),
                 ),
             )
@@ -179,8 +186,8 @@ class Store:
         marks = ",".join("?" * len(final))
         with self._lock:
             row = self._db.execute(
-                "SELECT COUNT(*) FROM jobs WHERE hub = ? AND grp = ? AND project = ? AND backend = ?"
-                " AND deleted = 0 AND status NOT IN (%s)" % marks,
+                "SELECT COUNT(*) FROM jobs WHERE hub = ? AND grp = ? AND project = ?"
+                f" AND backend = ? AND deleted = 0 AND status NOT IN ({marks})",
                 (hub, group, project, backend, *final),
             ).fetchone()
         return int(row[0])
@@ -216,7 +223,9 @@ class Store:
             )
         return record, True
 
-    def project_jobs(self, user_id: str | None, hub: str, group: str, project: str) -> list[JobRecord]:
+    def project_jobs(
+        self, user_id: str | None, hub: str, group: str, project: str
+    ) -> list[JobRecord]:
         """The non-deleted jobs of a project (of one user, or of everyone if None)."""
         query = "SELECT record FROM jobs WHERE hub = ? AND grp = ? AND project = ? AND deleted = 0"
         args: list[Any] = [hub, group, project]
@@ -233,8 +242,8 @@ class Store:
         marks = ",".join("?" * len(values))
         with self._lock:
             rows = self._db.execute(
-                "SELECT record FROM jobs WHERE deleted = 0 AND status IN (%s)"
-                " ORDER BY creation_date, id" % marks,
+                f"SELECT record FROM jobs WHERE deleted = 0 AND status IN ({marks})"
+                " ORDER BY creation_date, id",
                 values,
             ).fetchall()
         return [JobRecord.from_json(row[0]) for row in rows]
@@ -249,7 +258,8 @@ class Store:
         """The highest queue sequence number given to a job so far (0 if none)."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT record FROM jobs WHERE status IN (?, ?)", (statuses.QUEUED, statuses.RUNNING)
+                "SELECT record FROM jobs WHERE status IN (?, ?)",
+                (statuses.QUEUED, statuses.RUNNING),
             ).fetchall()
         seqs = [JobRecord.from_json(row[0]).queue_seq or 0 for row in rows]
         return max(seqs, default=0)
@@ -266,7 +276,9 @@ class Store:
         assert cursor.lastrowid is not None
         return int(cursor.lastrowid)
 
-    def latest_calibration(self, backend: str, before_ms: int | None = None) -> tuple[int, str] | None:
+    def latest_calibration(
+        self, backend: str, before_ms: int | None = None
+    ) -> tuple[int, str] | None:
         """The newest calibration of a backend (updated strictly before ``before_ms``)."""
         query = "SELECT id, properties FROM calibrations WHERE backend = ?"
         args: list[Any] = [backend]

@@ -91,7 +91,7 @@ class UserDirectory:
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as err:
-            raise ValueError("%s: not valid YAML: %s" % (origin, err)) from err
+            raise ValueError(f"{origin}: not valid YAML: {err}") from err
         return cls(_parse_users(data, origin))
 
     def by_api_token(self, token: str) -> User | None:
@@ -110,59 +110,63 @@ class UserDirectory:
 
 def _parse_users(data: Any, origin: str) -> list[User]:
     if not isinstance(data, Mapping) or not isinstance(data.get("users"), list):
-        raise ValueError("%s: expected a mapping with a `users` list" % origin)
-    users = [_parse_user(item, "%s: users[%d]" % (origin, i)) for i, item in enumerate(data["users"])]
+        raise ValueError(f"{origin}: expected a mapping with a `users` list")
+    users = [_parse_user(item, f"{origin}: users[{i}]") for i, item in enumerate(data["users"])]
     _check_unique([u.id for u in users], "user id", origin)
     tokens = [t for u in users for t in u.api_tokens]
     if len(set(tokens)) != len(tokens):
         # The token itself stays out of the message: it is a secret.
-        raise ValueError("%s: an API token is given to more than one user" % origin)
+        raise ValueError(f"{origin}: an API token is given to more than one user")
     return users
 
 
 def _parse_user(item: Any, where: str) -> User:
     if not isinstance(item, Mapping):
-        raise ValueError("%s: expected a mapping" % where)
+        raise ValueError(f"{where}: expected a mapping")
     user_id = _text(item, "id", where)
     tokens = item.get("api_tokens")
-    if not isinstance(tokens, list) or not tokens or not all(isinstance(t, str) and t for t in tokens):
-        raise ValueError("%s: `api_tokens` must be a non-empty list of strings" % where)
+    if (
+        not isinstance(tokens, list)
+        or not tokens
+        or not all(isinstance(t, str) and t for t in tokens)
+    ):
+        raise ValueError(f"{where}: `api_tokens` must be a non-empty list of strings")
     projects = item.get("projects")
     if not isinstance(projects, list) or not projects:
-        raise ValueError("%s: `projects` must be a non-empty list" % where)
-    members = tuple(_parse_membership(p, "%s.projects[%d]" % (where, i)) for i, p in enumerate(projects))
+        raise ValueError(f"{where}: `projects` must be a non-empty list")
+    members = tuple(_parse_membership(p, f"{where}.projects[{i}]") for i, p in enumerate(projects))
     if sum(m.is_default for m in members) > 1:
-        raise ValueError("%s: more than one default project" % where)
+        raise ValueError(f"{where}: more than one default project")
     _check_unique([(m.hub, m.group, m.project) for m in members], "project", where)
     license_accepted = item.get("license_accepted", True)
     if not isinstance(license_accepted, bool):
-        raise ValueError("%s: `license_accepted` must be a boolean" % where)
-    email = item.get("email", "%s@example.org" % user_id)
+        raise ValueError(f"{where}: `license_accepted` must be a boolean")
+    email = item.get("email", f"{user_id}@example.org")
     if not isinstance(email, str):
-        raise ValueError("%s: `email` must be a string" % where)
+        raise ValueError(f"{where}: `email` must be a string")
     return User(user_id, email, tuple(tokens), members, license_accepted)
 
 
 def _parse_membership(item: Any, where: str) -> Membership:
     if not isinstance(item, Mapping):
-        raise ValueError("%s: expected a mapping" % where)
+        raise ValueError(f"{where}: expected a mapping")
     hub, group, project = (_text(item, key, where) for key in ("hub", "group", "project"))
     for name in (hub, group, project):
         if "/" in name:
-            raise ValueError("%s: names cannot contain '/'" % where)
+            raise ValueError(f"{where}: names cannot contain '/'")
     backends = item.get("backends")
     if backends is not None and (
         not isinstance(backends, list) or not all(isinstance(b, str) for b in backends)
     ):
-        raise ValueError("%s: `backends` must be a list of strings" % where)
+        raise ValueError(f"{where}: `backends` must be a list of strings")
     job_limit = item.get("job_limit")
     if job_limit is not None and (
         not isinstance(job_limit, int) or isinstance(job_limit, bool) or job_limit < -1
     ):
-        raise ValueError("%s: `job_limit` must be an integer >= -1" % where)
+        raise ValueError(f"{where}: `job_limit` must be an integer >= -1")
     is_default = item.get("default", False)
     if not isinstance(is_default, bool):
-        raise ValueError("%s: `default` must be a boolean" % where)
+        raise ValueError(f"{where}: `default` must be a boolean")
     return Membership(
         hub,
         group,
@@ -176,12 +180,12 @@ def _parse_membership(item: Any, where: str) -> Membership:
 
 def _parse_priority(item: Any, where: str) -> Priority:
     if not isinstance(item, Mapping):
-        raise ValueError("%s: `priority` must be a mapping" % where)
+        raise ValueError(f"{where}: `priority` must be a mapping")
     values = {}
     for key in ("hub", "group", "project"):
         value = item.get(key, 1.0)
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
-            raise ValueError("%s: priority.%s must be a number in (0, 1]" % (where, key))
+            raise ValueError(f"{where}: priority.{key} must be a number in (0, 1]")
         values[key] = float(value)
     return Priority(**values)
 
@@ -189,7 +193,7 @@ def _parse_priority(item: Any, where: str) -> Priority:
 def _text(item: Mapping[str, Any], key: str, where: str) -> str:
     value = item.get(key)
     if not isinstance(value, str) or not value:
-        raise ValueError("%s: `%s` must be a non-empty string" % (where, key))
+        raise ValueError(f"{where}: `{key}` must be a non-empty string")
     return value
 
 
@@ -197,5 +201,5 @@ def _check_unique(values: list[Any], what: str, where: str) -> None:
     seen: set[Any] = set()
     for value in values:
         if value in seen:
-            raise ValueError("%s: duplicate %s %r" % (where, what, value))
+            raise ValueError(f"{where}: duplicate {what} {value!r}")
         seen.add(value)

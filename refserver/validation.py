@@ -57,20 +57,25 @@ def check_upload(data: bytes) -> dict[str, Any]:
     try:
         qobj = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ValueError("the Qobj is not valid JSON: %s" % err) from None
+        raise ValueError(f"the Qobj is not valid JSON: {err}") from None
     if not isinstance(qobj, dict):
         raise ValueError("the Qobj must be a JSON object")
-    for key, kind in (("qobj_id", str), ("schema_version", str), ("config", dict), ("experiments", list)):
+    for key, kind in (
+        ("qobj_id", str),
+        ("schema_version", str),
+        ("config", dict),
+        ("experiments", list),
+    ):
         if not isinstance(qobj.get(key), kind):
-            raise ValueError("the Qobj needs `%s` (%s)" % (key, kind.__name__))
+            raise ValueError(f"the Qobj needs `{key}` ({kind.__name__})")
     if qobj.get("type") not in ("QASM", "PULSE"):
         raise ValueError("the Qobj `type` must be QASM or PULSE")
     for index, experiment in enumerate(qobj["experiments"]):
         if not isinstance(experiment, dict) or not isinstance(experiment.get("instructions"), list):
-            raise ValueError("experiment %d needs an `instructions` list" % index)
+            raise ValueError(f"experiment {index} needs an `instructions` list")
         for instruction in experiment["instructions"]:
             if not isinstance(instruction, dict) or not isinstance(instruction.get("name"), str):
-                raise ValueError("experiment %d has an instruction without a `name`" % index)
+                raise ValueError(f"experiment {index} has an instruction without a `name`")
     return qobj
 
 
@@ -90,7 +95,9 @@ def validate_qobj(data: bytes, device: Device) -> ValidatedQobj:
     try:
         qobj = check_upload(data)
     except ValueError as err:
-        raise QobjRejected(errors.QOBJ_SCHEMA, "Qobj does not conform to the schema: %s" % err) from None
+        raise QobjRejected(
+            errors.QOBJ_SCHEMA, f"Qobj does not conform to the schema: {err}"
+        ) from None
     _check_type(qobj, device)
     config = qobj["config"]
     shots = _check_config(config, device, len(qobj["experiments"]))
@@ -99,11 +106,15 @@ def validate_qobj(data: bytes, device: Device) -> ValidatedQobj:
     try:
         circuits = to_circuits(qobj)
     except QobjConversionError as err:
-        raise QobjRejected(errors.QOBJ_SCHEMA, "Qobj does not conform to the schema: %s" % err) from None
+        raise QobjRejected(
+            errors.QOBJ_SCHEMA, f"Qobj does not conform to the schema: {err}"
+        ) from None
     summary = {
         "qobj_config": {
             "n_qubits": max((c.num_qubits for c in circuits), default=0),
-            "memory_slots": config.get("memory_slots", max((c.num_clbits for c in circuits), default=0)),
+            "memory_slots": config.get(
+                "memory_slots", max((c.num_clbits for c in circuits), default=0)
+            ),
             "shots": shots,
             "type": qobj["type"],
         },
@@ -123,29 +134,34 @@ def _check_type(qobj: dict[str, Any], device: Device) -> None:
     raise QobjRejected(
         errors.VALIDATION_FAILED,
         "Error in the validation process of the job: this server simulates QASM jobs only, "
-        "Pulse Qobjs cannot be executed on %s" % device.name,
+        f"Pulse Qobjs cannot be executed on {device.name}",
     )
 
 
 def _check_config(config: dict[str, Any], device: Device, n_experiments: int) -> int:
     if n_experiments == 0:
-        raise QobjRejected(errors.QOBJ_SCHEMA, "Qobj does not conform to the schema: no experiments")
+        raise QobjRejected(
+            errors.QOBJ_SCHEMA, "Qobj does not conform to the schema: no experiments"
+        )
     max_experiments = int(device.configuration.get("max_experiments", n_experiments))
     if n_experiments > max_experiments:
         raise QobjRejected(
             errors.TOO_MANY_EXPERIMENTS,
-            "The number of experiments in the Qobj (%d) is higher than the number of experiments "
-            "supported by the backend (%d)" % (n_experiments, max_experiments),
+            f"The number of experiments in the Qobj ({n_experiments}) is higher than the number"
+            f" of experiments supported by the backend ({max_experiments})",
         )
     shots = config.get("shots", 1024)
     if not _is_int(shots) or shots < 1:
-        raise QobjRejected(errors.QOBJ_SCHEMA, "Qobj does not conform to the schema: `shots` must be a positive integer")
+        raise QobjRejected(
+            errors.QOBJ_SCHEMA,
+            "Qobj does not conform to the schema: `shots` must be a positive integer",
+        )
     max_shots = int(device.configuration["max_shots"])
     if shots > max_shots:
         raise QobjRejected(
             errors.TOO_MANY_SHOTS,
-            "The number of shots in the Qobj (%d) is higher than the number of shots supported "
-            "by the backend (%d)" % (shots, max_shots),
+            f"The number of shots in the Qobj ({shots}) is higher than the number of shots"
+            f" supported by the backend ({max_shots})",
         )
     if config.get("memory") and not device.configuration.get("memory"):
         raise QobjRejected(
@@ -154,12 +170,15 @@ def _check_config(config: dict[str, Any], device: Device, n_experiments: int) ->
         )
     seed = config.get("seed_simulator")
     if seed is not None and (not _is_int(seed) or seed < 0):
-        raise QobjRejected(errors.QOBJ_SCHEMA, "Qobj does not conform to the schema: `seed_simulator` must be a non-negative integer")
+        raise QobjRejected(
+            errors.QOBJ_SCHEMA,
+            "Qobj does not conform to the schema: `seed_simulator` must be a non-negative integer",
+        )
     if config.get("meas_level", 2) != 2:
         raise QobjRejected(
             errors.VALIDATION_FAILED,
-            "Measurement level %r is not supported: the simulator returns classified results "
-            "(meas_level 2) only" % config.get("meas_level"),
+            "Measurement level {!r} is not supported: the simulator returns classified results "
+            "(meas_level 2) only".format(config.get("meas_level")),
         )
     _check_simulator_options(config, device)
     return int(shots)
@@ -172,32 +191,44 @@ def _check_simulator_options(config: dict[str, Any], device: Device) -> None:
     if method is not None and method not in _METHODS:
         raise QobjRejected(
             errors.VALIDATION_FAILED,
-            "Unknown simulation method %r; one of %s" % (method, ", ".join(sorted(_METHODS))),
+            "Unknown simulation method {!r}; one of {}".format(method, ", ".join(sorted(_METHODS))),
         )
 
 
 _METHODS = frozenset(
-    {"automatic", "statevector", "density_matrix", "stabilizer", "matrix_product_state",
-     "extended_stabilizer"}
+    {
+        "automatic",
+        "statevector",
+        "density_matrix",
+        "stabilizer",
+        "matrix_product_state",
+        "extended_stabilizer",
+    }
 )
 
 
-def _check_experiment(index: int, experiment: dict[str, Any], config: dict[str, Any], device: Device) -> None:
-    exp_config = experiment.get("config") if isinstance(experiment.get("config"), dict) else {}
+def _check_experiment(
+    index: int, experiment: dict[str, Any], config: dict[str, Any], device: Device
+) -> None:
+    raw_config = experiment.get("config")
+    exp_config: dict[str, Any] = raw_config if isinstance(raw_config, dict) else {}
     declared = exp_config.get("n_qubits", config.get("n_qubits"))
-    used = max(_qubits_used(experiment), declared if _is_int(declared) else 0)
+    declared_count = declared if isinstance(declared, int) and not isinstance(declared, bool) else 0
+    used = max(_qubits_used(experiment), declared_count)
     if used > device.n_qubits:
         raise QobjRejected(
             errors.TOO_MANY_QUBITS,
-            "The number of qubits used in the Qobj (%d) is more than the number of qubits "
-            "supported by the backend (%d)" % (used, device.n_qubits),
+            f"The number of qubits used in the Qobj ({used}) is more than the number of qubits"
+            f" supported by the backend ({device.n_qubits})",
         )
-    unknown = sorted({i["name"] for i in experiment["instructions"]} - device.instructions - {"bfunc"})
+    unknown = sorted(
+        {i["name"] for i in experiment["instructions"]} - device.instructions - {"bfunc"}
+    )
     if unknown:
         raise QobjRejected(
             errors.NOT_IN_BASIS_GATES,
-            "The Qobj uses gates (%s) that are not among the basis gates of the backend (%s)"
-            % (", ".join(unknown), ", ".join(device.configuration["basis_gates"])),
+            f"The Qobj uses gates ({', '.join(unknown)}) that are not among the basis gates"
+            f" of the backend ({', '.join(device.configuration['basis_gates'])})",
         )
     for instruction in experiment["instructions"]:
         _check_instruction(index, instruction, device)
@@ -208,21 +239,21 @@ def _check_instruction(index: int, instruction: dict[str, Any], device: Device) 
     if not isinstance(qubits, list) or not all(_is_int(q) and q >= 0 for q in qubits):
         raise QobjRejected(
             errors.QOBJ_SCHEMA,
-            "Qobj does not conform to the schema: experiment %d, instruction %s has invalid qubits"
-            % (index, instruction["name"]),
+            f"Qobj does not conform to the schema: experiment {index},"
+            f" instruction {instruction['name']} has invalid qubits",
         )
     memory = instruction.get("memory", [])
     if not isinstance(memory, list) or not all(_is_int(m) and m >= 0 for m in memory):
         raise QobjRejected(
             errors.QOBJ_SCHEMA,
-            "Qobj does not conform to the schema: experiment %d, instruction %s has invalid memory"
-            % (index, instruction["name"]),
+            f"Qobj does not conform to the schema: experiment {index},"
+            f" instruction {instruction['name']} has invalid memory",
         )
     conditional = instruction["name"] == "bfunc" or "conditional" in instruction
     if conditional and not device.configuration.get("conditional"):
         raise QobjRejected(
             errors.VALIDATION_FAILED,
-            "The backend does not support conditional instructions (experiment %d)" % index,
+            f"The backend does not support conditional instructions (experiment {index})",
         )
     coupling = device.coupling
     if (
@@ -233,9 +264,9 @@ def _check_instruction(index: int, instruction: dict[str, Any], device: Device) 
     ):
         raise QobjRejected(
             errors.COUPLING_MAP,
-            "The Qobj includes an instruction (%s on qubits %s in experiment %d) that assumes a "
-            "coupling map different from the backend's coupling map"
-            % (instruction["name"], qubits, index),
+            f"The Qobj includes an instruction ({instruction['name']} on qubits {qubits} in"
+            f" experiment {index}) that assumes a coupling map different from the backend's"
+            " coupling map",
         )
 
 

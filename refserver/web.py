@@ -42,7 +42,7 @@ def server(request: Request) -> ServerState:
 
 def api_base(request: Request) -> str:
     """The API base URL as the client reached it, e.g. ``http://127.0.0.1:8390/api``."""
-    return "%s://%s/api" % (request.url.scheme, request.url.netloc)
+    return f"{request.url.scheme}://{request.url.netloc}/api"
 
 
 def caller(request: Request) -> User:
@@ -67,10 +67,10 @@ def scope(request: Request) -> tuple[User, Membership]:
     if member is not None:
         return user, member
     if not any(m.hub == hub for m in user.memberships):
-        raise errors.not_found("Hub not found: %s" % hub, errors.HUB_NOT_FOUND)
+        raise errors.not_found(f"Hub not found: {hub}", errors.HUB_NOT_FOUND)
     if not any(m.hub == hub and m.group == group for m in user.memberships):
-        raise errors.not_found("Group not found: %s" % group, errors.GROUP_NOT_FOUND)
-    raise errors.not_found("Project not found: %s" % project, errors.PROJECT_NOT_FOUND)
+        raise errors.not_found(f"Group not found: {group}", errors.GROUP_NOT_FOUND)
+    raise errors.not_found(f"Project not found: {project}", errors.PROJECT_NOT_FOUND)
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -109,8 +109,8 @@ async def read_json(request: Request, limit: int | None = None) -> Any:
     try:
         return json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise errors.bad_request("The request body is not valid JSON: %s" % err) from None
+        raise errors.bad_request(f"The request body is not valid JSON: {err}") from None
 
 
 def _too_large(limit: int) -> ApiError:
-    return ApiError(413, errors.PAYLOAD_TOO_LARGE, "Request body larger than %d bytes" % limit)
+    return ApiError(413, errors.PAYLOAD_TOO_LARGE, f"Request body larger than {limit} bytes")

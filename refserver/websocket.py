@@ -99,7 +99,9 @@ async def _stream(websocket: WebSocket, state: ServerState, user: User, job_id: 
                 return
             wait = state.config.queue_update_interval if record.status == statuses.QUEUED else None
             changed = asyncio.create_task(subscription.changed.wait())
-            done, _pending = await asyncio.wait({changed, listener}, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+            done, _pending = await asyncio.wait(
+                {changed, listener}, timeout=wait, return_when=asyncio.FIRST_COMPLETED
+            )
             changed.cancel()
             if listener in done:
                 return  # the client went away
