@@ -1,0 +1,423 @@
+"""``IBMQBackend``: a backend of a hub/group/project, built from its configuration.
+
+``run()`` validates its input, assembles a Qobj and submits it (create the job, upload the
+Qobj to the signed URL, ``jobDataUploaded``; the job is cancelled if the upload or the
+callback fails) and returns an :class:`~ibmqjob.job.IBMQJob`. ``jobs()``, ``active_jobs()``
+and ``retrieve_job()`` go through the provider; ``properties()``, ``defaults()``,
+``status()`` and ``job_limit()`` ask the server about the device.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from qiskit.providers import BackendV1, Options
+from qiskit.providers.models import (
+    BackendProperties,
+    BackendStatus,
+    GateConfig,
+    PulseDefaults,
+    QasmBackendConfiguration,
+)
+from qiskit.qobj.utils import MeasLevel, MeasReturnType
+
+from ._decode import decode_properties
+from ._listing import ACTIVE_STATUSES
+from ._runinput import assemble_qobj, run_metadata
+from .exceptions import (
+    ApiError,
+    ApiIBMQProtocolError,
+    IBMQBackendApiError,
+    IBMQBackendApiProtocolError,
+    IBMQBackendError,
+    IBMQBackendJobLimitError,
+    IBMQBackendValueError,
+)
+from .job import IBMQJob
+
+if TYPE_CHECKING:
+    from ._api import ProjectApi
+    from .provider import AccountProvider
+
+__all__ = ["BackendJobLimit", "IBMQBackend", "IBMQRetiredBackend"]
+
+JOB_LIMIT_ERROR_CODE = 3458
+
+
+class BackendJobLimit:
+    """Job limit of a backend for a hub/group/project.
+
+    Attributes:
+        maximum_jobs: Most jobs that may be active at once, ``None`` if unlimited.
+        active_jobs: Jobs active now.
+    """
+
+    def __init__(self, maximum_jobs: int | None, running_jobs: int) -> None:
+        """Create the limit.
+
+        Args:
+            maximum_jobs: Most active jobs, ``None`` (or -1) if unlimited.
+            running_jobs: Jobs active now.
+        """
+        self.maximum_jobs = None if maximum_jobs is None or maximum_jobs < 0 else maximum_jobs
+        self.active_jobs = running_jobs
+
+    def __repr__(self) -> str:
+        return f"<BackendJobLimit maximum_jobs={self.maximum_jobs} active_jobs={self.active_jobs}>"
+
+
+class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type information
+    """A backend reachable through a hub/group/project."""
+
+    def __init__(self, configuration: Any, provider: AccountProvider, api: ProjectApi) -> None:
+        """Create the backend (``provider.get_backend(name)`` does it for you).
+
+        Args:
+            configuration: The backend configuration.
+            provider: The provider the backend belongs to.
+            api: The API of the provider's hub/group/project.
+        """
+        super().__init__(configuration=configuration, provider=provider)
+        self._api = api
+        self._properties: BackendProperties | None = None
+        self._defaults: PulseDefaults | None = None
+        if configuration.simulator:
+            self.options.update_options(noise_model=None, seed_simulator=None)
+
+    @classmethod
+    def _default_options(cls) -> Options:
+        return Options(
+            shots=4000,
+            memory=False,
+            qubit_lo_freq=None,
+            meas_lo_freq=None,
+            schedule_los=None,
+            meas_level=MeasLevel.CLASSIFIED,
+            meas_return=MeasReturnType.AVERAGE,
+            memory_slots=None,
+            memory_slot_size=100,
+            rep_time=None,
+            rep_delay=None,
+            init_qubits=True,
+            use_measure_esp=None,
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}('{self.name()}')>"
+
+    # ------------------------------------------------------------------ submitting
+
+    def run(
+        self,
+        circuits: Any,
+        job_name: str | None = None,
+        job_share_level: str | None = None,
+        job_tags: list[str] | None = None,
+        experiment_id: str | None = None,
+        live_data_enabled: bool | None = None,
+        **run_config: Any,
+    ) -> IBMQJob:
+        """Run circuits (or schedules, or a Qobj) on the backend.
+
+        Args:
+            circuits: A ``QuantumCircuit`` or ``Schedule``, a list of them, or a Qobj
+                (deprecated).
+            job_name: Name of the job, to find it later with ``jobs(job_name=...)``.
+            job_share_level: Ignored (the server no longer supports sharing).
+            job_tags: Tags of the job, a list of strings.
+            experiment_id: ID of the experiment the job is part of.
+            live_data_enabled: Sent as ``liveDataEnabled``.
+            run_config: Run options (``shots``, ``memory``, ``seed_simulator``,
+                ``header``, ...) overriding the backend's ``options``.
+
+        Returns:
+            The job, already submitted.
+
+        Raises:
+            IBMQBackendValueError: If an argument is invalid (nothing is sent).
+            IBMQBackendJobLimitError: If the job limit of the backend is reached.
+            IBMQBackendApiProtocolError: If the server answered outside the protocol.
+            IBMQBackendApiError: If the submission failed for another reason.
+            IBMQBackendError: If the server reported an error in the new job.
+        """
+        del job_share_level  # accepted for compatibility; sharing no longer exists
+        name, tags, experiment = run_metadata(job_name, job_tags, experiment_id)
+        qobj = assemble_qobj(
+            circuits, self.configuration(), self, dict(self.options.items()), run_config
+        )
+        try:
+            record = self._api.job_submit(
+                self.name(),
+                qobj.to_dict(),
+                name=name,
+                tags=tags,
+                experiment_id=experiment,
+                live_data_enabled=live_data_enabled,
+            )
+        except ValueError as err:
+            raise IBMQBackendValueError(str(err)) from err
+        except ApiError as err:
+            raise _submit_error(err) from err
+        if record.error is not None:
+            raise IBMQBackendError(f"Error submitting job: {record.error.message}")
+        return IBMQJob._from_record(self, self._api, record, qobj=qobj)
+
+    # ------------------------------------------------------------------ jobs
+
+    def jobs(self, limit: int | None = 10, skip: int = 0, **filters: Any) -> list[IBMQJob]:
+        """Return the jobs submitted to this backend, newest first.
+
+        Args:
+            limit: Most jobs to return (``None`` or 0 for all).
+            skip: Jobs to skip at the start.
+            filters: ``status``, ``job_name``, ``start_datetime``, ``end_datetime``,
+                ``job_tags``, ``job_tags_operator``, ``experiment_id``, ``descending``,
+                ``db_filter``: see :meth:`AccountProvider.jobs`.
+
+        Returns:
+            The jobs.
+
+        Raises:
+            IBMQBackendValueError: If a filter is invalid.
+            IBMQBackendApiError: If the server could not be asked.
+        """
+        return self._provider_of_jobs().jobs(
+            limit=limit, skip=skip, backend_name=self.name(), **filters
+        )
+
+    def active_jobs(self, limit: int | None = 10) -> list[IBMQJob]:
+        """Return the jobs of this backend that are not final yet.
+
+        Args:
+            limit: Most jobs to return (``None`` or 0 for all).
+
+        Returns:
+            The jobs, newest first.
+
+        Raises:
+            IBMQBackendApiError: If the server could not be asked.
+        """
+        return self.jobs(limit=limit, status=list(ACTIVE_STATUSES))
+
+    def retrieve_job(self, job_id: str) -> IBMQJob:
+        """Return a job of this backend.
+
+        Args:
+            job_id: The job ID.
+
+        Returns:
+            The job.
+
+        Raises:
+            IBMQBackendError: If the job belongs to another backend.
+            IBMQBackendApiError: If the job cannot be retrieved.
+        """
+        job = self._provider_of_jobs().retrieve_job(job_id)
+        job_backend = job.backend().name()
+        if job_backend != self.name():
+            raise IBMQBackendError(
+                f"Failed to get job {job_id}: job does not belong to backend {self.name()}."
+            )
+        return job
+
+    def _provider_of_jobs(self) -> AccountProvider:
+        provider: AccountProvider = self.provider()
+        return provider
+
+    # ------------------------------------------------------------------ device data
+
+    def properties(
+        self, refresh: bool = False, datetime: dt.datetime | None = None
+    ) -> BackendProperties | None:
+        """Return the calibration of the backend (``None`` for simulators).
+
+        Args:
+            refresh: Ask the server again instead of using the cached value.
+            datetime: Return the calibration in force before this time (naive: local);
+                such a result is not cached.
+
+        Returns:
+            The properties, or ``None``.
+
+        Raises:
+            TypeError: If ``refresh`` is not a bool or ``datetime`` not a datetime.
+            IBMQBackendApiError: If the server could not be asked.
+            IBMQBackendApiProtocolError: If the answer is not valid properties.
+        """
+        if not isinstance(refresh, bool):
+            raise TypeError(f"The 'refresh' argument needs to be a boolean, not {refresh!r}.")
+        if datetime is not None and not isinstance(datetime, dt.datetime):
+            raise TypeError(f"'{datetime}' is not of type 'datetime'.")
+        if datetime is None and not refresh and self._properties is not None:
+            return self._properties
+        with _backend_errors(f"Failed to get the properties of {self.name()}"):
+            data = self._api.backend_properties(self.name(), datetime and datetime.astimezone())
+        properties = None if data is None else _decoded(decode_properties, data, "properties")
+        if datetime is None:
+            self._properties = properties
+        return properties
+
+    def defaults(self, refresh: bool = False) -> PulseDefaults | None:
+        """Return the pulse defaults of the backend (``None`` without pulse support).
+
+        Args:
+            refresh: Ask the server again instead of using the cached value.
+
+        Returns:
+            The defaults, or ``None``.
+
+        Raises:
+            IBMQBackendApiError: If the server could not be asked.
+            IBMQBackendApiProtocolError: If the answer is not valid pulse defaults.
+        """
+        if refresh or self._defaults is None:
+            with _backend_errors(f"Failed to get the defaults of {self.name()}"):
+                data = self._api.backend_defaults(self.name())
+            self._defaults = None if data is None else _decoded(_decode_defaults, data, "defaults")
+        return self._defaults
+
+    def status(self) -> BackendStatus:
+        """Return the status of the backend (operational, queue length).
+
+        Raises:
+            IBMQBackendApiError: If the server could not be asked.
+        """
+        with _backend_errors(f"Failed to get the status of {self.name()}"):
+            record = self._api.backend_status(self.name())
+        return BackendStatus(
+            backend_name=self.name(),
+            backend_version=record.backend_version or "0.0.0",
+            operational=record.operational,
+            pending_jobs=record.pending_jobs,
+            status_msg=record.status_msg,
+        )
+
+    def job_limit(self) -> BackendJobLimit:
+        """Return the job limit of the backend for this hub/group/project.
+
+        Raises:
+            IBMQBackendApiError: If the server could not be asked.
+        """
+        with _backend_errors(f"Failed to get the job limit of {self.name()}"):
+            record = self._api.backend_job_limit(self.name())
+        return BackendJobLimit(record.maximum_jobs, record.running_jobs)
+
+    def remaining_jobs_count(self) -> int | None:
+        """Return how many more jobs may be submitted now (``None`` if unlimited).
+
+        Raises:
+            IBMQBackendApiError: If the server could not be asked.
+        """
+        limit = self.job_limit()
+        return None if limit.maximum_jobs is None else limit.maximum_jobs - limit.active_jobs
+
+
+class IBMQRetiredBackend(IBMQBackend):
+    """A backend that jobs mention but the provider no longer offers."""
+
+    @classmethod
+    def from_name(
+        cls, backend_name: str, provider: AccountProvider, api: ProjectApi
+    ) -> IBMQRetiredBackend:
+        """Build a placeholder backend for a name.
+
+        Args:
+            backend_name: The backend name.
+            provider: The provider.
+            api: The provider's API.
+
+        Returns:
+            The backend.
+        """
+        configuration = QasmBackendConfiguration(
+            backend_name=backend_name,
+            backend_version="0.0.0",
+            n_qubits=1,
+            basis_gates=[],
+            simulator=False,
+            local=False,
+            conditional=False,
+            open_pulse=False,
+            memory=False,
+            max_shots=1,
+            gates=[GateConfig(name="TODO", parameters=[], qasm_def="TODO")],
+            coupling_map=[[0, 1]],
+        )
+        return cls(configuration, provider, api)
+
+    def run(self, circuits: Any, *args: Any, **kwargs: Any) -> IBMQJob:
+        """Refuse: the backend is no longer available.
+
+        Raises:
+            IBMQBackendError: Always.
+        """
+        raise IBMQBackendError(f"This backend ({self.name()}) is no longer available.")
+
+    def properties(
+        self, refresh: bool = False, datetime: dt.datetime | None = None
+    ) -> BackendProperties | None:
+        """Return ``None``: a retired backend has no calibration."""
+        return None
+
+    def defaults(self, refresh: bool = False) -> PulseDefaults | None:
+        """Return ``None``: a retired backend has no pulse defaults."""
+        return None
+
+    def status(self) -> BackendStatus:
+        """Return a non-operational status."""
+        return BackendStatus(
+            backend_name=self.name(),
+            backend_version=self.configuration().backend_version,
+            operational=False,
+            pending_jobs=0,
+            status_msg="This backend is no longer available.",
+        )
+
+
+@contextmanager
+def _backend_errors(context: str) -> Iterator[None]:
+    """Translate ``ApiError`` into the backend errors, prefixing ``context``."""
+    try:
+        yield
+    except ApiIBMQProtocolError as err:
+        raise IBMQBackendApiProtocolError(f"{context}: {err.message}") from err
+    except ApiError as err:
+        raise IBMQBackendApiError(f"{context}: {err.message}") from err
+
+
+def _submit_error(err: ApiError) -> IBMQBackendError:
+    message = f"Error submitting job: {err.message}"
+    if str(err.code) == str(JOB_LIMIT_ERROR_CODE):
+        return IBMQBackendJobLimitError(message)
+    if isinstance(err, ApiIBMQProtocolError):
+        return IBMQBackendApiProtocolError(message)
+    return IBMQBackendApiError(message)
+
+
+def _decoded(decode: Any, data: Any, what: str) -> Any:
+    try:
+        return decode(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise IBMQBackendApiProtocolError(f"The server sent invalid backend {what}: {err}") from err
+
+
+def _decode_defaults(data: dict[str, Any]) -> PulseDefaults:
+    defaults = copy.deepcopy(data)
+    for item in defaults.get("pulse_library", []):
+        item["samples"] = [_complex(sample) for sample in item.get("samples", [])]
+    for command in defaults.get("cmd_def", []):
+        for instruction in command.get("sequence", []):
+            parameters = instruction.get("parameters")
+            if isinstance(parameters, dict) and "amp" in parameters:
+                parameters["amp"] = _complex(parameters["amp"])
+    return PulseDefaults.from_dict(defaults)
+
+
+def _complex(value: Any) -> Any:
+    if isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2:
+        return complex(value[0], value[1])
+    return value

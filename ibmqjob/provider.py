@@ -1,0 +1,212 @@
+"""``AccountProvider``: the backends and jobs of one hub/group/project.
+
+Backends are read from the server the first time they are needed and cached; jobs are
+listed with cursor paging (``ibmqjob/_listing.py``) and rebuilt as :class:`IBMQJob` objects
+attached to their backend (an :class:`IBMQRetiredBackend` when the provider no longer
+offers it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from qiskit.providers import ProviderV1
+from qiskit.providers.models import PulseBackendConfiguration, QasmBackendConfiguration
+from qiskit.providers.providerutils import filter_backends
+
+from ._account_records import ProjectRef
+from ._api import ProjectApi
+from ._listing import StatusArg, fetch_jobs, jobs_where
+from ._records import JobRecord
+from .backend import IBMQBackend, IBMQRetiredBackend
+from .exceptions import ApiError, IBMQBackendApiError
+from .job import IBMQJob
+
+__all__ = ["AccountProvider"]
+
+logger = logging.getLogger(__name__)
+
+
+class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type information
+    """The backends and jobs of a hub/group/project of an account.
+
+    Attributes:
+        hub: The hub.
+        group: The group.
+        project: The project.
+    """
+
+    def __init__(self, ref: ProjectRef, api: ProjectApi) -> None:
+        """Create the provider (``IBMQ.get_provider()`` does it for you).
+
+        Args:
+            ref: The hub/group/project.
+            api: Its API.
+        """
+        super().__init__()
+        self.hub, self.group, self.project = ref.hub, ref.group, ref.project
+        self._ref = ref
+        self._api = api
+        self._backends: dict[str, IBMQBackend] | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"<AccountProvider(hub='{self.hub}', group='{self.group}', project='{self.project}')>"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AccountProvider) and other._ref == self._ref
+
+    def __hash__(self) -> int:
+        return hash(self._ref)
+
+    # ------------------------------------------------------------------ backends
+
+    def backends(
+        self,
+        name: str | None = None,
+        filters: Callable[[IBMQBackend], bool] | None = None,
+        **kwargs: Any,
+    ) -> list[IBMQBackend]:
+        """Return the backends of the provider, optionally filtered.
+
+        Args:
+            name: Only the backend of this name.
+            filters: Only backends for which this returns ``True``.
+            kwargs: Only backends whose configuration or status has these values
+                (e.g. ``simulator=True``, ``operational=True``).
+
+        Returns:
+            The backends.
+
+        Raises:
+            IBMQBackendApiError: If the server could not be asked.
+        """
+        backends = list(self._discover().values())
+        if name:
+            backends = [backend for backend in backends if backend.name() == name]
+        result: list[IBMQBackend] = filter_backends(backends, filters=filters, **kwargs)
+        return result
+
+    def _discover(self) -> dict[str, IBMQBackend]:
+        if self._backends is None:
+            try:
+                raw = self._api.backends()
+            except ApiError as err:
+                raise IBMQBackendApiError(f"Failed to list the backends: {err.message}") from err
+            self._backends = {}
+            for data in raw:
+                backend = self._backend_from(data)
+                if backend is not None:
+                    self._backends[backend.name()] = backend
+        return self._backends
+
+    def _backend_from(self, data: Mapping[str, Any]) -> IBMQBackend | None:
+        config_class = (
+            PulseBackendConfiguration if data.get("open_pulse") else QasmBackendConfiguration
+        )
+        try:
+            config = dict(data)
+            if isinstance(config.get("online_date"), str):
+                config["online_date"] = dt.datetime.fromisoformat(config["online_date"])
+            configuration = config_class.from_dict(config)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            # One odd configuration must not hide the other backends.
+            warnings.warn(
+                f"Skipping backend {data.get('backend_name')!r}: invalid configuration ({err}).",
+                stacklevel=3,
+            )
+            return None
+        return IBMQBackend(configuration, self, self._api)
+
+    def _backend_of(self, record: JobRecord) -> IBMQBackend:
+        name = record.backend_name or "unknown"
+        backend = self._discover().get(name)
+        return (
+            backend if backend is not None else IBMQRetiredBackend.from_name(name, self, self._api)
+        )
+
+    # ------------------------------------------------------------------ jobs
+
+    def jobs(
+        self,
+        limit: int | None = 10,
+        skip: int = 0,
+        backend_name: str | None = None,
+        status: StatusArg | None = None,
+        job_name: str | None = None,
+        start_datetime: dt.datetime | None = None,
+        end_datetime: dt.datetime | None = None,
+        job_tags: list[str] | None = None,
+        job_tags_operator: str = "OR",
+        experiment_id: str | None = None,
+        descending: bool = True,
+        db_filter: Mapping[str, Any] | None = None,
+    ) -> list[IBMQJob]:
+        """Return the provider's jobs that match the filters, newest first.
+
+        Args:
+            limit: Most jobs to return (``None`` or 0 for all).
+            skip: Jobs to skip at the start.
+            backend_name: Only jobs of this backend.
+            status: Only jobs in this status (a ``JobStatus`` or its name), or in any of
+                a list of them.
+            job_name: A regular expression the job name must match (partial match).
+            start_datetime: Only jobs created at or after this time (naive: local).
+            end_datetime: Only jobs created at or before this time (naive: local).
+            job_tags: Only jobs with these tags.
+            job_tags_operator: ``"OR"`` (any of the tags) or ``"AND"`` (all of them).
+            experiment_id: Only jobs of this experiment.
+            descending: Newest first if ``True``, oldest first otherwise.
+            db_filter: A raw LoopBack ``where`` clause, merged under the other filters.
+
+        Returns:
+            The jobs.
+
+        Raises:
+            IBMQBackendValueError: If a filter is invalid.
+            IBMQBackendApiError: If the server could not be asked.
+        """
+        where = jobs_where(
+            backend_name=backend_name,
+            status=status,
+            job_name=job_name,
+            start_datetime=start_datetime,
+            end_datetime=end_datetime,
+            job_tags=job_tags,
+            job_tags_operator=job_tags_operator,
+            experiment_id=experiment_id,
+            db_filter=db_filter,
+        )
+        try:
+            records = fetch_jobs(
+                self._api.jobs_page, where, limit=limit, skip=skip, descending=descending
+            )
+        except ApiError as err:
+            raise IBMQBackendApiError(f"Failed to get the jobs: {err.message}") from err
+        return [
+            IBMQJob._from_record(self._backend_of(record), self._api, record) for record in records
+        ]
+
+    def retrieve_job(self, job_id: str) -> IBMQJob:
+        """Return a job of the provider by its ID.
+
+        Args:
+            job_id: The job ID.
+
+        Returns:
+            The job.
+
+        Raises:
+            IBMQBackendApiError: If the job cannot be retrieved (unknown job: HTTP 404,
+                error code 3250).
+        """
+        try:
+            record = self._api.job_get(job_id)
+        except ApiError as err:
+            raise IBMQBackendApiError(f"Failed to get job {job_id}: {err.message}") from err
+        return IBMQJob._from_record(self._backend_of(record), self._api, record)
