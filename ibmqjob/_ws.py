@@ -32,12 +32,14 @@ from .exceptions import (
     WebsocketIBMQProtocolError,
     WebsocketRetryableError,
     WebsocketTimeoutError,
+    redact,
 )
 from .status import api_status_to_job_status, is_final
 
 __all__ = ["StatusWebsocket", "WebsocketPolicy", "reconnect_delay"]
 
 logger = logging.getLogger(__name__)
+_wire_logger = logging.getLogger(__name__ + ".wire")
 
 CLOSE_NORMAL = 1000
 CLOSE_SERVER_ERROR = 4001
@@ -191,6 +193,7 @@ class StatusWebsocket:
                 close_timeout=min(timeout, 5.0),
                 proxy=self._target.proxy,
                 compression=None,
+                logger=_RedactingLogger(_wire_logger, self._target.access_token),
             )
         except (OSError, InvalidHandshake, InvalidURI, TimeoutError) as err:
             # Not retried, as in the original client: a server without a usable websocket
@@ -276,6 +279,21 @@ class StatusWebsocket:
         if deadline is not None and self._clock() >= deadline:
             return WebsocketTimeoutError(f"Timeout while waiting for job {self._job_id}.")
         return WebsocketAuthenticationError(f"Failed to authenticate against the server: {what}.")
+
+
+class _RedactingLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """Logger for the websockets library: its debug log shows frames, token included."""
+
+    def __init__(self, logger: logging.Logger, secret: str) -> None:
+        super().__init__(logger, {})
+        self._secret = secret
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
+        if not self.isEnabledFor(level):
+            return
+        text = str(msg) % args if args else str(msg)
+        kwargs.setdefault("stacklevel", 2)
+        self.logger.log(level, "%s", redact(text, [self._secret]), **kwargs)
 
 
 def _parse_json(raw: str | bytes) -> Any:

@@ -303,16 +303,20 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             record = api.job_get(self.job_id())
         kwargs = jobdata.job_kwargs(record)
         self._creation_date = record.creation_date
-        self._api_status = record.status
         self._kind = record.kind or self._kind
         if record.qobj is not None:
             self._qobj = decode_qobj(record.qobj)
         self._name, self._error, self._tags = record.name, record.error, list(record.tags)
         self._time_per_step = kwargs.pop("time_per_step")
         self._run_mode = record.run_mode
-        self._status, self._queue_info = status_and_queue_info(
+        status, queue_info = status_and_queue_info(
             record.status, record.info_queue, self.job_id(), self._status
         )
+        if is_final(self._status) and not is_final(status):
+            # A job never leaves a final state: the document is older than what we saw.
+            logger.debug("Job %s: ignoring stale status %s.", self.job_id(), record.status)
+        else:
+            self._api_status, self._status, self._queue_info = record.status, status, queue_info
         self._client_info, self._experiment_id = kwargs.pop("client_info"), record.experiment_id
         if record.result is not None:
             self._set_result(record.result)

@@ -358,3 +358,12 @@ def local_tz(monkeypatch):
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+def test_a_final_status_is_never_undone_by_a_stale_document(api, clock):
+    job_id = api.add(["RUNNING", "COMPLETED"])
+    job = make_job(api, job_id, clock)
+    assert job.status() is JobStatus.DONE
+    api.jobs[job_id].index = 0  # a lagging replica answers with the old document
+    job.refresh()
+    assert job.status() is JobStatus.DONE and job.done()

@@ -1,0 +1,233 @@
+"""The waiting loop: websocket first, polling fallback, one deadline, callback dispatch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fake_job_api import FakeClock
+from qiskit.providers import JobStatus
+
+from ibmqjob._records import InfoQueueRecord, StatusRecord
+from ibmqjob._wait import CallbackDispatcher, wait_for_final_status
+from ibmqjob.exceptions import (
+    RequestsApiError,
+    UserTimeoutExceededError,
+    WebsocketAuthenticationError,
+    WebsocketError,
+    WebsocketTimeoutError,
+)
+from ibmqjob.status import status_and_queue_info
+
+
+def observe(record: StatusRecord):
+    return status_and_queue_info(record.status, record.info_queue, "job-1")
+
+
+class Poller:
+    """``fetch_status`` over a script; the last status repeats."""
+
+    def __init__(self, statuses: list[str], clock: FakeClock) -> None:
+        self.statuses = statuses
+        self.clock = clock
+        self.times: list[float] = []
+
+    def __call__(self) -> StatusRecord:
+        self.times.append(self.clock.now)
+        index = min(len(self.times) - 1, len(self.statuses) - 1)
+        return StatusRecord(self.statuses[index])
+
+
+def stream_of(items: list[tuple[float, str | None | Exception]], clock: FakeClock):
+    """A StatusStream yielding each item after advancing the clock by its delay."""
+    opened: list[tuple[float | None, float | None]] = []
+
+    def stream(deadline: float | None, tick: float | None) -> Iterator[StatusRecord | None]:
+        opened.append((deadline, tick))
+        for delay, item in items:
+            clock.now += delay
+            if isinstance(item, Exception):
+                raise item
+            yield None if item is None else StatusRecord(item)
+
+    stream.opened = opened  # type: ignore[attr-defined]
+    return stream
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def test_polling_until_final(clock):
+    poll = Poller(["QUEUED", "RUNNING", "COMPLETED"], clock)
+    status, info = wait_for_final_status(
+        fetch_status=poll, observe=observe, poll_interval=5, sleep=clock.sleep, clock=clock
+    )
+    assert status is JobStatus.DONE and info is None
+    assert [t - poll.times[0] for t in poll.times] == [0, 5, 10]
+
+
+def test_polling_timeout_is_exact(clock):
+    poll = Poller(["QUEUED"], clock)
+    with pytest.raises(UserTimeoutExceededError):
+        wait_for_final_status(
+            fetch_status=poll,
+            observe=observe,
+            timeout=7,
+            poll_interval=3,
+            sleep=clock.sleep,
+            clock=clock,
+        )
+    assert clock.sleeps == [3, 3, 1] and len(poll.times) == 4
+
+
+def test_websocket_first_no_polling(clock):
+    poll = Poller(["QUEUED"], clock)
+    stream = stream_of([(1, "QUEUED"), (1, "RUNNING"), (1, "COMPLETED")], clock)
+    status, _ = wait_for_final_status(
+        fetch_status=poll, observe=observe, stream=stream, sleep=clock.sleep, clock=clock
+    )
+    assert status is JobStatus.DONE and poll.times == []
+
+
+def test_websocket_timeout_is_honoured(clock):
+    stream = stream_of([(1, "QUEUED"), (0, WebsocketTimeoutError("deadline"))], clock)
+    with pytest.raises(UserTimeoutExceededError):
+        wait_for_final_status(
+            fetch_status=Poller(["QUEUED"], clock),
+            observe=observe,
+            stream=stream,
+            timeout=10,
+            sleep=clock.sleep,
+            clock=clock,
+        )
+    assert stream.opened == [(1010.0, None)]
+
+
+def test_deadline_checked_between_websocket_frames(clock):
+    # A stream that keeps sending non-final frames must not outlive the timeout.
+    stream = stream_of([(4, "QUEUED")] * 10, clock)
+    poll = Poller(["QUEUED"], clock)
+    with pytest.raises(UserTimeoutExceededError):
+        wait_for_final_status(
+            fetch_status=poll, observe=observe, stream=stream, timeout=10, clock=clock
+        )
+    assert clock.now == 1012 and poll.times == []
+
+
+@pytest.mark.parametrize(
+    "failure", [WebsocketError("Job ID x not found."), WebsocketAuthenticationError("no auth")]
+)
+def test_websocket_failure_falls_back_to_polling_with_the_remaining_time(clock, failure):
+    stream = stream_of([(2, "QUEUED"), (3, failure)], clock)
+    poll = Poller(["QUEUED"], clock)
+    with pytest.raises(UserTimeoutExceededError):
+        wait_for_final_status(
+            fetch_status=poll,
+            observe=observe,
+            stream=stream,
+            timeout=12,
+            poll_interval=5,
+            sleep=clock.sleep,
+            clock=clock,
+        )
+    assert [t - 1000 for t in poll.times] == [5, 10, 12]
+
+
+def test_stream_ending_without_final_status_falls_back(clock):
+    stream = stream_of([(1, "RUNNING")], clock)
+    poll = Poller(["RUNNING", "COMPLETED"], clock)
+    status, _ = wait_for_final_status(
+        fetch_status=poll, observe=observe, stream=stream, sleep=clock.sleep, clock=clock
+    )
+    assert status is JobStatus.DONE and len(poll.times) == 2
+
+
+def test_polling_errors_propagate(clock):
+    def broken() -> StatusRecord:
+        raise RequestsApiError("502 Bad Gateway", 502)
+
+    with pytest.raises(RequestsApiError):
+        wait_for_final_status(fetch_status=broken, observe=observe, clock=clock, sleep=clock.sleep)
+
+
+def test_negative_values_are_rejected(clock):
+    poll = Poller(["COMPLETED"], clock)
+    with pytest.raises(ValueError, match="timeout"):
+        wait_for_final_status(fetch_status=poll, observe=observe, timeout=-1)
+    with pytest.raises(ValueError, match="wait"):
+        wait_for_final_status(fetch_status=poll, observe=observe, poll_interval=-1)
+
+
+def test_already_final_on_first_poll_calls_no_callback(clock):
+    calls: list[object] = []
+    dispatcher = CallbackDispatcher(lambda s, q: calls.append(s), None, clock)
+    wait_for_final_status(
+        fetch_status=Poller(["CANCELLED"], clock),
+        observe=observe,
+        dispatcher=dispatcher,
+        clock=clock,
+        sleep=clock.sleep,
+    )
+    assert calls == []
+
+
+def test_callback_on_change_with_queue_info(clock):
+    infos = [InfoQueueRecord(position=p) for p in (3, 3, 2)]
+    records = iter([StatusRecord("QUEUED", info) for info in infos] + [StatusRecord("COMPLETED")])
+    calls: list[tuple[JobStatus, int | None]] = []
+    dispatcher = CallbackDispatcher(
+        lambda s, q: calls.append((s, q.position if q else None)), None, clock
+    )
+    wait_for_final_status(
+        fetch_status=lambda: next(records),
+        observe=observe,
+        dispatcher=dispatcher,
+        sleep=clock.sleep,
+        clock=clock,
+    )
+    assert calls == [(JobStatus.QUEUED, 3), (JobStatus.QUEUED, 2)]
+
+
+def test_periodic_callbacks_on_the_websocket_path(clock):
+    # The stream hands control back every `tick` seconds with None.
+    stream = stream_of([(1, "QUEUED")] + [(1, None)] * 6 + [(1, "COMPLETED")], clock)
+    times: list[float] = []
+    dispatcher = CallbackDispatcher(lambda s, q: times.append(clock.now), 2, clock)
+    wait_for_final_status(
+        fetch_status=Poller([], clock),
+        observe=observe,
+        stream=stream,
+        dispatcher=dispatcher,
+        clock=clock,
+    )
+    assert stream.opened == [(None, 2)]
+    assert [t - 1000 for t in times] == [2, 4, 6]
+
+
+def test_dispatcher_skips_missed_periods(clock):
+    times: list[float] = []
+    dispatcher = CallbackDispatcher(lambda s, q: times.append(clock.now), 2, clock)
+    dispatcher.observe(JobStatus.QUEUED, None)
+    clock.now += 7
+    dispatcher.tick()
+    dispatcher.tick()
+    clock.now += 1
+    dispatcher.tick()
+    assert [t - 1000 for t in times] == [7, 8]
+    assert dispatcher.seconds_to_next() == 2
+
+
+def test_callback_exceptions_end_the_wait(clock):
+    def callback(status, queue_info):
+        raise RuntimeError("user bug")
+
+    with pytest.raises(RuntimeError, match="user bug"):
+        wait_for_final_status(
+            fetch_status=Poller(["QUEUED", "COMPLETED"], clock),
+            observe=observe,
+            dispatcher=CallbackDispatcher(callback, None, clock),
+            clock=clock,
+            sleep=clock.sleep,
+        )
