@@ -116,11 +116,15 @@ def test_download_errors_are_swallowed_only_for_failed_or_cancelled_jobs():
         api, ctx = setup(api_status, [True])
         api.fail("job_result", RequestsApiError("500 Server Error", 500))
         store = ResultStore()
+
+        def get_api(api: FakeJobApi = api) -> FakeJobApi:
+            return api
+
         if raises:
             with pytest.raises(IBMQJobApiError, match="Unable to retrieve result for job"):
-                store.retrieve(ctx, lambda: api)
+                store.retrieve(ctx, get_api)
         else:
-            store.retrieve(ctx, lambda: api)
+            store.retrieve(ctx, get_api)
             assert store.result is None
 
 

@@ -38,7 +38,7 @@ class Poller:
         return StatusRecord(self.statuses[index])
 
 
-def stream_of(items: list[tuple[float, str | None | Exception]], clock: FakeClock):
+def stream_of(items: list[tuple[float, str | Exception | None]], clock: FakeClock):
     """A StatusStream yielding each item after advancing the clock by its delay."""
     opened: list[tuple[float | None, float | None]] = []
 
