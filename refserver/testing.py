@@ -1,0 +1,159 @@
+"""Raw HTTP helpers to drive a reference server from tests and demos.
+
+:class:`ApiSession` speaks the wire protocol directly (httpx), without the SDK,
+so server tests do not depend on the client they are meant to check.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import httpx
+
+from refserver import statuses
+
+DEFAULT_PROJECT = ("ibm-q", "open", "main")
+
+
+def qobj_json(qobj: Any) -> dict[str, Any]:
+    """A Qobj (qiskit object or dict) as the JSON the original client uploads."""
+
+    def default(value: Any) -> Any:
+        if isinstance(value, complex):
+            return [value.real, value.imag]
+        if hasattr(value, "tolist"):
+            return value.tolist()
+        raise TypeError(f"cannot encode {type(value).__name__}")
+
+    data = qobj.to_dict() if hasattr(qobj, "to_dict") else qobj
+    decoded: dict[str, Any] = json.loads(json.dumps(data, default=default))
+    return decoded
+
+
+def bell_qobj(shots: int = 1024, seed: int | None = 42, **config: Any) -> dict[str, Any]:
+    """The Qobj of a Bell circuit (named ``bell``) for the simulator."""
+    from qiskit import QuantumCircuit, assemble
+
+    circuit = QuantumCircuit(2, 2, name="bell")
+    circuit.h(0)
+    circuit.cx(0, 1)
+    circuit.measure([0, 1], [0, 1])
+    if seed is not None:
+        config["seed_simulator"] = seed
+    return qobj_json(assemble(circuit, shots=shots, **config))
+
+
+class ApiSession:
+    """A logged-in session of one user in one project.
+
+    Args:
+        auth_url: the server's API base (``.../api``).
+        api_token: the user's API token.
+        project: ``(hub, group, project)``.
+        client_app: value of ``X-Qx-Client-Application``.
+    """
+
+    def __init__(
+        self,
+        auth_url: str,
+        api_token: str,
+        project: tuple[str, str, str] = DEFAULT_PROJECT,
+        client_app: str = "refserver-tests/1.0",
+    ) -> None:
+        self.client = httpx.Client(base_url=auth_url, timeout=30)
+        login = self.client.post("/users/loginWithToken", json={"apiToken": api_token})
+        login.raise_for_status()
+        self.access_token: str = login.json()["id"]
+        self.client.headers.update(
+            {"X-Access-Token": self.access_token, "X-Qx-Client-Application": client_app}
+        )
+        self.prefix = "/Network/{}/Groups/{}/Projects/{}".format(*project)
+
+    def close(self) -> None:
+        """Close the HTTP client."""
+        self.client.close()
+
+    def __enter__(self) -> ApiSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A request to ``path`` under the project prefix."""
+        return self.client.request(method, self.prefix + path, **kwargs)
+
+    def create(self, backend: str = "ibmq_qasm_simulator", **fields: Any) -> dict[str, Any]:
+        """``POST /Jobs``; the new job document (raises on an error status)."""
+        body = {"backend": {"name": backend}, "allowObjectStorage": True, "liveDataEnabled": None}
+        body.update(fields)
+        response = self.request("POST", "/Jobs", json=body)
+        response.raise_for_status()
+        document: dict[str, Any] = response.json()
+        return document
+
+    def upload(self, document: dict[str, Any], qobj: dict[str, Any]) -> httpx.Response:
+        """PUT the Qobj to the job's signed upload URL (with the headers the client sends)."""
+        return self.client.put(
+            document["objectStorageInfo"]["uploadUrl"],
+            content=json.dumps(qobj),
+            headers={"Content-Type": "application/json"},
+        )
+
+    def submit(
+        self, qobj: dict[str, Any], backend: str = "ibmq_qasm_simulator", **fields: Any
+    ) -> str:
+        """Create, upload and submit a job; its id."""
+        document = self.create(backend, **fields)
+        self.upload(document, qobj).raise_for_status()
+        self.request("POST", f"/Jobs/{document['id']}/jobDataUploaded").raise_for_status()
+        job_id: str = document["id"]
+        return job_id
+
+    def job(self, job_id: str) -> dict[str, Any]:
+        """``GET /Jobs/{id}/v/1``."""
+        response = self.request("GET", f"/Jobs/{job_id}/v/1")
+        response.raise_for_status()
+        document: dict[str, Any] = response.json()
+        return document
+
+    def status(self, job_id: str) -> dict[str, Any]:
+        """``GET /Jobs/{id}/status/v/1``."""
+        response = self.request("GET", f"/Jobs/{job_id}/status/v/1")
+        response.raise_for_status()
+        document: dict[str, Any] = response.json()
+        return document
+
+    def wait_for(
+        self, job_id: str, wanted: set[str] | None = None, timeout: float = 60
+    ) -> dict[str, Any]:
+        """Poll the status until it is in ``wanted`` (default: any final status)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            status = self.status(job_id)
+            if status["status"] in (wanted or statuses.FINAL):
+                return status
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"job {job_id} still {status['status']} after {timeout} s")
+            time.sleep(0.01)
+
+    def result(self, job_id: str) -> dict[str, Any]:
+        """Download the job's result through its signed URL."""
+        response = self.request("GET", f"/Jobs/{job_id}/resultDownloadUrl")
+        response.raise_for_status()
+        download = self.client.get(response.json()["url"])
+        download.raise_for_status()
+        result: dict[str, Any] = download.json()
+        return result
+
+    def jobs(
+        self, filter_: dict[str, Any] | None = None, ids: bool = False
+    ) -> list[dict[str, Any]]:
+        """List jobs (J7, or J8 when ``ids``) with a LoopBack filter."""
+        params = {"filter": json.dumps(filter_)} if filter_ is not None else {}
+        response = self.request("GET", "/Jobs/v/1" if ids else "/Jobs/status/v/1", params=params)
+        response.raise_for_status()
+        documents: list[dict[str, Any]] = response.json()
+        return documents
