@@ -84,7 +84,7 @@ from ._account_records import (
 )
 from ._http import HttpSettings, build_client, transfer, transport_error
 from ._records import JobRecord, StatusRecord, WebsocketTarget
-from .exceptions import ApiIBMQProtocolError
+from .exceptions import ApiError, ApiIBMQProtocolError, IBMQAccountCredentialsInvalidUrl
 
 __all__ = ["AccountSession", "ProjectApi", "login"]
 
@@ -192,14 +192,21 @@ def login(auth_url: str, api_token: str, settings: HttpSettings | None = None) -
         The session of the account.
 
     Raises:
-        ApiIBMQProtocolError: If ``/version`` is not a service of this API.
+        IBMQAccountCredentialsInvalidUrl: If ``/version`` does not answer like a service of
+            this API (or does not answer at all).
         ApiError: On any other failure (a rejected token is a ``RequestsApiError`` 401).
     """
     settings = settings or HttpSettings()
     secrets = [api_token]
     auth = _Caller(auth_url.rstrip("/"), secrets, settings, None)
     try:
-        auth.call(VersionInfo, "GET /version", lambda c: get_version.sync_detailed(client=c))
+        try:
+            auth.call(VersionInfo, "GET /version", lambda c: get_version.sync_detailed(client=c))
+        except ApiError as err:
+            raise IBMQAccountCredentialsInvalidUrl(
+                f"{auth_url} is not the URL of an IBM Quantum authentication service "
+                f"(GET /version must answer a JSON object with 'api-auth'): {err.message}"
+            ) from err
         body = LoginRequest(api_token=api_token)
         token = auth.call(
             AccessToken,

@@ -84,6 +84,7 @@ class HttpSettings:
         policy: The retry policy.
         sleep: Called with the seconds to wait between attempts (``time.sleep``).
         rand: Source of randomness in [0, 1) for the retry jitter.
+        verify: Whether to verify TLS certificates.
         transport: The transport doing the I/O; a pooled ``httpx.HTTPTransport`` if ``None``
             (tests pass an ``httpx.MockTransport``).
     """
@@ -93,6 +94,7 @@ class HttpSettings:
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     sleep: Callable[[float], None] = time.sleep
     rand: Callable[[], float] = random.random
+    verify: bool = True
     transport: httpx.BaseTransport | None = None
 
 
@@ -270,7 +272,7 @@ def build_client(
             response.read()
             raise status_error(response, secrets)
 
-    inner = settings.transport if settings.transport is not None else httpx.HTTPTransport()
+    inner = settings.transport or httpx.HTTPTransport(verify=settings.verify)
     return httpx.Client(
         base_url=base_url,
         headers=headers,

@@ -1,0 +1,296 @@
+"""The job commands of ``ibmqjob``: ``run``, ``status``, ``result``, ``cancel`` and ``jobs``.
+
+``ibmqjob run [CIRCUIT.qasm]`` loads an OpenQASM 2 file (the bundled Bell circuit by
+default), transpiles it for the backend, submits it, shows the job's progress and prints the
+counts. The server is given by ``--url``/``--token`` or the environment (``IBMQJOB_URL`` and
+``IBMQJOB_TOKEN``, or ``QE_URL`` and ``QE_TOKEN``); without one, ``run`` starts the embedded
+reference server in this process for the duration of the command. The other commands need a
+server.
+
+Exit codes: 0 success; 1 the job failed, was cancelled, could not be cancelled or did not
+finish in time; 2 usage errors (bad arguments, missing or invalid circuit file, no server);
+3 the server could not be used (connection, login, server errors, missing ``server`` extra).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+
+from qiskit import QuantumCircuit, transpile
+from qiskit.exceptions import QiskitError
+from qiskit.providers import JobStatus
+from qiskit.providers.exceptions import QiskitBackendNotFoundError
+
+from ._progress import ProgressDisplay, describe_status, print_counts, print_jobs
+from .account import Credentials, IBMQFactory, credentials_from_env
+from .exceptions import (
+    IBMQAccountError,
+    IBMQError,
+    IBMQJobFailureError,
+    IBMQJobInvalidStateError,
+    IBMQJobTimeoutError,
+)
+from .job import IBMQJob
+from .provider import AccountProvider
+
+__all__ = ["configure"]
+
+EXIT_OK, EXIT_JOB_FAILED, EXIT_USAGE, EXIT_SERVER = 0, 1, 2, 3
+DEFAULT_BACKEND = "ibmq_qasm_simulator"
+# The embedded server dwells a little in each step, so that the progress shows every status.
+EMBEDDED_STEP_DELAY = 0.2
+
+
+class UsageError(Exception):
+    """Bad input from the command line user: exit code 2."""
+
+
+def configure(subparsers: Any) -> None:
+    """Add the job commands to the ``ibmqjob`` command line.
+
+    Args:
+        subparsers: What ``ArgumentParser.add_subparsers()`` returned.
+    """
+    run = subparsers.add_parser(
+        "run",
+        help="run an OpenQASM 2 circuit and print its counts",
+        description="Run an OpenQASM 2 circuit on a backend, show the job's progress and print "
+        "the counts. Without a server (--url/--token or IBMQJOB_URL/IBMQJOB_TOKEN), the "
+        "embedded reference server is started for the duration of the command.",
+        epilog=__doc__.split("Exit codes: ")[1].replace("\n", " "),
+    )
+    run.add_argument("circuit", nargs="?", help="OpenQASM 2 file (default: a Bell circuit)")
+    run.add_argument("--backend", default=DEFAULT_BACKEND, help="backend name (%(default)s)")
+    run.add_argument("--shots", type=_positive_int, default=1024, help="shots (%(default)s)")
+    run.add_argument("--seed", type=int, help="simulator and transpiler seed")
+    run.add_argument("--name", help="job name")
+    run.add_argument("--tag", action="append", default=[], help="job tag (repeatable)")
+    _add_wait_and_server_options(run)
+    run.set_defaults(func=_command(_run, prepare=_load_circuit))
+
+    for name, help_text, handler in (
+        ("status", "show the status of a job", _status),
+        ("result", "wait for a job and print its counts", _result),
+        ("cancel", "cancel a job", _cancel),
+    ):
+        parser = subparsers.add_parser(name, help=help_text, description=help_text.capitalize())
+        parser.add_argument("job_id", metavar="JOB_ID")
+        if name == "result":
+            _add_wait_and_server_options(parser)
+        else:
+            _add_server_options(parser)
+        parser.set_defaults(func=_command(handler))
+
+    jobs = subparsers.add_parser("jobs", help="list jobs", description="List jobs, newest first")
+    jobs.add_argument("--limit", type=_positive_int, default=10, help="most jobs (%(default)s)")
+    jobs.add_argument("--status", help="only jobs in this status (e.g. DONE, QUEUED)")
+    jobs.add_argument("--name", help="only jobs whose name matches this regular expression")
+    jobs.add_argument("--tag", action="append", default=[], help="only jobs with this tag")
+    jobs.add_argument("--backend", help="only jobs of this backend")
+    _add_server_options(jobs)
+    jobs.set_defaults(func=_command(_jobs))
+
+
+def _add_server_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("server")
+    group.add_argument("--url", help="authentication URL of the server (env IBMQJOB_URL)")
+    group.add_argument("--token", help="API token (env IBMQJOB_TOKEN)")
+    group.add_argument("--hub", help="hub of the provider (default: the account's default)")
+    group.add_argument("--group", help="group of the provider")
+    group.add_argument("--project", help="project of the provider")
+
+
+def _add_wait_and_server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--timeout", type=float, help="seconds to wait for the job (forever)")
+    _add_server_options(parser)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text}")
+    return value
+
+
+def _command(
+    handler: Callable[[argparse.Namespace, AccountProvider], int],
+    prepare: Callable[[argparse.Namespace], None] | None = None,
+) -> Callable[..., int]:
+    """Wrap a handler: check the input, connect, run it, turn errors into exit codes."""
+
+    def run_command(args: argparse.Namespace) -> int:
+        try:
+            if prepare is not None:  # before connecting: bad input never starts a server
+                prepare(args)
+            with _provider(args) as provider:
+                return handler(args, provider)
+        except UsageError as err:
+            _error(args, str(err))
+            return EXIT_USAGE
+        except IBMQError as err:
+            _error(args, getattr(err, "message", None) or str(err))
+            # Value errors are about what the user asked (a bad status name, tags...).
+            return EXIT_USAGE if isinstance(err, ValueError) else EXIT_SERVER
+        except KeyboardInterrupt:
+            _error(args, "interrupted (a submitted job keeps running on the server)")
+            return 130
+
+    return run_command
+
+
+def _error(args: argparse.Namespace, message: str) -> None:
+    print(f"ibmqjob {args.command}: error: {message}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _provider(args: argparse.Namespace) -> Iterator[AccountProvider]:
+    """Yield the provider of the server given on the command line (or the embedded one)."""
+    credentials = _credentials(args)
+    with contextlib.ExitStack() as stack:
+        if credentials is None:
+            credentials = stack.enter_context(_embedded_server())
+        factory = IBMQFactory()
+        provider = factory.enable_account(
+            credentials.token,
+            credentials.url,
+            args.hub or credentials.hub,
+            args.group or credentials.group,
+            args.project or credentials.project,
+        )
+        stack.callback(factory.disable_account)
+        yield provider
+
+
+def _credentials(args: argparse.Namespace) -> Credentials | None:
+    if args.url or args.token:
+        if not (args.url and args.token):
+            raise UsageError("--url and --token go together")
+        return Credentials(args.token, args.url)
+    from_env = credentials_from_env()
+    if from_env is None and args.command != "run":
+        raise UsageError("no server: pass --url and --token, or set IBMQJOB_URL and IBMQJOB_TOKEN")
+    return from_env
+
+
+@contextlib.contextmanager
+def _embedded_server() -> Iterator[Credentials]:
+    try:
+        from refserver.runner import ServerThread
+    except ImportError as err:
+        missing = err.name or "a dependency"
+        raise IBMQAccountError(
+            "no server was given and the embedded reference server cannot start: the "
+            f"'server' extra is not installed ({missing} is missing). Install it with "
+            "pip install 'ibmqjob[server]', or pass --url and --token."
+        ) from err
+    with ServerThread(step_delay=EMBEDDED_STEP_DELAY) as server:
+        print(
+            f"No server given: started the embedded reference server at {server.auth_url} "
+            "(temporary data, stopped when the command ends).",
+            file=sys.stderr,
+        )
+        assert server.demo_token is not None, "the bundled users include the demo user"
+        yield Credentials(server.demo_token, server.auth_url)
+
+
+# ---------------------------------------------------------------------- commands
+
+
+def _run(args: argparse.Namespace, provider: AccountProvider) -> int:
+    circuit: QuantumCircuit = args.loaded_circuit
+    try:
+        backend = provider.get_backend(args.backend)
+    except QiskitBackendNotFoundError as err:
+        names = ", ".join(backend.name() for backend in provider.backends())
+        raise UsageError(f"no backend named {args.backend!r}; available: {names}") from err
+    compiled = transpile(circuit, backend=backend, seed_transpiler=args.seed)
+    job = backend.run(
+        compiled,
+        job_name=args.name,
+        job_tags=args.tag or None,
+        shots=args.shots,
+        seed_simulator=args.seed,
+    )
+    print(f"Submitted job {job.job_id()} to {backend.name()}.")
+    return _wait_and_print(job, args.timeout, sys.stdout)
+
+
+def _status(args: argparse.Namespace, provider: AccountProvider) -> int:
+    job = provider.retrieve_job(args.job_id)
+    print(f"Job {job.job_id()}: {describe_status(job.status(), job.queue_position())}")
+    return EXIT_OK
+
+
+def _result(args: argparse.Namespace, provider: AccountProvider) -> int:
+    return _wait_and_print(provider.retrieve_job(args.job_id), args.timeout, sys.stdout)
+
+
+def _cancel(args: argparse.Namespace, provider: AccountProvider) -> int:
+    job = provider.retrieve_job(args.job_id)
+    if job.cancel():
+        print(f"Job {job.job_id()} cancelled.")
+        return EXIT_OK
+    print(f"Job {job.job_id()} was not cancelled (status: {job.status().name}).")
+    return EXIT_JOB_FAILED
+
+
+def _jobs(args: argparse.Namespace, provider: AccountProvider) -> int:
+    jobs = provider.jobs(
+        limit=args.limit,
+        backend_name=args.backend,
+        status=args.status,
+        job_name=args.name,
+        job_tags=args.tag or None,
+    )
+    print_jobs(jobs, sys.stdout)
+    return EXIT_OK
+
+
+def _load_circuit(args: argparse.Namespace) -> None:
+    args.loaded_circuit = _read_qasm(args.circuit)
+
+
+def _read_qasm(path: str | None) -> QuantumCircuit:
+    if path is None:
+        source = resources.files("ibmqjob").joinpath("examples", "bell.qasm")
+        return QuantumCircuit.from_qasm_str(source.read_text(encoding="utf-8"))
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"no such circuit file: {path}")
+    try:
+        circuit = QuantumCircuit.from_qasm_file(str(file))
+    except (QiskitError, UnicodeDecodeError) as err:
+        detail = getattr(err, "message", None) or str(err)
+        raise UsageError(f"{path} is not a valid OpenQASM 2 program: {detail}") from err
+    if not circuit.clbits:
+        raise UsageError(f"{path} measures nothing: there would be no counts to print")
+    return circuit
+
+
+def _wait_and_print(job: IBMQJob, timeout: float | None, out: TextIO) -> int:
+    display = ProgressDisplay(out)
+    try:
+        job.wait_for_final_state(timeout=timeout, wait=display.interval, callback=display.update)
+    except IBMQJobTimeoutError:
+        display.finish(job.job_id(), job.status())
+        print(f"Job {job.job_id()} did not finish within {timeout} s.", file=sys.stderr)
+        return EXIT_JOB_FAILED
+    status = job.status()
+    display.finish(job.job_id(), status)
+    if status is not JobStatus.DONE:
+        reason = job.error_message() if status is JobStatus.ERROR else None
+        print(f"Job {job.job_id()} {status.name}: {reason or status.value}", file=sys.stderr)
+        return EXIT_JOB_FAILED
+    try:
+        result = job.result()
+    except (IBMQJobFailureError, IBMQJobInvalidStateError) as err:
+        print(err.message, file=sys.stderr)
+        return EXIT_JOB_FAILED
+    print_counts(result, out)
+    return EXIT_OK
