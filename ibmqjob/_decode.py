@@ -20,6 +20,8 @@ from ._time import parse_iso, utc_to_local
 
 __all__ = ["decode_properties", "decode_qobj", "decode_result", "local_time"]
 
+_QOBJ_REQUIRED = ("qobj_id", "type", "config", "experiments")
+
 
 def local_time(value: str | dt.datetime) -> dt.datetime:
     """Turn a UTC ISO string or datetime from the server into a local-time datetime.
@@ -49,6 +51,10 @@ def decode_qobj(data: Mapping[str, Any]) -> QasmQobj | PulseQobj:
     Raises:
         ValueError, TypeError, KeyError: If the document is not a valid Qobj.
     """
+    missing = [key for key in _QOBJ_REQUIRED if key not in data]
+    if missing:
+        # qiskit's from_dict accepts almost anything; an empty Qobj would hide the problem.
+        raise ValueError(f"Qobj without {', '.join(missing)}.")
     qobj = copy.deepcopy(dict(data))
     if qobj.get("type") == "PULSE":
         _decode_pulse(qobj)

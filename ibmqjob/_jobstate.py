@@ -97,7 +97,7 @@ class JobState(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         self._kind = kind
         self._name = name
         self._time_per_step = jobdata.time_per_step_utc(time_per_step)
-        self._qobj = decode_qobj(qobj) if isinstance(qobj, Mapping) else qobj
+        self._qobj = self._decode_qobj(qobj) if isinstance(qobj, Mapping) else qobj
         self._error = jobdata.error_record(error)
         self._tags = list(tags or [])
         self._run_mode = run_mode
@@ -261,7 +261,7 @@ class JobState(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         self._creation_date = record.creation_date
         self._kind = record.kind or self._kind
         if record.qobj is not None:
-            self._qobj = decode_qobj(record.qobj)
+            self._qobj = self._decode_qobj(record.qobj)
         self._name, self._error, self._tags = record.name, record.error, list(record.tags)
         self._time_per_step = kwargs.pop("time_per_step")
         self._run_mode = record.run_mode
@@ -289,6 +289,12 @@ class JobState(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             record.status, record.info_queue, self.job_id(), self._status
         )
         return self._status, self._queue_info
+
+    def _decode_qobj(self, document: Mapping[str, Any]) -> QasmQobj | PulseQobj:
+        try:
+            return decode_qobj(document)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise IBMQJobApiError(f"Invalid Qobj received for job {self._job_id}: {err!r}") from err
 
     def _require_api(self) -> JobApi:
         if self._api is None:

@@ -20,7 +20,7 @@ from qiskit.qobj import PulseQobj, QasmQobj
 from qiskit.result import Result
 
 from . import _jobdata as jobdata
-from ._decode import decode_properties, decode_qobj
+from ._decode import decode_properties
 from ._jobstate import JobState, api_to_job_error
 from ._results import OBJECT_STORAGE_KIND, choose_error_message
 from ._time import utc_to_local
@@ -198,12 +198,7 @@ class IBMQJob(JobState):
                 document = api.job_get(self.job_id()).qobj
         if document is None:
             return None
-        try:
-            self._qobj = decode_qobj(document)
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
-            raise IBMQJobApiError(
-                f"Invalid Qobj received for job {self.job_id()}: {err!r}"
-            ) from err
+        self._qobj = self._decode_qobj(document)
         return self._qobj
 
     # ------------------------------------------------------------------ name and tags

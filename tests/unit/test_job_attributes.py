@@ -366,3 +366,67 @@ def test_result_object_in_constructor_is_serialised():
     assert job.result() is result
     data = json.loads(json.dumps(job.to_dict()))
     assert IBMQJob.from_dict(data).result().get_counts(0) == result.get_counts(0)
+
+
+def test_invalid_qobj_document(api, clock):
+    job = make_job(api, api.add(["COMPLETED"], qobj={"type": "QASM"}), clock)
+    with pytest.raises(IBMQJobApiError, match="Invalid Qobj received"):
+        job.qobj()
+    job = make_job(api, api.add(["COMPLETED"], kind="q-object"), clock)
+    assert job.qobj() is None and api.count("job_get") == 1
+
+
+def test_lazy_properties_refresh_once(api, clock):
+    job = IBMQJob(None, api, api.add(["RUNNING"]), "2024-05-01T12:00:00Z", "RUNNING")
+    assert job.experiment_id is None
+    assert job.client_version == {"ibmqjob": "0.1.0"}
+    assert api.count("job_get") == 1
+
+
+def test_bad_info_queue_in_constructor():
+    with pytest.raises(IBMQJobApiError, match="position"):
+        IBMQJob(None, None, "j", "2024-05-01T12:00:00Z", "QUEUED", info_queue={"position": "x"})
+
+
+def test_json_safe():
+    import enum
+
+    import numpy as np
+
+    from ibmqjob._jobdata import json_safe
+
+    class Color(enum.Enum):
+        RED = "red"
+
+    class Model:
+        def to_dict(self) -> dict[str, Any]:
+            return {"z": 1j}
+
+    value = {
+        "array": np.array([[1, 2], [3, 4]]),
+        "scalar": np.int64(7),
+        "complex": complex(1, -2),
+        "naive": dt.datetime(2024, 5, 1, 12),
+        "enum": Color.RED,
+        "set": {3},
+        "model": Model(),
+        1: (None, True, 1.5),
+    }
+    assert json_safe(value) == {
+        "array": [[1, 2], [3, 4]],
+        "scalar": 7,
+        "complex": [1.0, -2.0],
+        "naive": "2024-05-01T12:00:00Z",
+        "enum": "red",
+        "set": [3],
+        "model": {"z": [0.0, 1.0]},
+        "1": [None, True, 1.5],
+    }
+    with pytest.raises(TypeError, match="not JSON serialisable"):
+        json_safe(object())
+
+
+def test_invalid_inline_qobj_in_a_job_document(api, clock):
+    job_id = api.add(["RUNNING", "COMPLETED"], kind="q-object", qobj={"config": {}})
+    with pytest.raises(IBMQJobApiError, match="Invalid Qobj received"):
+        make_job(api, job_id, clock)

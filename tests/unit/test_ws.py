@@ -310,3 +310,40 @@ def test_job_timeout_is_honoured_on_the_websocket(server_for):
     with pytest.raises(IBMQJobTimeoutError, match=f"Timeout while waiting for job {job_id}"):
         job.result(timeout=0.3)
     assert 0.25 <= time.monotonic() - start < 2
+
+
+def test_silent_server_during_authentication(server_for):
+    def script(ws: ServerConnection, attempt: int) -> None:
+        ws.recv(timeout=5)  # the authentication frame, never answered
+        wait_for_client_close(ws)
+
+    server = server_for(script)
+    with pytest.raises(WebsocketAuthenticationError, match="no answer to the authentication"):
+        list(client(server, open_timeout=0.2)(None, None))
+    start = time.monotonic()
+    with pytest.raises(WebsocketTimeoutError):
+        list(client(server)(start + 0.2, None))
+    assert time.monotonic() - start < 2
+
+
+@pytest.mark.parametrize(
+    ("answer", "close_code", "match"),
+    [
+        ("not json", None, "unexpected answer"),
+        (None, 1011, r"connection was closed \(1011\)"),
+        (None, 4003, "Job ID job-1 not found"),
+    ],
+)
+def test_broken_authentication(server_for, answer, close_code, match):
+    def script(ws: ServerConnection, attempt: int) -> None:
+        ws.recv(timeout=5)
+        if answer is not None:
+            ws.send(answer)
+            wait_for_client_close(ws)
+        else:
+            ws.close(close_code)
+
+    server = server_for(script)
+    with pytest.raises(WebsocketError, match=match):
+        list(client(server)(None, None))
+    assert server.attempts == 1
