@@ -4,7 +4,8 @@
 value); operators ``eq``, ``neq``, ``inq``, ``nin``, ``gt``, ``gte``, ``lt``,
 ``lte``, ``between``, ``regexp`` (JavaScript syntax, also ``/re/flags``),
 ``like``/``nlike`` (regular expressions too, as the Mongo connector does) and
-``exists``; ``and``/``or`` lists, nested. Strings that are both date-times are
+``exists``; ``and``/``or`` lists, nested. An object condition holds operators only
+(nested fields are dotted paths). Strings that are both date-times are
 compared as instants, so ``...Z`` and ``...+00:00`` mix freely.
 
 ``order``: ``creationDate ASC`` or ``creationDate DESC`` (the default); ties are
@@ -122,7 +123,10 @@ def _check_where(where: dict[str, Any]) -> None:
                 raise invalid(f"`{key}` must be a list of objects")
             for clause in condition:
                 _check_where(clause)
-        elif _is_operator_object(condition):
+        elif isinstance(condition, dict):
+            # An object is a set of operators; nested fields are written as dotted paths.
+            if not condition:
+                raise invalid(f"empty condition on {key!r}")
             for operator, argument in condition.items():
                 _check_operator(key, operator, argument)
 
@@ -138,12 +142,6 @@ def _check_operator(key: str, operator: str, argument: Any) -> None:
         _regex(argument)
     if operator == "exists" and not isinstance(argument, bool):
         raise invalid(f"`exists` on {key!r} needs a boolean")
-
-
-def _is_operator_object(condition: Any) -> bool:
-    return (
-        isinstance(condition, dict) and bool(condition) and any(k in _OPERATORS for k in condition)
-    )
 
 
 def _order(value: Any) -> bool:
@@ -204,7 +202,7 @@ def _lookup(document: Any, path: str) -> Any:
 
 
 def _satisfies(value: Any, condition: Any) -> bool:
-    if _is_operator_object(condition):
+    if isinstance(condition, dict):
         return all(_OPERATORS[op](value, argument) for op, argument in condition.items())
     return _equals(value, condition)
 
