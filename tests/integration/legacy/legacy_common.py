@@ -29,6 +29,7 @@ class Context:
     url: str
     token: str
     params: dict[str, Any]
+    default_provider: Any = None
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     _transpiled: dict[str, QuantumCircuit] = field(default_factory=dict)
 
@@ -42,10 +43,12 @@ class Context:
         return float(self.param("timeout", 60))
 
     def provider(self, project: str | None = None) -> Any:
-        """Return the default provider, or the demo hub/group provider of ``project``."""
+        """Return the provider ``enable_account`` returned (the server's default project), or
+        the provider of ``project`` in the same hub and group."""
         if project is None:
-            return IBMQ.get_provider()
-        return IBMQ.get_provider(project=project)
+            return self.default_provider
+        credentials = self.default_provider.credentials
+        return IBMQ.get_provider(hub=credentials.hub, group=credentials.group, project=project)
 
     def simulator(self, provider: Any = None) -> Any:
         """Return the simulator backend (``--param simulator=NAME`` or the first listed)."""

@@ -86,7 +86,10 @@ class HttpTrace:
         }
         if exc is not None:
             entry["exception"] = f"{type(exc).__name__}: {exc}"
-        elif response.status_code >= 400 and not path.endswith("loginWithToken"):
+        elif response.status_code >= 400 and path.endswith("loginWithToken"):
+            # The request carries the API token: keep only the shape of the answer.
+            entry["response_body"] = _redacted_login_error(response.text)
+        elif response.status_code >= 400:
             entry["request_body"] = _text(request.body)
             entry["response_body"] = response.text[:_BODY_LIMIT]
         self.exchanges.append(entry)
@@ -120,6 +123,15 @@ def _text(body: Any) -> str | None:
     if isinstance(body, bytes):
         body = body.decode("utf-8", "replace")
     return str(body)[:_BODY_LIMIT]
+
+
+def _redacted_login_error(text: str) -> str:
+    """Return a failed login's error envelope with its message left out."""
+    try:
+        error = json.loads(text)["error"]
+        return json.dumps({"error": {k: v for k, v in error.items() if k != "message"}})
+    except (ValueError, KeyError, TypeError):
+        return "<not JSON>"
 
 
 def _template(path: str) -> str:
@@ -187,7 +199,7 @@ def _enable_account(args: argparse.Namespace, trace: HttpTrace, logs: LogCapture
     mark, log_mark = trace.mark(), logs.mark()
     started = time.monotonic()
     try:
-        IBMQ.enable_account(args.token, url=args.url)
+        provider = IBMQ.enable_account(args.token, url=args.url)
     except Exception as exc:
         return {
             "ok": False,
@@ -197,6 +209,7 @@ def _enable_account(args: argparse.Namespace, trace: HttpTrace, logs: LogCapture
             "logs": logs.records[log_mark:],
         }
     return {
+        "provider": provider,
         "ok": True,
         "elapsed_s": round(time.monotonic() - started, 3),
         "http": trace.summary(mark),
@@ -257,7 +270,10 @@ def main(argv: list[str] | None = None) -> int:
     with _stdout_to_stderr():
         report["account"] = _enable_account(args, trace, logs)
         ctx = legacy_scenarios.Context(
-            url=args.url, token=args.token, params=_parse_params(args.param)
+            url=args.url,
+            token=args.token,
+            params=_parse_params(args.param),
+            default_provider=report["account"].pop("provider", None),
         )
         for name in args.scenarios:
             if report["account"]["ok"] or name in legacy_scenarios.WITHOUT_ACCOUNT:

@@ -50,9 +50,10 @@ def listing(ctx: Context, obs: dict[str, Any]) -> None:
     obs["ascending_limit_7"] = listed(limit=7, descending=False)
     obs["skip_pages_of_7"] = [listed(limit=7, skip=skip) for skip in range(0, count + 7, 7)]
     obs["provider_level"] = ids(provider.backend.jobs(limit=None, job_tags=[tag]))
-    obs["job_ids"] = [
-        index.get(i, -1) for i in provider.backend.job_ids(limit=None, job_tags=[tag])
-    ]
+    # job_ids() returns the raw documents of GET /Jobs/v/1: {id, liveDataEnabled, creationDate}.
+    id_documents = provider.backend.job_ids(limit=None, job_tags=[tag])
+    obs["job_ids"] = [index.get(doc["id"], -1) for doc in id_documents]
+    obs["job_ids_keys"] = sorted({key for doc in id_documents for key in doc})
 
     obs["status_done"] = listed(limit=None, status="DONE")
     obs["status_list"] = listed(limit=None, status=[JobStatus.DONE, JobStatus.CANCELLED])
@@ -76,5 +77,8 @@ def listing(ctx: Context, obs: dict[str, Any]) -> None:
     obs["dates_between"] = listed(limit=None, start_datetime=dates[5], end_datetime=dates[14])
     obs["dates_start"] = listed(limit=None, start_datetime=dates[2])
     obs["dates_end"] = listed(limit=None, end_datetime=dates[4])
-    obs["dates_start_ascending"] = listed(limit=None, start_datetime=dates[2], descending=False)
+    # Ascending with a start date stays on one page on purpose: from the second page on, the
+    # original client sends the user's range as a bare {"gte": ...} clause inside "and" (it drops
+    # the "creationDate" key), which matches no job on any LoopBack-like server.
+    obs["dates_start_ascending"] = listed(limit=None, start_datetime=dates[10], descending=False)
     obs["db_filter_neq_id"] = listed(limit=None, db_filter={"id": {"neq": obs["created"][0]}})
