@@ -430,3 +430,20 @@ def test_invalid_inline_qobj_in_a_job_document(api, clock):
     job_id = api.add(["RUNNING", "COMPLETED"], kind="q-object", qobj={"config": {}})
     with pytest.raises(IBMQJobApiError, match="Invalid Qobj received"):
         make_job(api, job_id, clock)
+
+
+def test_a_detached_job_pickles():
+    import pickle
+
+    job = IBMQJob.from_dict(
+        {
+            "job_id": "j",
+            "creation_date": "2024-05-01T12:00:00Z",
+            "status": "QUEUED",
+            "info_queue": {"position": 2},
+            "summary": {"n": 1},
+        }
+    )
+    copy = pickle.loads(pickle.dumps(job))
+    assert copy.to_dict() == job.to_dict()
+    assert copy.queue_position() == 2 and copy.summary_ == {"n": 1}

@@ -145,3 +145,15 @@ def test_fake_api_implements_the_protocol():
     from fake_job_api import FakeJobApi
 
     assert isinstance(FakeJobApi(), JobApi)
+
+
+def test_the_api_adapter_implements_the_protocol():
+    import inspect
+
+    from ibmqjob._api import ProjectApi
+
+    assert issubclass(ProjectApi, JobApi)
+    for name in ("job_get", "job_status", "job_update_tags", "job_websocket"):
+        ours = inspect.signature(getattr(JobApi, name))
+        theirs = inspect.signature(getattr(ProjectApi, name))
+        assert list(theirs.parameters) == list(ours.parameters), name
