@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ibmq_api_client.models.error import Error
+from ibmq_api_client.models.error_envelope import ErrorEnvelope
 from ibmq_api_client.models.job import Job
 from ibmq_api_client.models.job_status_response import JobStatusResponse
 
@@ -93,7 +93,7 @@ def test_status_and_error_envelopes_decode() -> None:
     status = JobStatusResponse.from_dict({"status": "SOMETHING_NEW", "extra": 1})
     assert status.status == "SOMETHING_NEW"
     assert status["extra"] == 1
-    numeric = Error.from_dict({"error": {"message": "Job not found", "code": 3250}})
-    symbolic = Error.from_dict({"error": {"message": "No", "code": "AUTHORIZATION_REQUIRED"}})
+    numeric = ErrorEnvelope.from_dict({"error": {"message": "Job not found", "code": 3250}})
+    symbolic = ErrorEnvelope.from_dict({"error": {"message": "No", "code": "AUTHORIZATION_REQUIRED"}})
     assert numeric.error.code == 3250
     assert symbolic.error.code == "AUTHORIZATION_REQUIRED"

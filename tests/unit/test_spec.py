@@ -96,7 +96,7 @@ def test_every_error_response_uses_the_error_envelope(spec: dict[str, Any]) -> N
             if int(code) < 400:
                 continue
             body = _resolve(spec, response)["content"]["application/json"]["schema"]
-            assert body == {"$ref": "#/components/schemas/Error"}, (key, code)
+            assert body == {"$ref": "#/components/schemas/ErrorEnvelope"}, (key, code)
 
 
 def test_documented_error_responses(spec: dict[str, Any]) -> None:

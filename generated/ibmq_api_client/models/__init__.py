@@ -11,8 +11,8 @@ from .cancel_response import CancelResponse
 from .client_info import ClientInfo
 from .delete_response import DeleteResponse
 from .device_queue_status import DeviceQueueStatus
-from .error import Error
 from .error_detail import ErrorDetail
+from .error_envelope import ErrorEnvelope
 from .experiment_result import ExperimentResult
 from .experiment_result_data import ExperimentResultData
 from .experiment_result_data_counts import ExperimentResultDataCounts
@@ -74,8 +74,8 @@ __all__ = (
     "ClientInfo",
     "DeleteResponse",
     "DeviceQueueStatus",
-    "Error",
     "ErrorDetail",
+    "ErrorEnvelope",
     "ExperimentResult",
     "ExperimentResultData",
     "ExperimentResultDataCounts",

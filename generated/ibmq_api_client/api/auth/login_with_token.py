@@ -6,7 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.access_token import AccessToken
-from ...models.error import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.login_request import LoginRequest
 from ...types import Response
 
@@ -32,24 +32,24 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AccessToken | Error | None:
+) -> AccessToken | ErrorEnvelope | None:
     if response.status_code == 200:
         response_200 = AccessToken.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = ErrorEnvelope.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
@@ -61,7 +61,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AccessToken | Error]:
+) -> Response[AccessToken | ErrorEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -74,7 +74,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: LoginRequest,
-) -> Response[AccessToken | Error]:
+) -> Response[AccessToken | ErrorEnvelope]:
     """Exchange an API token for an access token
 
     Args:
@@ -85,7 +85,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AccessToken | Error]
+        Response[AccessToken | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -103,7 +103,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: LoginRequest,
-) -> AccessToken | Error | None:
+) -> AccessToken | ErrorEnvelope | None:
     """Exchange an API token for an access token
 
     Args:
@@ -114,7 +114,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AccessToken | Error
+        AccessToken | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -127,7 +127,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: LoginRequest,
-) -> Response[AccessToken | Error]:
+) -> Response[AccessToken | ErrorEnvelope]:
     """Exchange an API token for an access token
 
     Args:
@@ -138,7 +138,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AccessToken | Error]
+        Response[AccessToken | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -154,7 +154,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: LoginRequest,
-) -> AccessToken | Error | None:
+) -> AccessToken | ErrorEnvelope | None:
     """Exchange an API token for an access token
 
     Args:
@@ -165,7 +165,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AccessToken | Error
+        AccessToken | ErrorEnvelope
     """
 
     return (

@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.backend_properties import BackendProperties
-from ...models.error import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...types import UNSET, Response, Unset
 
 
@@ -45,24 +45,24 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> BackendProperties | Error | None:
+) -> BackendProperties | ErrorEnvelope | None:
     if response.status_code == 200:
         response_200 = BackendProperties.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = ErrorEnvelope.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
@@ -74,7 +74,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[BackendProperties | Error]:
+) -> Response[BackendProperties | ErrorEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -92,7 +92,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     version: int | Unset = UNSET,
     filter_: str | Unset = UNSET,
-) -> Response[BackendProperties | Error]:
+) -> Response[BackendProperties | ErrorEnvelope]:
     """Calibration of a backend
 
     Args:
@@ -108,7 +108,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BackendProperties | Error]
+        Response[BackendProperties | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -136,7 +136,7 @@ def sync(
     client: AuthenticatedClient | Client,
     version: int | Unset = UNSET,
     filter_: str | Unset = UNSET,
-) -> BackendProperties | Error | None:
+) -> BackendProperties | ErrorEnvelope | None:
     """Calibration of a backend
 
     Args:
@@ -152,7 +152,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BackendProperties | Error
+        BackendProperties | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -175,7 +175,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     version: int | Unset = UNSET,
     filter_: str | Unset = UNSET,
-) -> Response[BackendProperties | Error]:
+) -> Response[BackendProperties | ErrorEnvelope]:
     """Calibration of a backend
 
     Args:
@@ -191,7 +191,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BackendProperties | Error]
+        Response[BackendProperties | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -217,7 +217,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     version: int | Unset = UNSET,
     filter_: str | Unset = UNSET,
-) -> BackendProperties | Error | None:
+) -> BackendProperties | ErrorEnvelope | None:
     """Calibration of a backend
 
     Args:
@@ -233,7 +233,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BackendProperties | Error
+        BackendProperties | ErrorEnvelope
     """
 
     return (

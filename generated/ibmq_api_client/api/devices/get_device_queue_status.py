@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.device_queue_status import DeviceQueueStatus
-from ...models.error import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...types import Response
 
 
@@ -33,19 +33,19 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> DeviceQueueStatus | Error | None:
+) -> DeviceQueueStatus | ErrorEnvelope | None:
     if response.status_code == 200:
         response_200 = DeviceQueueStatus.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
@@ -57,7 +57,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[DeviceQueueStatus | Error]:
+) -> Response[DeviceQueueStatus | ErrorEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -73,7 +73,7 @@ def sync_detailed(
     backend_name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[DeviceQueueStatus | Error]:
+) -> Response[DeviceQueueStatus | ErrorEnvelope]:
     """Operational state and queue length of a backend
 
     Args:
@@ -87,7 +87,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeviceQueueStatus | Error]
+        Response[DeviceQueueStatus | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -111,7 +111,7 @@ def sync(
     backend_name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> DeviceQueueStatus | Error | None:
+) -> DeviceQueueStatus | ErrorEnvelope | None:
     """Operational state and queue length of a backend
 
     Args:
@@ -125,7 +125,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeviceQueueStatus | Error
+        DeviceQueueStatus | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -144,7 +144,7 @@ async def asyncio_detailed(
     backend_name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[DeviceQueueStatus | Error]:
+) -> Response[DeviceQueueStatus | ErrorEnvelope]:
     """Operational state and queue length of a backend
 
     Args:
@@ -158,7 +158,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeviceQueueStatus | Error]
+        Response[DeviceQueueStatus | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -180,7 +180,7 @@ async def asyncio(
     backend_name: str,
     *,
     client: AuthenticatedClient | Client,
-) -> DeviceQueueStatus | Error | None:
+) -> DeviceQueueStatus | ErrorEnvelope | None:
     """Operational state and queue length of a backend
 
     Args:
@@ -194,7 +194,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeviceQueueStatus | Error
+        DeviceQueueStatus | ErrorEnvelope
     """
 
     return (

@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.backend_configuration import BackendConfiguration
-from ...models.error import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...types import Response
 
 
@@ -31,7 +31,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | list[BackendConfiguration] | None:
+) -> ErrorEnvelope | list[BackendConfiguration] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -43,12 +43,12 @@ def _parse_response(
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
@@ -60,7 +60,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | list[BackendConfiguration]]:
+) -> Response[ErrorEnvelope | list[BackendConfiguration]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -75,7 +75,7 @@ def sync_detailed(
     project: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | list[BackendConfiguration]]:
+) -> Response[ErrorEnvelope | list[BackendConfiguration]]:
     """Configurations of the backends available to the project
 
     Args:
@@ -88,7 +88,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | list[BackendConfiguration]]
+        Response[ErrorEnvelope | list[BackendConfiguration]]
     """
 
     kwargs = _get_kwargs(
@@ -110,7 +110,7 @@ def sync(
     project: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | list[BackendConfiguration] | None:
+) -> ErrorEnvelope | list[BackendConfiguration] | None:
     """Configurations of the backends available to the project
 
     Args:
@@ -123,7 +123,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | list[BackendConfiguration]
+        ErrorEnvelope | list[BackendConfiguration]
     """
 
     return sync_detailed(
@@ -140,7 +140,7 @@ async def asyncio_detailed(
     project: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | list[BackendConfiguration]]:
+) -> Response[ErrorEnvelope | list[BackendConfiguration]]:
     """Configurations of the backends available to the project
 
     Args:
@@ -153,7 +153,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | list[BackendConfiguration]]
+        Response[ErrorEnvelope | list[BackendConfiguration]]
     """
 
     kwargs = _get_kwargs(
@@ -173,7 +173,7 @@ async def asyncio(
     project: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | list[BackendConfiguration] | None:
+) -> ErrorEnvelope | list[BackendConfiguration] | None:
     """Configurations of the backends available to the project
 
     Args:
@@ -186,7 +186,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | list[BackendConfiguration]
+        ErrorEnvelope | list[BackendConfiguration]
     """
 
     return (

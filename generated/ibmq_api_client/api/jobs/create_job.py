@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.error import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.job import Job
 from ...models.job_create_request import JobCreateRequest
 from ...types import Response
@@ -40,29 +40,29 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | Job | None:
+) -> ErrorEnvelope | Job | None:
     if response.status_code == 200:
         response_200 = Job.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = ErrorEnvelope.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
@@ -74,7 +74,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | Job]:
+) -> Response[ErrorEnvelope | Job]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -90,7 +90,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: JobCreateRequest,
-) -> Response[Error | Job]:
+) -> Response[ErrorEnvelope | Job]:
     """Create a job record and get a signed URL to upload its Qobj to (J1)
 
     Args:
@@ -104,7 +104,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Job]
+        Response[ErrorEnvelope | Job]
     """
 
     kwargs = _get_kwargs(
@@ -128,7 +128,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: JobCreateRequest,
-) -> Error | Job | None:
+) -> ErrorEnvelope | Job | None:
     """Create a job record and get a signed URL to upload its Qobj to (J1)
 
     Args:
@@ -142,7 +142,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Job
+        ErrorEnvelope | Job
     """
 
     return sync_detailed(
@@ -161,7 +161,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: JobCreateRequest,
-) -> Response[Error | Job]:
+) -> Response[ErrorEnvelope | Job]:
     """Create a job record and get a signed URL to upload its Qobj to (J1)
 
     Args:
@@ -175,7 +175,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Job]
+        Response[ErrorEnvelope | Job]
     """
 
     kwargs = _get_kwargs(
@@ -197,7 +197,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: JobCreateRequest,
-) -> Error | Job | None:
+) -> ErrorEnvelope | Job | None:
     """Create a job record and get a signed URL to upload its Qobj to (J1)
 
     Args:
@@ -211,7 +211,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Job
+        ErrorEnvelope | Job
     """
 
     return (

@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.error import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.job_status_response import JobStatusResponse
 from ...types import Response
 
@@ -33,19 +33,19 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | JobStatusResponse | None:
+) -> ErrorEnvelope | JobStatusResponse | None:
     if response.status_code == 200:
         response_200 = JobStatusResponse.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
@@ -57,7 +57,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | JobStatusResponse]:
+) -> Response[ErrorEnvelope | JobStatusResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -73,7 +73,7 @@ def sync_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | JobStatusResponse]:
+) -> Response[ErrorEnvelope | JobStatusResponse]:
     """The job's status, with queue information while it is QUEUED (J5)
 
     Args:
@@ -87,7 +87,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | JobStatusResponse]
+        Response[ErrorEnvelope | JobStatusResponse]
     """
 
     kwargs = _get_kwargs(
@@ -111,7 +111,7 @@ def sync(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | JobStatusResponse | None:
+) -> ErrorEnvelope | JobStatusResponse | None:
     """The job's status, with queue information while it is QUEUED (J5)
 
     Args:
@@ -125,7 +125,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | JobStatusResponse
+        ErrorEnvelope | JobStatusResponse
     """
 
     return sync_detailed(
@@ -144,7 +144,7 @@ async def asyncio_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | JobStatusResponse]:
+) -> Response[ErrorEnvelope | JobStatusResponse]:
     """The job's status, with queue information while it is QUEUED (J5)
 
     Args:
@@ -158,7 +158,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | JobStatusResponse]
+        Response[ErrorEnvelope | JobStatusResponse]
     """
 
     kwargs = _get_kwargs(
@@ -180,7 +180,7 @@ async def asyncio(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | JobStatusResponse | None:
+) -> ErrorEnvelope | JobStatusResponse | None:
     """The job's status, with queue information while it is QUEUED (J5)
 
     Args:
@@ -194,7 +194,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | JobStatusResponse
+        ErrorEnvelope | JobStatusResponse
     """
 
     return (

@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.error import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.signed_url import SignedUrl
 from ...types import Response
 
@@ -33,24 +33,24 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | SignedUrl | None:
+) -> ErrorEnvelope | SignedUrl | None:
     if response.status_code == 200:
         response_200 = SignedUrl.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 409:
-        response_409 = Error.from_dict(response.json())
+        response_409 = ErrorEnvelope.from_dict(response.json())
 
         return response_409
 
@@ -62,7 +62,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | SignedUrl]:
+) -> Response[ErrorEnvelope | SignedUrl]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -78,7 +78,7 @@ def sync_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | SignedUrl]:
+) -> Response[ErrorEnvelope | SignedUrl]:
     """A signed URL to download the job's result from (J11)
 
     Args:
@@ -92,7 +92,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | SignedUrl]
+        Response[ErrorEnvelope | SignedUrl]
     """
 
     kwargs = _get_kwargs(
@@ -116,7 +116,7 @@ def sync(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | SignedUrl | None:
+) -> ErrorEnvelope | SignedUrl | None:
     """A signed URL to download the job's result from (J11)
 
     Args:
@@ -130,7 +130,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | SignedUrl
+        ErrorEnvelope | SignedUrl
     """
 
     return sync_detailed(
@@ -149,7 +149,7 @@ async def asyncio_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | SignedUrl]:
+) -> Response[ErrorEnvelope | SignedUrl]:
     """A signed URL to download the job's result from (J11)
 
     Args:
@@ -163,7 +163,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | SignedUrl]
+        Response[ErrorEnvelope | SignedUrl]
     """
 
     kwargs = _get_kwargs(
@@ -185,7 +185,7 @@ async def asyncio(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error | SignedUrl | None:
+) -> ErrorEnvelope | SignedUrl | None:
     """A signed URL to download the job's result from (J11)
 
     Args:
@@ -199,7 +199,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | SignedUrl
+        ErrorEnvelope | SignedUrl
     """
 
     return (

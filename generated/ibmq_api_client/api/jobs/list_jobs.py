@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.error import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.job import Job
 from ...types import UNSET, Response, Unset
 
@@ -40,7 +40,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | list[Job] | None:
+) -> ErrorEnvelope | list[Job] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -52,17 +52,17 @@ def _parse_response(
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = ErrorEnvelope.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
@@ -74,7 +74,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | list[Job]]:
+) -> Response[ErrorEnvelope | list[Job]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -90,7 +90,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     filter_: str | Unset = UNSET,
-) -> Response[Error | list[Job]]:
+) -> Response[ErrorEnvelope | list[Job]]:
     """List the project's jobs, newest first unless ordered otherwise (J7)
 
     Args:
@@ -104,7 +104,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | list[Job]]
+        Response[ErrorEnvelope | list[Job]]
     """
 
     kwargs = _get_kwargs(
@@ -128,7 +128,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     filter_: str | Unset = UNSET,
-) -> Error | list[Job] | None:
+) -> ErrorEnvelope | list[Job] | None:
     """List the project's jobs, newest first unless ordered otherwise (J7)
 
     Args:
@@ -142,7 +142,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | list[Job]
+        ErrorEnvelope | list[Job]
     """
 
     return sync_detailed(
@@ -161,7 +161,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     filter_: str | Unset = UNSET,
-) -> Response[Error | list[Job]]:
+) -> Response[ErrorEnvelope | list[Job]]:
     """List the project's jobs, newest first unless ordered otherwise (J7)
 
     Args:
@@ -175,7 +175,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | list[Job]]
+        Response[ErrorEnvelope | list[Job]]
     """
 
     kwargs = _get_kwargs(
@@ -197,7 +197,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     filter_: str | Unset = UNSET,
-) -> Error | list[Job] | None:
+) -> ErrorEnvelope | list[Job] | None:
     """List the project's jobs, newest first unless ordered otherwise (J7)
 
     Args:
@@ -211,7 +211,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | list[Job]
+        ErrorEnvelope | list[Job]
     """
 
     return (

@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.error import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.job import Job
 from ...models.job_name_update import JobNameUpdate
 from ...models.job_tags_update import JobTagsUpdate
@@ -46,29 +46,29 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | Job | None:
+) -> ErrorEnvelope | Job | None:
     if response.status_code == 200:
         response_200 = Job.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = ErrorEnvelope.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(response.json())
 
         return response_401
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
@@ -80,7 +80,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | Job]:
+) -> Response[ErrorEnvelope | Job]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -97,7 +97,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: JobNameUpdate | JobTagsUpdate,
-) -> Response[Error | Job]:
+) -> Response[ErrorEnvelope | Job]:
     """Replace the job's name or its tags (J9)
 
     Args:
@@ -112,7 +112,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Job]
+        Response[ErrorEnvelope | Job]
     """
 
     kwargs = _get_kwargs(
@@ -138,7 +138,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: JobNameUpdate | JobTagsUpdate,
-) -> Error | Job | None:
+) -> ErrorEnvelope | Job | None:
     """Replace the job's name or its tags (J9)
 
     Args:
@@ -153,7 +153,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Job
+        ErrorEnvelope | Job
     """
 
     return sync_detailed(
@@ -174,7 +174,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: JobNameUpdate | JobTagsUpdate,
-) -> Response[Error | Job]:
+) -> Response[ErrorEnvelope | Job]:
     """Replace the job's name or its tags (J9)
 
     Args:
@@ -189,7 +189,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Job]
+        Response[ErrorEnvelope | Job]
     """
 
     kwargs = _get_kwargs(
@@ -213,7 +213,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: JobNameUpdate | JobTagsUpdate,
-) -> Error | Job | None:
+) -> ErrorEnvelope | Job | None:
     """Replace the job's name or its tags (J9)
 
     Args:
@@ -228,7 +228,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Job
+        ErrorEnvelope | Job
     """
 
     return (

@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.error import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.result import Result
 from ...types import UNSET, Response
 
@@ -39,19 +39,19 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | Result | None:
+) -> ErrorEnvelope | Result | None:
     if response.status_code == 200:
         response_200 = Result.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
@@ -63,7 +63,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | Result]:
+) -> Response[ErrorEnvelope | Result]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -78,7 +78,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     expires: int,
     signature: str,
-) -> Response[Error | Result]:
+) -> Response[ErrorEnvelope | Result]:
     """Download the job's result from a signed URL from `getResultDownloadUrl` (J12)
 
     Args:
@@ -91,7 +91,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Result]
+        Response[ErrorEnvelope | Result]
     """
 
     kwargs = _get_kwargs(
@@ -113,7 +113,7 @@ def sync(
     client: AuthenticatedClient | Client,
     expires: int,
     signature: str,
-) -> Error | Result | None:
+) -> ErrorEnvelope | Result | None:
     """Download the job's result from a signed URL from `getResultDownloadUrl` (J12)
 
     Args:
@@ -126,7 +126,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Result
+        ErrorEnvelope | Result
     """
 
     return sync_detailed(
@@ -143,7 +143,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     expires: int,
     signature: str,
-) -> Response[Error | Result]:
+) -> Response[ErrorEnvelope | Result]:
     """Download the job's result from a signed URL from `getResultDownloadUrl` (J12)
 
     Args:
@@ -156,7 +156,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | Result]
+        Response[ErrorEnvelope | Result]
     """
 
     kwargs = _get_kwargs(
@@ -176,7 +176,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     expires: int,
     signature: str,
-) -> Error | Result | None:
+) -> ErrorEnvelope | Result | None:
     """Download the job's result from a signed URL from `getResultDownloadUrl` (J12)
 
     Args:
@@ -189,7 +189,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | Result
+        ErrorEnvelope | Result
     """
 
     return (

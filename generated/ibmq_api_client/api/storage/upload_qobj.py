@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.acknowledgement import Acknowledgement
-from ...models.error import Error
+from ...models.error_envelope import ErrorEnvelope
 from ...models.qobj import Qobj
 from ...types import UNSET, Response
 
@@ -47,34 +47,34 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Acknowledgement | Error | None:
+) -> Acknowledgement | ErrorEnvelope | None:
     if response.status_code == 200:
         response_200 = Acknowledgement.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = ErrorEnvelope.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = ErrorEnvelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = ErrorEnvelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 409:
-        response_409 = Error.from_dict(response.json())
+        response_409 = ErrorEnvelope.from_dict(response.json())
 
         return response_409
 
     if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        response_413 = ErrorEnvelope.from_dict(response.json())
 
         return response_413
 
@@ -86,7 +86,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Acknowledgement | Error]:
+) -> Response[Acknowledgement | ErrorEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -102,7 +102,7 @@ def sync_detailed(
     body: Qobj,
     expires: int,
     signature: str,
-) -> Response[Acknowledgement | Error]:
+) -> Response[Acknowledgement | ErrorEnvelope]:
     """Upload the job's Qobj to a signed URL from `createJob` (J2)
 
      Signed URLs carry their own authorization; an `X-Access-Token` header sent along is ignored.
@@ -118,7 +118,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Acknowledgement | Error]
+        Response[Acknowledgement | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -142,7 +142,7 @@ def sync(
     body: Qobj,
     expires: int,
     signature: str,
-) -> Acknowledgement | Error | None:
+) -> Acknowledgement | ErrorEnvelope | None:
     """Upload the job's Qobj to a signed URL from `createJob` (J2)
 
      Signed URLs carry their own authorization; an `X-Access-Token` header sent along is ignored.
@@ -158,7 +158,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Acknowledgement | Error
+        Acknowledgement | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -177,7 +177,7 @@ async def asyncio_detailed(
     body: Qobj,
     expires: int,
     signature: str,
-) -> Response[Acknowledgement | Error]:
+) -> Response[Acknowledgement | ErrorEnvelope]:
     """Upload the job's Qobj to a signed URL from `createJob` (J2)
 
      Signed URLs carry their own authorization; an `X-Access-Token` header sent along is ignored.
@@ -193,7 +193,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Acknowledgement | Error]
+        Response[Acknowledgement | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -215,7 +215,7 @@ async def asyncio(
     body: Qobj,
     expires: int,
     signature: str,
-) -> Acknowledgement | Error | None:
+) -> Acknowledgement | ErrorEnvelope | None:
     """Upload the job's Qobj to a signed URL from `createJob` (J2)
 
      Signed URLs carry their own authorization; an `X-Access-Token` header sent along is ignored.
@@ -231,7 +231,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Acknowledgement | Error
+        Acknowledgement | ErrorEnvelope
     """
 
     return (

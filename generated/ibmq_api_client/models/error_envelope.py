@@ -10,11 +10,11 @@ if TYPE_CHECKING:
     from ..models.error_detail import ErrorDetail
 
 
-T = TypeVar("T", bound="Error")
+T = TypeVar("T", bound="ErrorEnvelope")
 
 
 @_attrs_define
-class Error:
+class ErrorEnvelope:
     """
     Attributes:
         error (ErrorDetail):
@@ -43,12 +43,12 @@ class Error:
         d = dict(src_dict)
         error = ErrorDetail.from_dict(d.pop("error"))
 
-        error = cls(
+        error_envelope = cls(
             error=error,
         )
 
-        error.additional_properties = d
-        return error
+        error_envelope.additional_properties = d
+        return error_envelope
 
     @property
     def additional_keys(self) -> list[str]:
