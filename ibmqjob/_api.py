@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -115,6 +116,40 @@ class _Caller:
         else:
             client = Client(base_url, raise_on_unexpected_status=True)
         self.client = client.set_httpx_client(self.http)
+        self._last = threading.local()  # the last 2xx response of each thread
+        self.http.event_hooks["response"].append(self._remember)
+
+    def _remember(self, response: httpx.Response) -> None:
+        self._last.response = response
+
+    def call_items(self, what: str, operation: Callable[..., Response[Any]]) -> list[Any]:
+        """Run a listing operation and return its items as decoded JSON values.
+
+        When the generated model rejects the page because of some items, the raw items are
+        returned instead, so that the caller can skip only the bad ones.
+
+        Args:
+            what: The request, for messages.
+            operation: Calls a generated ``sync_detailed`` function with the client.
+
+        Returns:
+            The items.
+
+        Raises:
+            ApiError: On any failure, ``ApiIBMQProtocolError`` if the body is not a list.
+        """
+        try:
+            return [item.to_dict() for item in self.call(list, what, operation)]
+        except ApiIBMQProtocolError as err:
+            response: httpx.Response | None = getattr(self._last, "response", None)
+            try:
+                items = None if response is None else json.loads(response.content)
+            except ValueError:
+                items = None
+            if not isinstance(items, list):
+                raise
+            logger.warning("Reading the answer to %s item by item: %s", what, err.message)
+            return items
 
     def call(self, kind: type[_T], what: str, operation: Callable[..., Response[Any]]) -> _T:
         """Run ``operation(client)`` and return its parsed 2xx body, checked to be a ``kind``.
@@ -461,11 +496,14 @@ class ProjectApi:
             The jobs of the page, in the server's order.
         """
         text = json.dumps(loopback_filter, separators=(",", ":"))
-        items = self._on(list, "GET /Jobs/status/v/1", list_jobs, filter_=text)
+        items = self._caller.call_items(
+            "GET /Jobs/status/v/1",
+            lambda c: list_jobs.sync_detailed(*self._hgp, client=c, filter_=text),
+        )
         records = []
         for item in items:
             try:
-                records.append(JobRecord.from_wire(item.to_dict()))
+                records.append(JobRecord.from_wire(item))
             except ApiIBMQProtocolError as err:
                 logger.warning("Skipping a job the server listed: %s", err.message)
         return records
@@ -474,8 +512,10 @@ class ProjectApi:
 
     def backends(self) -> list[JsonDict]:
         """``GET /devices/v/1``: the backend configurations, as dicts."""
-        configurations = self._on(list, "GET /devices/v/1", list_devices)
-        return [configuration.to_dict() for configuration in configurations]
+        items = self._caller.call_items(
+            "GET /devices/v/1", lambda c: list_devices.sync_detailed(*self._hgp, client=c)
+        )
+        return [item for item in items if isinstance(item, dict)]
 
     def backend_properties(self, backend_name: str, before: dt.datetime | None) -> JsonDict | None:
         """``GET /devices/{name}/properties``: the calibration, ``None`` if there is none.

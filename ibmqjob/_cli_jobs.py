@@ -233,6 +233,9 @@ def _result(args: argparse.Namespace, provider: AccountProvider) -> int:
 
 def _cancel(args: argparse.Namespace, provider: AccountProvider) -> int:
     job = provider.retrieve_job(args.job_id)
+    if job.in_final_state():
+        print(f"Job {job.job_id()} is already {job.status().name}: nothing to cancel.")
+        return EXIT_JOB_FAILED
     if job.cancel():
         print(f"Job {job.job_id()} cancelled.")
         return EXIT_OK

@@ -9,9 +9,9 @@
   transfers pass their own, longer, timeout (:data:`STORAGE_TIMEOUT`).
 * :class:`RetryTransport` retries transient failures following the pure policy of
   ``ibmqjob/_retry.py`` (connection errors, 5xx and the Cloudflare 520/522/524, 429/503 with a
-  capped ``Retry-After``). Job creation (``POST .../Jobs``) is never repeated once the request
-  may have reached the server: a retry must never create a second job. Sleeping is injected,
-  so tests take no wall time.
+  capped ``Retry-After``). Job creation (``POST .../Jobs``) is repeated only when the request
+  surely did not create anything (no connection was made, or a 429 refusal): a retry must
+  never create a second job. Sleeping is injected, so tests take no wall time.
 * HTTP failures become :class:`~ibmqjob.exceptions.ApiError` here, in one place: a response
   hook turns every non-2xx status left after the retries into a ``RequestsApiError`` (with
   the ``{"error": {"message", "code"}}`` envelope decoded) before anyone parses it
@@ -152,17 +152,27 @@ def _failure_of(err: httpx.TransportError) -> Failure | None:
     return None  # unsupported protocol, proxy or local protocol errors: retrying cannot help
 
 
+def _surely_unprocessed(attempt: Attempt) -> bool:
+    # The connection was never made, or the server said it refused the request (429).
+    return attempt.failure is Failure.CONNECT or attempt.status_code == 429
+
+
 class RetryTransport(httpx.BaseTransport):
     """A transport that retries transient failures of the transport it wraps."""
 
-    def __init__(self, inner: httpx.BaseTransport, settings: HttpSettings) -> None:
+    def __init__(
+        self, inner: httpx.BaseTransport, settings: HttpSettings, *, owns_inner: bool = True
+    ) -> None:
         """Wrap a transport.
 
         Args:
             inner: The transport doing the I/O.
             settings: Retry policy, sleep and jitter source.
+            owns_inner: Whether closing this transport closes ``inner`` (not for a transport
+                given in the settings, which may serve several clients).
         """
         self._inner = inner
+        self._owns_inner = owns_inner
         self._policy = settings.policy
         self._sleep = settings.sleep
         self._rand = settings.rand
@@ -215,17 +225,20 @@ class RetryTransport(httpx.BaseTransport):
             self._sleep(delay)
 
     def close(self) -> None:
-        """Close the wrapped transport."""
-        self._inner.close()
+        """Close the wrapped transport if this transport owns it."""
+        if self._owns_inner:
+            self._inner.close()
 
     def _next_delay(self, request: httpx.Request, attempts: Sequence[Attempt]) -> float | None:
-        # Every POST but job creation is safe to repeat: cancel and the upload/download
-        # callbacks are idempotent on the server, login only mints another access token.
+        creation = is_job_creation(request)
+        if creation and not _surely_unprocessed(attempts[-1]):
+            # A gateway may answer 5xx (503 included) after the server created the job:
+            # repeating the request could create a second job.
+            return None
+        # Every other POST is safe to repeat: cancel and the upload/download callbacks are
+        # idempotent on the server, login only mints another access token.
         return self._policy.next_delay(
-            request.method,
-            attempts,
-            post_safe=not is_job_creation(request),
-            rand=self._rand,
+            request.method, attempts, post_safe=not creation, rand=self._rand
         )
 
     def _log_retry(self, request: httpx.Request, delay: float, reason: str, failed: int) -> None:
@@ -272,12 +285,14 @@ def build_client(
             response.read()
             raise status_error(response, secrets)
 
-    inner = settings.transport or httpx.HTTPTransport(verify=settings.verify)
+    inner = settings.transport
+    if inner is None:
+        inner = httpx.HTTPTransport(verify=settings.verify)
     return httpx.Client(
         base_url=base_url,
         headers=headers,
         timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-        transport=RetryTransport(inner, settings),
+        transport=RetryTransport(inner, settings, owns_inner=settings.transport is None),
         follow_redirects=False,
         event_hooks={"response": [raise_for_status]},
     )

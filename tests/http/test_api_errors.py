@@ -1,0 +1,250 @@
+"""How the adapter turns HTTP answers into records and errors, and keeps secrets out."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+from fake_api import (
+    ACCESS_TOKEN,
+    API_TOKEN,
+    AUTH_URL,
+    HGP,
+    JOB_ID,
+    SIGNATURE,
+    FakeApi,
+    connect,
+    envelope,
+    job_document,
+)
+
+from ibmqjob._api import login
+from ibmqjob._http import HttpSettings
+from ibmqjob.exceptions import (
+    ApiIBMQProtocolError,
+    AuthenticationLicenseError,
+    IBMQAccountCredentialsInvalidUrl,
+    RequestsApiError,
+)
+
+JOB = f"{HGP}/Jobs/{JOB_ID}"
+
+
+@pytest.mark.parametrize("code", [3250, "JOB_NOT_FOUND"])
+def test_error_envelope_with_integer_or_string_code(code: int | str) -> None:
+    h = connect()
+    h.fake.queue("GET", f"{JOB}/v/1", envelope(404, "Job not found", code))
+
+    with pytest.raises(RequestsApiError) as info:
+        h.project.job_get(JOB_ID)
+
+    err = info.value
+    assert (err.status_code, err.code, err.server_message) == (404, code, "Job not found")
+    assert err.message == (
+        f"404 Client Error: Not Found for url: http://api.test{JOB}/v/1. "
+        f"Job not found, Error code: {code}."
+    )
+
+
+def test_error_without_envelope_keeps_the_body_text() -> None:
+    h = connect()
+    h.fake.queue("GET", f"{JOB}/v/1", httpx.Response(418, text="<html>teapot</html>"))
+
+    with pytest.raises(RequestsApiError) as info:
+        h.project.job_get(JOB_ID)
+
+    assert info.value.code is None
+    assert info.value.message.endswith(". <html>teapot</html>")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(200, text="Too many requests, try later"),
+        httpx.Response(200, json={"status": "RUNNING"}),
+        httpx.Response(200, json=["not", "a", "job"]),
+        httpx.Response(200, json={**job_document(), "creationDate": "yesterday"}),
+    ],
+    ids=["not-json", "no-id", "array", "bad-date"],
+)
+def test_malformed_job_documents_are_protocol_errors(answer: httpx.Response) -> None:
+    h = connect()
+    h.fake.queue("GET", f"{JOB}/v/1", answer)
+
+    with pytest.raises(ApiIBMQProtocolError, match=r"GET /Jobs/\{id\}/v/1|creationDate"):
+        h.project.job_get(JOB_ID)
+
+
+def test_malformed_status_document_is_a_protocol_error() -> None:
+    h = connect()
+    h.fake.queue("GET", f"{JOB}/status/v/1", httpx.Response(200, json={"infoQueue": {}}))
+
+    with pytest.raises(ApiIBMQProtocolError):
+        h.project.job_status(JOB_ID)
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]"], ids=["not-json", "array"])
+def test_malformed_result_download_is_a_protocol_error(body: bytes) -> None:
+    h = connect(FakeApi(result=body))
+
+    with pytest.raises(ApiIBMQProtocolError, match="result downloaded"):
+        h.project.job_result(JOB_ID)
+
+
+def test_a_bad_item_of_a_listing_is_skipped_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    h = connect()
+    bad = {**job_document(), "id": "bad0", "timePerStep": {"QUEUED": "never"}}
+    good = {**job_document("QUEUED"), "id": "good"}
+    h.fake.queue("GET", f"{HGP}/Jobs/status/v/1", httpx.Response(200, json=[bad, good]))
+
+    with caplog.at_level(logging.WARNING):
+        records = h.project.jobs_page({"limit": 10})
+
+    assert [record.job_id for record in records] == ["good"]
+    assert "Skipping a job" in caplog.text
+
+
+def test_upload_failure_cancels_the_job_and_raises() -> None:
+    h = connect()
+    h.fake.queue("PUT", "/put/", envelope(403, "Signature expired", "SIGNATURE"))
+
+    with pytest.raises(RequestsApiError) as info:
+        h.project.job_submit("sim", {"qobj_id": "q"})
+
+    assert info.value.status_code == 403
+    assert len(h.fake.calls("POST", f"{JOB}/cancel")) == 1
+    assert h.fake.calls("POST", "jobDataUploaded") == []
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [envelope(409, "Not in CREATING", 3209), httpx.Response(200, json={"nojob": {}})],
+    ids=["conflict", "no-job-key"],
+)
+def test_callback_failure_cancels_the_job_and_raises(
+    answer: httpx.Response, caplog: pytest.LogCaptureFixture
+) -> None:
+    h = connect()
+    h.fake.queue("POST", "jobDataUploaded", answer)
+    h.fake.queue("POST", f"{JOB}/cancel", envelope(409, "cannot cancel", 3208))
+
+    with pytest.raises((RequestsApiError, ApiIBMQProtocolError)), caplog.at_level(logging.WARNING):
+        h.project.job_submit("sim", {"qobj_id": "q"})
+
+    assert len(h.fake.calls("POST", f"{JOB}/cancel")) == 1
+    assert f"Could not cancel job {JOB_ID}" in caplog.text
+
+
+def test_submission_sends_the_legacy_creation_body_and_the_encoded_qobj() -> None:
+    h = connect()
+    record = h.project.job_submit(
+        "sim", {"qobj_id": "q", "config": {"shots": 3}}, name="n", tags=["a"], experiment_id="e"
+    )
+
+    create = h.fake.calls("POST", f"{HGP}/Jobs$")[0]
+    assert httpx.Response(200, content=create.content).json() == {
+        "backend": {"name": "sim"},
+        "allowObjectStorage": True,
+        "liveDataEnabled": None,
+        "name": "n",
+        "tags": ["a"],
+        "experimentTag": "e",
+    }
+    assert h.fake.uploads == [b'{"qobj_id":"q","config":{"shots":3}}']
+    assert (record.job_id, record.status, record.backend_name) == (JOB_ID, "VALIDATING", "sim")
+
+
+def test_an_unencodable_qobj_sends_nothing() -> None:
+    h = connect()
+    before = len(h.fake.requests)
+
+    with pytest.raises(ValueError, match="cannot be encoded"):
+        h.project.job_submit("sim", {"qobj_id": object()})
+
+    assert len(h.fake.requests) == before
+
+
+def test_tokens_never_appear_in_messages(caplog: pytest.LogCaptureFixture) -> None:
+    h = connect()
+    echo = f"token {ACCESS_TOKEN} or {API_TOKEN} is not allowed"
+    h.fake.queue(
+        "GET", f"{JOB}/v/1", envelope(400, echo, 1234), *[httpx.Response(502, text=echo)] * 6
+    )
+
+    with caplog.at_level(logging.DEBUG):
+        with pytest.raises(RequestsApiError) as first:
+            h.project.job_get(JOB_ID)
+        with pytest.raises(RequestsApiError) as second:
+            h.project.job_get(JOB_ID)
+
+    for err in (first.value, second.value):
+        for text in (err.message, str(err), err.server_message or ""):
+            assert ACCESS_TOKEN not in text and API_TOKEN not in text
+    assert "token ... or ... is not allowed" in first.value.message
+    for secret in (ACCESS_TOKEN, API_TOKEN, SIGNATURE):
+        assert secret not in caplog.text
+
+
+def test_signatures_are_hidden_in_error_messages() -> None:
+    h = connect()
+    h.fake.queue("GET", "/get/", envelope(403, "expired", "SIGNATURE_EXPIRED"))
+
+    with pytest.raises(RequestsApiError) as info:
+        h.project.job_result(JOB_ID)
+
+    assert SIGNATURE not in info.value.message
+    assert "signature=..." in info.value.message
+
+
+def test_a_rejected_api_token_is_a_401_without_the_token() -> None:
+    fake = FakeApi()
+    settings = HttpSettings(sleep=lambda s: None, transport=httpx.MockTransport(fake))
+
+    with pytest.raises(RequestsApiError) as info:
+        login(AUTH_URL, "wrong-token-SECRET", settings)
+
+    assert info.value.status_code == 401
+    assert "wrong-token-SECRET" not in info.value.message
+
+
+def test_a_license_to_accept_is_its_own_error() -> None:
+    fake = FakeApi()
+    license_error = {"error": {"name": "ACCEPT_LICENSE_REQUIRED", "message": "Accept it"}}
+    fake.queue("POST", "loginWithToken", httpx.Response(401, json=license_error))
+    settings = HttpSettings(sleep=lambda s: None, transport=httpx.MockTransport(fake))
+
+    with pytest.raises(AuthenticationLicenseError, match="Accept it"):
+        login(AUTH_URL, API_TOKEN, settings)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(404, text="Not Found"),
+        httpx.Response(200, text="<html>legacy</html>"),
+        httpx.Response(200, json={"version": "1"}),
+    ],
+    ids=["404", "html", "no-api-auth"],
+)
+def test_a_url_that_is_not_an_auth_service_is_rejected(answer: httpx.Response) -> None:
+    fake = FakeApi()
+    fake.queue("GET", "/api/version", answer)
+    settings = HttpSettings(sleep=lambda s: None, transport=httpx.MockTransport(fake))
+
+    with pytest.raises(IBMQAccountCredentialsInvalidUrl, match="api-auth"):
+        login(AUTH_URL, API_TOKEN, settings)
+    assert fake.calls("POST", "loginWithToken") == []
+
+
+def test_login_discovers_urls_and_projects() -> None:
+    h = connect()
+
+    assert h.session.urls.http == "http://api.test/api"
+    assert [str(ref) for ref in h.session.network()] == ["h/g/p", "h/g/q"]
+    target = h.project.job_websocket(JOB_ID)
+    assert target is not None
+    assert target.url == f"ws://api.test/ws/jobs/{JOB_ID}/status/v/1"
+    assert ACCESS_TOKEN not in repr(target)

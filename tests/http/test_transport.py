@@ -1,0 +1,169 @@
+"""Retries of the HTTP transport: bounded, backed off, ``Retry-After``, no duplicate jobs."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fake_api import ACCESS_TOKEN, HGP, JOB_ID, SIGNATURE, FakeApi, connect, envelope
+
+from ibmqjob._http import CLIENT_APPLICATION
+from ibmqjob._retry import RetryPolicy
+from ibmqjob.exceptions import RequestsApiError
+
+JOB = f"{HGP}/Jobs/{JOB_ID}"
+
+
+def test_transient_server_errors_are_retried_with_doubling_backoff() -> None:
+    h = connect()
+    h.fake.queue("GET", f"{JOB}/status/v/1", httpx.Response(502), httpx.Response(524))
+    h.fake.queue("GET", f"{JOB}/status/v/1", httpx.Response(520))
+
+    assert h.project.job_status(JOB_ID).status == "RUNNING"
+
+    assert len(h.fake.calls("GET", f"{JOB}/status/v/1")) == 4
+    assert h.sleeps == [0.5, 1.0, 2.0]
+
+
+def test_connection_failures_are_retried_within_the_connect_budget() -> None:
+    h = connect()
+    refused = httpx.ConnectError("Connection refused")
+    h.fake.queue("GET", f"{JOB}/v/1", refused, refused)
+
+    assert h.project.job_get(JOB_ID).status == "COMPLETED"
+    assert h.sleeps == [0.5, 1.0]
+
+
+def test_retry_after_is_honoured_and_capped() -> None:
+    h = connect(policy=RetryPolicy(retry_after_max=30.0))
+    h.fake.queue(
+        "GET",
+        f"{JOB}/status/v/1",
+        httpx.Response(429, headers={"Retry-After": "3"}),
+        httpx.Response(503, headers={"Retry-After": "3600"}),
+    )
+
+    h.project.job_status(JOB_ID)
+
+    assert h.sleeps == [3.0, 30.0]
+
+
+def test_exhausted_retries_give_a_clear_error_with_the_status() -> None:
+    h = connect(policy=RetryPolicy(total=3))
+    h.fake.queue("GET", f"{JOB}/v/1", *[envelope(500, "database down", 5000)] * 4)
+
+    with pytest.raises(RequestsApiError) as info:
+        h.project.job_get(JOB_ID)
+
+    err = info.value
+    assert err.status_code == 500
+    assert err.code == 5000
+    assert "500 Server Error" in err.message
+    assert "database down, Error code: 5000." in err.message
+    assert "gave up after 4 attempts" in err.message
+    assert h.sleeps == [0.5, 1.0, 2.0]
+
+
+def test_exhausted_connection_retries_give_status_minus_one() -> None:
+    h = connect(policy=RetryPolicy(connect=2))
+    h.fake.queue("GET", f"{JOB}/v/1", *[httpx.ConnectTimeout("timed out")] * 3)
+
+    with pytest.raises(RequestsApiError) as info:
+        h.project.job_get(JOB_ID)
+
+    assert info.value.status_code == -1
+    assert "no response from the server (ConnectTimeout: timed out)" in info.value.message
+    assert "gave up after 3 attempts" in info.value.message
+
+
+def test_client_errors_are_not_retried() -> None:
+    h = connect()
+    h.fake.queue("GET", f"{JOB}/v/1", envelope(404, "Job not found", 3250))
+
+    with pytest.raises(RequestsApiError) as info:
+        h.project.job_get(JOB_ID)
+
+    assert info.value.status_code == 404
+    assert info.value.code == 3250
+    assert len(h.fake.calls("GET", f"{JOB}/v/1")) == 1
+    assert h.sleeps == []
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504, 520, 522, 524])
+def test_job_creation_is_never_repeated_after_the_server_may_have_seen_it(status: int) -> None:
+    h = connect()
+    h.fake.queue("POST", f"{HGP}/Jobs$", httpx.Response(status))
+
+    with pytest.raises(RequestsApiError) as info:
+        h.project.job_submit("sim", {"qobj_id": "q"})
+
+    assert info.value.status_code == status
+    assert len(h.fake.calls("POST", f"{HGP}/Jobs$")) == 1
+    assert h.fake.uploads == []
+
+
+def test_job_creation_is_not_repeated_after_a_dropped_response() -> None:
+    h = connect()
+    h.fake.queue("POST", f"{HGP}/Jobs$", httpx.ReadTimeout("no answer"))
+
+    with pytest.raises(RequestsApiError) as info:
+        h.project.job_submit("sim", {"qobj_id": "q"})
+
+    assert info.value.status_code == -1
+    assert len(h.fake.calls("POST", f"{HGP}/Jobs$")) == 1
+
+
+def test_job_creation_is_repeated_when_it_surely_did_not_reach_the_server() -> None:
+    h = connect()
+    h.fake.queue(
+        "POST",
+        f"{HGP}/Jobs$",
+        httpx.ConnectError("Connection refused"),
+        httpx.Response(429, headers={"Retry-After": "2"}),
+    )
+
+    record = h.project.job_submit("sim", {"qobj_id": "q"})
+
+    assert record.job_id == JOB_ID
+    assert len(h.fake.calls("POST", f"{HGP}/Jobs$")) == 3
+    assert h.sleeps == [0.5, 2.0]
+
+
+def test_other_posts_are_retried_on_server_errors() -> None:
+    h = connect()
+    h.fake.queue("POST", f"{JOB}/cancel", httpx.Response(504))
+
+    assert h.project.job_cancel(JOB_ID) is True
+    assert len(h.fake.calls("POST", f"{JOB}/cancel")) == 2
+
+
+def test_every_call_carries_the_static_headers() -> None:
+    h = connect()
+    h.project.job_status(JOB_ID)
+
+    login, *rest = h.fake.requests[1:]
+    assert "X-Access-Token" not in login.headers
+    assert rest and all(r.headers["X-Access-Token"] == ACCESS_TOKEN for r in rest)
+    assert all(r.headers["X-Qx-Client-Application"] == CLIENT_APPLICATION for r in rest)
+    assert CLIENT_APPLICATION.startswith("ibmqjob/")
+
+
+def test_signed_storage_urls_are_used_as_given_and_without_the_token() -> None:
+    h = connect()
+    h.project.job_submit("sim", {"qobj_id": "q"})
+    h.project.job_result(JOB_ID)
+
+    put, get = h.fake.calls("PUT", "/put/"), h.fake.calls("GET", "/get/")
+    for request in put + get:
+        assert request.url.host == "storage.test"
+        assert request.url.params["signature"] == SIGNATURE
+        assert "X-Access-Token" not in request.headers
+    assert put[0].headers["Content-Type"] == "application/json"
+
+
+def test_storage_downloads_are_retried() -> None:
+    fake = FakeApi(result=b'{"success": true, "results": [], "job_id": "x"}')
+    h = connect(fake)
+    h.fake.queue("GET", "/get/", httpx.Response(503), httpx.ReadError("reset"))
+
+    assert h.project.job_result(JOB_ID)["job_id"] == "x"
+    assert len(h.fake.calls("GET", "/get/")) == 3
