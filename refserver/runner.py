@@ -28,13 +28,15 @@ from refserver.users import DEMO_TOKEN, OTHER_TOKEN
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
-    """A listening-ready TCP socket bound to ``host:port`` (port 0: a free port)."""
+    """A listening TCP socket bound to ``host:port`` (port 0: a free port)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP explicitly: asyncio disables Nagle's algorithm only on sockets whose
     # protocol is TCP, and without that every keep-alive answer waits ~40 ms for an ACK.
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    # Listening at once: connections made before the server loop runs wait in the backlog.
+    sock.listen(2048)
     return sock
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -157,3 +158,67 @@ class ApiSession:
         response.raise_for_status()
         documents: list[dict[str, Any]] = response.json()
         return documents
+
+
+def cursor_pages(
+    session: ApiSession, where: dict[str, Any], limit: int, page: int, descending: bool = True
+) -> list[dict[str, Any]]:
+    """List jobs the way qiskit-ibmq-provider 0.20.2 pages: a creationDate/last-id cursor.
+
+    Every page after the first asks for ``creationDate`` up to (or from) the last
+    item's and excludes only the last item's id, so jobs sharing a creation date
+    at a page boundary repeat or go missing on a server without distinct dates.
+    """
+    order = "creationDate DESC" if descending else "creationDate ASC"
+    fetched: list[dict[str, Any]] = []
+    cursor: dict[str, Any] = {}
+    while len(fetched) < limit:
+        clauses = dict(where)
+        if cursor:
+            clauses["and"] = [
+                {"creationDate": {"lte" if descending else "gte": cursor["date"]}},
+                {"id": {"nin": [cursor["id"]]}},
+            ]
+        items = session.jobs(
+            {"order": order, "limit": min(page, limit - len(fetched)), "where": clauses}
+        )
+        if not items:
+            break
+        fetched.extend(items)
+        cursor = {"date": items[-1]["creationDate"], "id": items[-1]["id"]}
+    return fetched
+
+
+def status_stream(
+    ws_url: str,
+    job_id: str,
+    access_token: str,
+    on_frame: Callable[[dict[str, Any]], None] | None = None,
+    timeout: float = 20,
+) -> tuple[list[dict[str, Any]], int | None]:
+    """Follow a job on the status websocket until the server closes.
+
+    Args:
+        ws_url: the websocket base (``urls.ws``).
+        job_id: the job.
+        access_token: sent in the authentication message.
+        on_frame: called with every frame received.
+        timeout: seconds to wait for each frame.
+
+    Returns:
+        The frames received (JSON) and the server's close code.
+    """
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    frames: list[dict[str, Any]] = []
+    with connect(f"{ws_url}/jobs/{job_id}/status/v/1", proxy=None, open_timeout=10) as socket:
+        socket.send(json.dumps({"type": "authentication", "data": access_token}))
+        try:
+            while True:
+                frame = json.loads(socket.recv(timeout=timeout))
+                frames.append(frame)
+                if on_frame is not None:
+                    on_frame(frame)
+        except ConnectionClosed as closed:
+            return frames, closed.rcvd.code if closed.rcvd else None

@@ -8,31 +8,7 @@ from typing import Any
 
 import pytest
 
-from refserver.testing import ApiSession, bell_qobj
-
-
-def cursor_pages(
-    session: ApiSession, where: dict[str, Any], limit: int, page: int, descending: bool = True
-) -> list[dict[str, Any]]:
-    """List jobs the way qiskit-ibmq-provider 0.20.2 pages (creationDate/last-id cursor)."""
-    order = "creationDate DESC" if descending else "creationDate ASC"
-    fetched: list[dict[str, Any]] = []
-    cursor: dict[str, Any] = {}
-    while len(fetched) < limit:
-        clauses = dict(where)
-        if cursor:
-            clauses["and"] = [
-                {"creationDate": {"lte" if descending else "gte": cursor["date"]}},
-                {"id": {"nin": [cursor["id"]]}},
-            ]
-        items = session.jobs(
-            {"order": order, "limit": min(page, limit - len(fetched)), "where": clauses}
-        )
-        if not items:
-            break
-        fetched.extend(items)
-        cursor = {"date": items[-1]["creationDate"], "id": items[-1]["id"]}
-    return fetched
+from refserver.testing import ApiSession, bell_qobj, cursor_pages
 
 
 @pytest.fixture(scope="module")

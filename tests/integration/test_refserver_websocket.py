@@ -9,26 +9,9 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from refserver.testing import ApiSession, bell_qobj
+from refserver.testing import ApiSession, bell_qobj, status_stream
 
 FINAL = {"COMPLETED", "CANCELLED", "ERROR_VALIDATING_JOB", "ERROR_RUNNING_JOB"}
-
-
-def stream(
-    ws_url: str, job_id: str, token: str, on_frame: Any = None
-) -> tuple[list[dict[str, Any]], int | None]:
-    """Authenticate, then collect every frame until the server closes; (frames, close code)."""
-    frames: list[dict[str, Any]] = []
-    with connect(f"{ws_url}/jobs/{job_id}/status/v/1", proxy=None, open_timeout=5) as socket:
-        socket.send(json.dumps({"type": "authentication", "data": token}))
-        try:
-            while True:
-                frame = json.loads(socket.recv(timeout=20))
-                frames.append(frame)
-                if on_frame is not None:
-                    on_frame(frame)
-        except ConnectionClosed as closed:
-            return frames, closed.rcvd.code if closed.rcvd else None
 
 
 def test_frames_follow_the_life_cycle_and_close_with_4002(server_factory) -> None:
@@ -43,7 +26,7 @@ def test_frames_follow_the_life_cycle_and_close_with_4002(server_factory) -> Non
                 submitted.append(True)
                 session.request("POST", f"/Jobs/{created['id']}/jobDataUploaded").raise_for_status()
 
-        frames, code = stream(
+        frames, code = status_stream(
             server.ws_url, created["id"], session.access_token, submit_after_first_status
         )
     assert code == 4002
@@ -71,7 +54,9 @@ def test_queued_job_gets_periodic_frames_then_its_cancellation(server_factory) -
             if len(seen) == 4:
                 session.request("POST", f"/Jobs/{job_id}/cancel").raise_for_status()
 
-        frames, code = stream(server.ws_url, job_id, session.access_token, cancel_after_three)
+        frames, code = status_stream(
+            server.ws_url, job_id, session.access_token, cancel_after_three
+        )
     assert code == 4002
     queued = [f["data"] for f in frames[1:] if f["data"]["status"] == "QUEUED"]
     assert len(queued) >= 3
@@ -82,7 +67,7 @@ def test_queued_job_gets_periodic_frames_then_its_cancellation(server_factory) -
 def test_final_job_gets_one_frame(demo_session, reference_server) -> None:
     job_id = demo_session.submit(bell_qobj())
     demo_session.wait_for(job_id)
-    frames, code = stream(reference_server.ws_url, job_id, demo_session.access_token)
+    frames, code = status_stream(reference_server.ws_url, job_id, demo_session.access_token)
     assert code == 4002
     assert frames == [
         {"type": "authenticated"},
@@ -98,7 +83,7 @@ def test_unknown_and_foreign_jobs_close_with_4003(
         ("0" * 24, demo_session.access_token),
         (mine, other_session.access_token),
     ):
-        frames, code = stream(reference_server.ws_url, job_id, token)
+        frames, code = status_stream(reference_server.ws_url, job_id, token)
         assert frames == [{"type": "authenticated"}]
         assert code == 4003
 

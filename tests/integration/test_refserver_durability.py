@@ -1,0 +1,122 @@
+"""A reference server killed with SIGKILL loses no job: after a restart it finishes them all."""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from refserver.testing import ApiSession, bell_qobj
+from refserver.users import DEMO_TOKEN
+
+LISTENING = re.compile(r"listening on (http://\S+/api)")
+
+
+class ServerProcess:
+    """``python -m refserver`` in a child process."""
+
+    def __init__(self, data_dir: Path, *options: str) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "refserver",
+            "--port",
+            "0",
+            "--data-dir",
+            str(data_dir),
+            "--job-limit",
+            "-1",
+            "--log-level",
+            "warning",
+            *options,
+        ]
+        self.process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        self.url = self._wait_for_url(timeout=60)
+
+    def _wait_for_url(self, timeout: float) -> str:
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + timeout
+        seen = []
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.process.stdout], [], [], 0.2)
+            if ready:
+                line = self.process.stdout.readline()
+                seen.append(line)
+                match = LISTENING.search(line)
+                if match:
+                    return match.group(1)
+            if self.process.poll() is not None:
+                break
+        self.kill()
+        raise AssertionError("server did not start:\n" + "".join(seen))
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+    def terminate(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(20)
+
+
+@pytest.fixture
+def processes() -> Iterator[list[ServerProcess]]:
+    started: list[ServerProcess] = []
+    yield started
+    for process in started:
+        process.kill()
+
+
+def test_killed_server_resumes_and_finishes_every_accepted_job(tmp_path: Path, processes) -> None:
+    data_dir = tmp_path / "data"
+    first = ServerProcess(data_dir, "--step-delay", "0.05", "--run-delay", "1.0")
+    processes.append(first)
+    session = ApiSession(first.url, DEMO_TOKEN)
+    accepted = [session.submit(bell_qobj(shots=512, seed=seed)) for seed in range(6)]
+    pending = session.create(name="uploaded-after-restart")
+    session.wait_for(accepted[2], {"QUEUED"})
+    before = {job_id: session.status(job_id)["status"] for job_id in accepted}
+    # Killed with jobs in every stage: running, queued and still validating.
+    assert {"RUNNING", "QUEUED", "VALIDATING"} <= set(before.values()), before
+    old_token = session.access_token
+    session.close()
+    first.kill()
+
+    second = ServerProcess(data_dir, "--step-delay", "0", "--run-delay", "0")
+    processes.append(second)
+    # Access tokens survive the restart: the old one still works on the new server.
+    resumed = httpx.Client(base_url=second.url, headers={"X-Access-Token": old_token})
+    assert resumed.get("/users/me").status_code == 200
+    session = ApiSession(second.url, DEMO_TOKEN)
+    for job_id in accepted:
+        assert session.wait_for(job_id, timeout=60)["status"] == "COMPLETED", job_id
+        counts = session.result(job_id)["results"][0]["data"]["counts"]
+        assert sum(counts.values()) == 512
+        assert session.job(job_id)["summaryData"]["success"] is True
+    # The upload URL signed before the kill is still valid (same key, new port).
+    upload_url = pending["objectStorageInfo"]["uploadUrl"]
+    moved = second.url.rsplit("/api", 1)[0] + upload_url[upload_url.index("/api") :]
+    assert session.client.put(moved, json=bell_qobj()).status_code == 200
+    session.request("POST", f"/Jobs/{pending['id']}/jobDataUploaded").raise_for_status()
+    assert session.wait_for(pending["id"])["status"] == "COMPLETED"
+    later = session.create()
+    assert later["creationDate"] > max(session.job(j)["creationDate"] for j in accepted)
+    session.close()
+    # uvicorn shuts down gracefully, then re-raises SIGTERM so the exit status tells why.
+    assert second.terminate() in (0, -signal.SIGTERM)

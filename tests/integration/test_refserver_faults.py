@@ -1,0 +1,98 @@
+"""Each named fault of the reference server is a visible deviation from the contract.
+
+Conformance tools are checked against these servers; here we only make sure that
+each fault does what it says and nothing is broken without it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from refserver.faults import FAULTS, parse_faults
+from refserver.testing import ApiSession, bell_qobj, cursor_pages, status_stream
+
+
+def _session(server) -> ApiSession:
+    return ApiSession(server.auth_url, server.demo_token)
+
+
+def test_unknown_fault_names_are_refused() -> None:
+    assert parse_faults(["paging_repeats"]) == {"paging_repeats"}
+    with pytest.raises(ValueError, match="no_such_fault"):
+        parse_faults(["no_such_fault"])
+
+
+def test_wrong_status_string(server_factory) -> None:
+    with _session(server_factory(faults={"wrong_status_string"})) as session:
+        job_id = session.submit(bell_qobj())
+        session.wait_for(job_id, {"completed"})
+        assert session.job(job_id)["status"] == "completed"
+
+
+def test_missing_creation_date(server_factory) -> None:
+    with _session(server_factory(faults={"missing_creation_date"})) as session:
+        job = session.create()
+        assert "creationDate" not in job and "creationDate" not in session.job(job["id"])
+
+
+def test_tags_not_echoed(server_factory) -> None:
+    with _session(server_factory(faults={"tags_not_echoed"})) as session:
+        job_id = session.create(tags=["old"])["id"]
+        answer = session.request("PUT", f"/Jobs/{job_id}", json={"tags": ["new"]})
+        assert answer.status_code == 200 and answer.json()["tags"] == ["old"]
+
+
+def test_wrong_close_code(server_factory) -> None:
+    server = server_factory(faults={"wrong_close_code"})
+    with _session(server) as session:
+        job_id = session.submit(bell_qobj())
+        session.wait_for(job_id)
+        _frames, code = status_stream(server.ws_url, job_id, session.access_token)
+    assert code == 1000
+
+
+def test_paging_repeats(server_factory) -> None:
+    with _session(server_factory(faults={"paging_repeats"}, job_limit=-1)) as session:
+        for _ in range(6):
+            session.create(tags=["page"])
+        listed = cursor_pages(session, {"tags": "page"}, limit=6, page=2)
+        ids = [job["id"] for job in listed]
+        assert len(ids) == 6 and len(set(ids)) < 6
+
+
+def test_500_on_bad_input(server_factory) -> None:
+    with _session(server_factory(faults={"500_on_bad_input"})) as session:
+        answer = session.request("GET", "/Jobs/status/v/1", params={"filter": "{"})
+        assert answer.status_code == 500 and "Traceback" in answer.text
+
+
+def test_info_queue_outside_queued(server_factory) -> None:
+    with _session(server_factory(faults={"info_queue_outside_queued"}, run_delay=30)) as session:
+        job_id = session.submit(bell_qobj())
+        status = session.wait_for(job_id, {"RUNNING"})
+        assert "infoQueue" in status
+        session.request("POST", f"/Jobs/{job_id}/cancel").raise_for_status()
+
+
+def test_cross_user_access(server_factory) -> None:
+    server = server_factory(faults={"cross_user_access"})
+    with (
+        _session(server) as demo,
+        ApiSession(
+            server.auth_url, server.other_token, ("ibm-q-other", "group0", "project0")
+        ) as other,
+    ):
+        job_id = demo.create()["id"]
+        assert other.job(job_id)["userId"] == "demo"
+
+
+def test_every_fault_has_a_test() -> None:
+    tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
+    assert set(FAULTS) <= tested, set(FAULTS) - tested
+
+
+def test_no_fault_no_deviation(demo_session) -> None:
+    answer = demo_session.request("GET", "/Jobs/status/v/1", params={"filter": json.dumps([1])})
+    assert answer.status_code == 400
