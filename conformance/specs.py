@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import yaml
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "load_asyncapi",
     "load_openapi",
     "operations",
+    "schema_validator",
     "strict_openapi",
 ]
 
@@ -224,3 +226,35 @@ def _closed(node: Any, originals: JsonDict) -> Any:
     if "properties" in node and node.get("additionalProperties", True) is True:
         copied["additionalProperties"] = False
     return copied
+
+
+def _json_schema(node: Any) -> Any:
+    """Translate OpenAPI 3.0 schema keywords JSON Schema does not know (``nullable``)."""
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    translated = {key: _json_schema(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable") is True and isinstance(node.get("type"), str):
+        translated["type"] = [node["type"], "null"]
+    return translated
+
+
+def schema_validator(openapi: JsonDict, name: str) -> jsonschema.Draft7Validator:
+    """Build a validator of one component schema (``Job``, ``Result``, ...) of the document.
+
+    Args:
+        openapi: The OpenAPI document (plain or strict).
+        name: The component schema's name.
+
+    Returns:
+        A JSON Schema validator (formats are not checked; schemathesis does that).
+
+    Raises:
+        KeyError: the document has no such schema.
+    """
+    components = openapi.get("components", {})
+    if name not in components.get("schemas", {}):
+        raise KeyError(name)
+    schema = {"$ref": _SCHEMA_REF + name, "components": _json_schema(components)}
+    return jsonschema.Draft7Validator(schema)

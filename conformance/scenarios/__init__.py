@@ -1,0 +1,88 @@
+"""The scenario suite: the contract exercised through the ``ibmqjob`` SDK, as a user would.
+
+Each scenario says which parts of the spec it covers (OpenAPI operation ids, AsyncAPI
+messages) and ends as pass, fail (with a reason naming the broken part) or skip.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Iterable, Sequence
+
+from ..report import Outcome, Verdict
+from .base import Scenario, ScenarioContext, ScenarioFailure, ScenarioSkip
+from .registry import SCENARIOS, scenario_named
+
+__all__ = [
+    "SCENARIOS",
+    "Scenario",
+    "ScenarioContext",
+    "run_scenario",
+    "run_scenarios",
+    "scenario_named",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def run_scenario(scenario: Scenario, ctx: ScenarioContext) -> Outcome:
+    """Run one scenario and judge it.
+
+    Args:
+        scenario: The scenario.
+        ctx: The context.
+
+    Returns:
+        Its outcome: an unexpected exception fails the scenario with the traceback as details.
+    """
+    if scenario.needs_other_user and not ctx.other_token:
+        return _outcome(scenario, Verdict.SKIP, "needs a second user's token (--other-token)")
+    if scenario.needs_websocket and not ctx.websocket:
+        return _outcome(scenario, Verdict.SKIP, "needs the status websocket (disabled)")
+    ctx.notes.clear()
+    started = time.monotonic()
+    details: tuple[str, ...] = ()
+    try:
+        scenario.run(ctx)
+    except ScenarioFailure as failure:
+        verdict, reason = Verdict.FAIL, str(failure)
+    except ScenarioSkip as skip:
+        verdict, reason = Verdict.SKIP, str(skip)
+    except Exception as err:
+        verdict, reason = Verdict.FAIL, f"{type(err).__name__}: {err}"
+        details = (traceback.format_exc(),)
+    else:
+        verdict, reason = Verdict.PASS, ""
+    logger.info("scenario %s: %s %s", scenario.name, verdict.value, reason)
+    return _outcome(scenario, verdict, reason, (*details, *ctx.notes), time.monotonic() - started)
+
+
+def _outcome(
+    scenario: Scenario,
+    verdict: Verdict,
+    reason: str,
+    details: tuple[str, ...] = (),
+    seconds: float = 0.0,
+) -> Outcome:
+    return Outcome("scenario", scenario.name, verdict, reason, scenario.covers, details, seconds)
+
+
+def run_scenarios(ctx: ScenarioContext, names: Iterable[str] | None = None) -> list[Outcome]:
+    """Run scenarios (all of them by default), in registry order.
+
+    Args:
+        ctx: The context.
+        names: The scenarios to run; all when ``None``.
+
+    Returns:
+        One outcome per scenario.
+
+    Raises:
+        KeyError: a name is not a scenario.
+    """
+    chosen: Sequence[Scenario] = (
+        SCENARIOS if names is None else [scenario_named(name) for name in names]
+    )
+    return [run_scenario(scenario, ctx) for scenario in chosen]

@@ -1,0 +1,190 @@
+"""The scenarios' way into the ``ibmqjob`` SDK: accounts, backends, circuits, waiting.
+
+Every SDK entry point a scenario uses goes through here, so the scenarios read as user code
+and one place decides how the SDK is configured for a run: the websocket on or off, and the
+sleep and clock used for waiting (a virtual clock makes recorded sessions replay the same).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from qiskit import QuantumCircuit
+
+from ibmqjob import IBMQJob, JobStatus
+from ibmqjob._api import login
+from ibmqjob._http import HttpSettings
+from ibmqjob.provider import AccountProvider
+
+from .base import ScenarioContext, ScenarioSkip, fail
+
+__all__ = [
+    "DOCUMENTED_STATUSES",
+    "FINAL_API_STATUSES",
+    "adopt",
+    "bell",
+    "connect",
+    "connect_all",
+    "oversized_circuit",
+    "simulator",
+    "submit",
+    "wait_final",
+]
+
+DOCUMENTED_STATUSES = frozenset(
+    {
+        "CREATING",
+        "CREATED",
+        "TRANSPILING",
+        "TRANSPILED",
+        "VALIDATING",
+        "VALIDATED",
+        "QUEUED",
+        "PENDING_IN_QUEUE",
+        "RUNNING",
+        "COMPLETED",
+        "CANCELLED",
+        "ERROR_CREATING_JOB",
+        "ERROR_VALIDATING_JOB",
+        "ERROR_RUNNING_JOB",
+        "ERROR_TRANSPILING_JOB",
+    }
+)
+FINAL_API_STATUSES = frozenset(
+    {
+        "COMPLETED",
+        "CANCELLED",
+        "ERROR_CREATING_JOB",
+        "ERROR_VALIDATING_JOB",
+        "ERROR_RUNNING_JOB",
+        "ERROR_TRANSPILING_JOB",
+    }
+)
+
+
+def connect(
+    ctx: ScenarioContext, token: str | None = None, *, websocket: bool = True
+) -> AccountProvider:
+    """Log in and return the provider of the account's default project.
+
+    Args:
+        ctx: The scenario context.
+        token: The API token; the context's token if ``None``.
+        websocket: Whether jobs may wait on the status websocket (if the context allows it).
+
+    Returns:
+        The default provider.
+    """
+    return connect_all(ctx, token, websocket=websocket)[0]
+
+
+def connect_all(
+    ctx: ScenarioContext, token: str | None = None, *, websocket: bool = True
+) -> list[AccountProvider]:
+    """Log in and return the providers of every project of the account, the default first.
+
+    Args:
+        ctx: The scenario context.
+        token: The API token; the context's token if ``None``.
+        websocket: Whether jobs may wait on the status websocket (if the context allows it).
+
+    Returns:
+        The providers.
+    """
+    session = login(ctx.url, token or ctx.token, HttpSettings(sleep=ctx.sleep))
+    projects = session.network()
+    if not projects:
+        fail("GET /Network lists no project for the user")
+    providers = []
+    for ref in projects:
+        api = session.project(ref)
+        if not (websocket and ctx.websocket):
+            api._ws_url = None
+        providers.append(AccountProvider(ref, api))
+    return providers
+
+
+def simulator(provider: AccountProvider) -> Any:
+    """Return the provider's first simulator backend (jobs end fast there).
+
+    Raises:
+        ScenarioSkip: the project offers no simulator.
+    """
+    backends = provider.backends(simulator=True)
+    if not backends:
+        raise ScenarioSkip("the default project offers no simulator")
+    return backends[0]
+
+
+def bell(name: str = "bell") -> QuantumCircuit:
+    """A Bell-state circuit measuring both qubits."""
+    circuit = QuantumCircuit(2, 2, name=name)
+    circuit.h(0)
+    circuit.cx(0, 1)
+    circuit.measure([0, 1], [0, 1])
+    return circuit
+
+
+def oversized_circuit(n_qubits: int) -> QuantumCircuit:
+    """A circuit whose state no simulator can hold: every qubit entangled, with T gates.
+
+    Its statevector takes ``16 * 2**n_qubits`` bytes (64 GiB at 32 qubits), so a simulator
+    refuses this one experiment and still runs the others of the job.
+    """
+    circuit = QuantumCircuit(n_qubits, n_qubits, name="oversized")
+    circuit.h(range(n_qubits))
+    for qubit in range(n_qubits - 1):
+        circuit.cx(qubit, qubit + 1)
+        circuit.t(qubit + 1)
+    circuit.measure(range(n_qubits), range(n_qubits))
+    return circuit
+
+
+def _attach_time(job: IBMQJob, ctx: ScenarioContext) -> IBMQJob:
+    # The job waits with the scenario's sleep and clock (virtual while recording).
+    job._sleep = ctx.sleep
+    job._clock = ctx.clock
+    return job
+
+
+def submit(ctx: ScenarioContext, backend: Any, circuits: Any, **options: Any) -> IBMQJob:
+    """Run circuits on a backend with the context's shots unless given.
+
+    Args:
+        ctx: The scenario context.
+        backend: The backend.
+        circuits: A circuit or a list of circuits.
+        options: ``backend.run`` keyword arguments.
+
+    Returns:
+        The submitted job.
+    """
+    if not hasattr(circuits, "config"):  # a Qobj carries its own shots
+        options.setdefault("shots", ctx.shots)
+    return _attach_time(backend.run(circuits, **options), ctx)
+
+
+def adopt(ctx: ScenarioContext, job: IBMQJob) -> IBMQJob:
+    """Make a retrieved or listed job wait with the context's sleep and clock."""
+    return _attach_time(job, ctx)
+
+
+def wait_final(
+    ctx: ScenarioContext,
+    job: IBMQJob,
+    callback: Callable[..., None] | None = None,
+) -> JobStatus:
+    """Wait for a job to end and return its final status.
+
+    Args:
+        ctx: The scenario context (poll interval and timeout).
+        job: The job.
+        callback: Passed to ``wait_for_final_state``.
+
+    Returns:
+        The final status.
+    """
+    job.wait_for_final_state(timeout=ctx.timeout, wait=ctx.poll_interval, callback=callback)
+    status: JobStatus = job.status()
+    return status

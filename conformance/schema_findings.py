@@ -1,0 +1,139 @@
+"""Turn schemathesis engine events into one verdict per operation of the spec.
+
+Failures are grouped per operation (stateful failures name the operation they happened on)
+and deduplicated per check and failure kind; each distinct failure is kept with the response
+that showed it and a ``curl`` line to reproduce it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from schemathesis.core.failures import Failure
+from schemathesis.core.transport import Response
+from schemathesis.engine import events
+
+from .report import Outcome, Verdict
+from .specs import Operation
+
+__all__ = ["FindingsCollector"]
+
+_DETAILS_PER_OPERATION = 5
+_MESSAGE_LINES = 12
+_BODY_SHOWN = 300
+RUN_OUTCOME_NAME = "schemathesis-run"
+
+
+@dataclass
+class _Problem:
+    headline: str
+    text: str
+
+
+@dataclass
+class _Findings:
+    """What the events said about one operation."""
+
+    cases: int = 0
+    problems: dict[str, _Problem] = field(default_factory=dict)
+    skipped: str | None = None
+
+    def add(self, key: str, problem: _Problem) -> None:
+        self.problems.setdefault(key, problem)
+
+
+def _problem(failure: Failure, code_sample: str, response: Response | None) -> _Problem:
+    headline = f"[{failure.code}] {failure.title}"
+    text = headline + "\n" + "\n".join(str(failure.message).strip().splitlines()[:_MESSAGE_LINES])
+    if response is not None:
+        headline += f" (HTTP {response.status_code})"
+        body = response.content[:_BODY_SHOWN].decode("utf-8", "replace")
+        text += f"\nGot: HTTP {response.status_code} {body}"
+    if code_sample:
+        text += f"\nReproduce: {code_sample}"
+    return _Problem(headline, text)
+
+
+class FindingsCollector:
+    """Folds engine events into findings per operation label (``METHOD /path``)."""
+
+    def __init__(self) -> None:
+        self.findings: dict[str, _Findings] = defaultdict(_Findings)
+        self.fatal: str | None = None
+
+    def feed(self, event: events.EngineEvent) -> None:
+        """Take one engine event into account."""
+        if isinstance(event, events.ScenarioFinished):
+            self._scenario(event)
+        elif isinstance(event, events.NonFatalError):
+            text = f"{event.info.title}: {event.info}"
+            self.findings[event.label].add(text, _Problem(event.info.title, text))
+        elif isinstance(event, events.FatalError):
+            self.fatal = f"{type(event.exception).__name__}: {event.exception}"
+        elif isinstance(event, events.EngineFinished):
+            for failure in event.failures:
+                problem = _problem(failure, "", None)
+                self.findings[failure.operation or "run"].add(problem.headline, problem)
+
+    def _scenario(self, event: events.ScenarioFinished) -> None:
+        recorder = event.recorder
+        if event.skip_reason and not recorder.cases:
+            self.findings[recorder.label].skipped = event.skip_reason
+        for node in recorder.cases.values():
+            self.findings[node.value.operation.label].cases += 1
+        for case_id, checks in recorder.checks.items():
+            for check in checks:
+                info = check.failure_info
+                if info is None:
+                    continue
+                label = info.failure.operation or recorder.cases[case_id].value.operation.label
+                interaction = recorder.interactions.get(case_id)
+                response = interaction.response if interaction is not None else None
+                self.findings[label].add(
+                    f"{check.name}|{info.failure.code}|{info.failure.title}",
+                    _problem(info.failure, info.code_sample, response),
+                )
+
+    def outcomes(self, selected: Sequence[Operation], seconds: float) -> list[Outcome]:
+        """Judge every selected operation; add a run outcome for anything else that failed.
+
+        Args:
+            selected: The operations the run was asked to test, in report order.
+            seconds: Duration of the run (shared evenly in the report).
+
+        Returns:
+            The outcomes.
+        """
+        share = seconds / max(len(selected), 1)
+        outcomes = [_judge(op, self.findings.get(op.label), share) for op in selected]
+        labels = {op.label for op in selected}
+        stray = [
+            f"{label}: {problem.text}"
+            for label, findings in self.findings.items()
+            if label not in labels
+            for problem in findings.problems.values()
+        ]
+        if self.fatal or stray:
+            reason = self.fatal or stray[0].splitlines()[0]
+            outcomes.append(
+                Outcome("schema", RUN_OUTCOME_NAME, Verdict.FAIL, reason, (), tuple(stray))
+            )
+        return outcomes
+
+
+def _judge(operation: Operation, findings: _Findings | None, seconds: float) -> Outcome:
+    covers = (operation.operation_id,)
+    name = operation.operation_id
+    if findings is None or (findings.cases == 0 and not findings.problems):
+        why = findings.skipped if findings and findings.skipped else "no request was generated"
+        return Outcome("schema", name, Verdict.SKIP, why, covers, seconds=seconds)
+    problems = list(findings.problems.values())
+    if not problems:
+        return Outcome("schema", name, Verdict.PASS, f"{findings.cases} cases", covers, (), seconds)
+    reason = problems[0].headline
+    if len(problems) > 1:
+        reason += f" (and {len(problems) - 1} more)"
+    details = tuple(p.text for p in problems[:_DETAILS_PER_OPERATION])
+    return Outcome("schema", name, Verdict.FAIL, reason, covers, details, seconds)
