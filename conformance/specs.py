@@ -28,6 +28,7 @@ __all__ = [
     "load_asyncapi",
     "load_openapi",
     "operations",
+    "schema_problems",
     "schema_validator",
     "strict_openapi",
 ]
@@ -258,3 +259,25 @@ def schema_validator(openapi: JsonDict, name: str) -> jsonschema.Draft7Validator
         raise KeyError(name)
     schema = {"$ref": _SCHEMA_REF + name, "components": _json_schema(components)}
     return jsonschema.Draft7Validator(schema)
+
+
+def schema_problems(openapi: JsonDict, name: str, instance: Any, limit: int = 3) -> list[str]:
+    """Return up to ``limit`` reasons why ``instance`` does not match a component schema.
+
+    Args:
+        openapi: The OpenAPI document.
+        name: The component schema's name.
+        instance: The value to check.
+        limit: Most reasons returned.
+
+    Returns:
+        ``"<message> at /<path>"`` strings; empty when the value matches.
+    """
+    errors = schema_validator(openapi, name).iter_errors(instance)
+    found = []
+    for error in errors:
+        path = "/".join(str(part) for part in error.absolute_path)
+        found.append(f"{error.message} at /{path}")
+        if len(found) >= limit:
+            break
+    return found

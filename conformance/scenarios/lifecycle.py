@@ -13,7 +13,7 @@ from qiskit.providers import JobStatus
 
 from ibmqjob import IBMQJobFailureError
 
-from ..specs import schema_validator
+from ..specs import schema_problems
 from .base import ScenarioContext, ScenarioSkip, expect, expect_raises, fail
 from .sdk import (
     DOCUMENTED_STATUSES,
@@ -108,8 +108,8 @@ def result_download(ctx: ScenarioContext) -> None:
     with WireClient(ctx) as wire:
         result_url = _signed_url(wire, job.job_id(), "/resultDownloadUrl", "getResultDownloadUrl")
         result = _download(wire, result_url, "downloadResult")
-        problems = [e.message for e in schema_validator(ctx.openapi, "Result").iter_errors(result)]
-        expect(not problems, f"the downloaded result does not match the spec: {problems[:3]}")
+        problems = schema_problems(ctx.openapi, "Result", result)
+        expect(not problems, f"the downloaded result does not match the spec: {problems}")
         expect(result.get("job_id") == job.job_id(), "the downloaded result names another job")
         acknowledged = wire.http.post(wire.job_path(job.job_id(), "/resultDownloaded"))
         expect(

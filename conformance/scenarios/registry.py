@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import lifecycle
+from . import attributes, lifecycle, queue
 from .base import Scenario
 
 __all__ = ["SCENARIOS", "scenario_named"]
@@ -42,6 +42,42 @@ SCENARIOS: tuple[Scenario, ...] = (
         "a failed job keeps the results of its successful experiments",
         (*_SUBMIT, "getJobStatus", *_RESULT),
         lifecycle.partial_results,
+    ),
+    Scenario(
+        "queue_information",
+        "infoQueue only while QUEUED, well formed; no queue information once final",
+        (*_SUBMIT, "getJobStatus", "getJob"),
+        queue.queue_information,
+    ),
+    Scenario(
+        "cancel_while_queued",
+        "a QUEUED job and a CREATING job cancel; a cancelled job has no result",
+        (*_SUBMIT, "createJob", "cancelJob", "getJobStatus", "getJob"),
+        queue.cancel_while_queued,
+    ),
+    Scenario(
+        "job_limit",
+        "at the concurrent job limit, createJob answers 400 with code 3458",
+        ("getNetwork", "listDevices", "getDeviceJobsLimit", "createJob", "cancelJob"),
+        queue.job_limit,
+    ),
+    Scenario(
+        "name_and_tags",
+        "names and tags set at submission, renamed, replaced, added, removed and echoed",
+        (*_SUBMIT, "updateJob", "getJob"),
+        attributes.name_and_tags,
+    ),
+    Scenario(
+        "retrieval",
+        "a retrieved job equals the submitted one; unknown ids are 404 with code 3250",
+        (*_SUBMIT, "getJob", "getJobStatus", *_RESULT),
+        attributes.retrieval,
+    ),
+    Scenario(
+        "properties",
+        "backend calibrations (also at a date) and the calibration a job ran with",
+        ("listDevices", "getDeviceProperties", *_SUBMIT, "getJobProperties"),
+        attributes.properties,
     ),
 )
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from ..discovery import ServerTarget, discover
+from ..discovery import ServerTarget, discover, project_prefix
 from .base import ScenarioContext, expect, fail
 
 __all__ = ["WireClient", "error_code"]
@@ -37,10 +37,17 @@ class WireClient:
     Args:
         ctx: The scenario context.
         token: The API token; the context's token if ``None``.
+        project: ``(hub, group, project)`` to work in; the user's default project if ``None``.
     """
 
-    def __init__(self, ctx: ScenarioContext, token: str | None = None) -> None:
+    def __init__(
+        self,
+        ctx: ScenarioContext,
+        token: str | None = None,
+        project: tuple[str, str, str] | None = None,
+    ) -> None:
         self.target: ServerTarget = discover(ctx.url, token or ctx.token)
+        self.prefix = project_prefix(*project) if project else self.target.project_prefix
         self.http = httpx.Client(
             base_url=self.target.api_url,
             headers={"X-Access-Token": self.target.access_token},
@@ -59,7 +66,7 @@ class WireClient:
 
     def project_path(self, suffix: str) -> str:
         """The path of ``suffix`` under the default project's prefix."""
-        return self.target.project_prefix + suffix
+        return self.prefix + suffix
 
     def job_path(self, job_id: str, suffix: str = "") -> str:
         """The path of a job endpoint, e.g. ``job_path(id, "/status/v/1")``."""
