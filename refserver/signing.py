@@ -62,7 +62,7 @@ class UrlSigner:
         except ValueError:
             raise ApiError(403, SIGNED_URL_INVALID, "Signed URL has an invalid `expires`") from None
         expected = self._signature(method_class, job_id, name, expiry)
-        if not hmac.compare_digest(expected, signature):
+        if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
             raise ApiError(403, SIGNED_URL_INVALID, "Signature does not match this URL and method")
         if expiry < time.time():
             raise ApiError(403, SIGNED_URL_INVALID, "Signed URL has expired")
