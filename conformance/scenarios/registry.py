@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import attributes, lifecycle, queue
+from . import account, attributes, lifecycle, listing, queue
 from .base import Scenario
 
 __all__ = ["SCENARIOS", "scenario_named"]
@@ -12,6 +12,21 @@ _RESULT = ("getJob", "getResultDownloadUrl", "downloadResult", "resultDownloaded
 _WS = ("asyncapi:authentication", "asyncapi:authenticated", "asyncapi:job-status")
 
 SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        "login_and_discovery",
+        "version, login, service URLs, the default project and its backends",
+        (
+            "getVersion",
+            "loginWithToken",
+            "getUserInfo",
+            "getNetwork",
+            "listDevices",
+            "getDeviceQueueStatus",
+            "getDeviceJobsLimit",
+            "getDeviceDefaults",
+        ),
+        account.login_and_discovery,
+    ),
     Scenario(
         "submit_and_wait_polling",
         "a Bell job submitted, waited for by polling, its counts downloaded",
@@ -78,6 +93,37 @@ SCENARIOS: tuple[Scenario, ...] = (
         "backend calibrations (also at a date) and the calibration a job ran with",
         ("listDevices", "getDeviceProperties", *_SUBMIT, "getJobProperties"),
         attributes.properties,
+    ),
+    Scenario(
+        "listing_pages",
+        "tagged jobs listed with filters, order, limit/skip and the legacy cursor paging",
+        (*_SUBMIT, "listJobs", "listJobIds"),
+        listing.listing_pages,
+    ),
+    Scenario(
+        "isolation",
+        "bad tokens get 401; another user's jobs are 404 (3250) on every job operation",
+        (
+            "loginWithToken",
+            "getUserInfo",
+            "getNetwork",
+            "listJobs",
+            "createJob",
+            "getJob",
+            "getJobStatus",
+            "updateJob",
+            "cancelJob",
+            "getResultDownloadUrl",
+            "asyncapi:close-4003",
+        ),
+        account.isolation,
+        needs_other_user=True,
+    ),
+    Scenario(
+        "bad_input",
+        "malformed filters, bodies and signatures get a 4xx with the error envelope",
+        ("listJobs", "listJobIds", "getDeviceProperties", "createJob", "updateJob", "uploadQobj"),
+        account.bad_input,
     ),
 )
 

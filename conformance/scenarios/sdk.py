@@ -12,7 +12,7 @@ from typing import Any
 
 from qiskit import QuantumCircuit
 
-from ibmqjob import IBMQJob, JobStatus
+from ibmqjob import IBMQBackendJobLimitError, IBMQJob, JobStatus
 from ibmqjob._api import login
 from ibmqjob._http import HttpSettings
 from ibmqjob.provider import AccountProvider
@@ -29,6 +29,7 @@ __all__ = [
     "oversized_circuit",
     "simulator",
     "submit",
+    "submit_within_limit",
     "wait_final",
 ]
 
@@ -163,6 +164,35 @@ def submit(ctx: ScenarioContext, backend: Any, circuits: Any, **options: Any) ->
     if not hasattr(circuits, "config"):  # a Qobj carries its own shots
         options.setdefault("shots", ctx.shots)
     return _attach_time(backend.run(circuits, **options), ctx)
+
+
+def submit_within_limit(
+    ctx: ScenarioContext, backend: Any, circuits: Any, mine: list[IBMQJob], **options: Any
+) -> IBMQJob:
+    """Submit like :func:`submit`; at the job limit, wait for the oldest of ``mine`` first.
+
+    Args:
+        ctx: The scenario context.
+        backend: The backend.
+        circuits: A circuit or a list of circuits.
+        mine: Jobs submitted before by the scenario, oldest first.
+        options: ``backend.run`` keyword arguments.
+
+    Returns:
+        The submitted job.
+
+    Raises:
+        IBMQBackendJobLimitError: the limit is reached and none of ``mine`` is still active.
+    """
+    waiting = iter(mine)
+    while True:
+        try:
+            return submit(ctx, backend, circuits, **options)
+        except IBMQBackendJobLimitError:
+            oldest = next((job for job in waiting if not job.in_final_state()), None)
+            if oldest is None:
+                raise
+            wait_final(ctx, oldest)
 
 
 def adopt(ctx: ScenarioContext, job: IBMQJob) -> IBMQJob:
