@@ -117,8 +117,9 @@ def job_not_found(job_id: str) -> ApiError:
 
 
 def job_error(message: str, code: int) -> dict[str, Any]:
-    """The ``error`` field of a failed job: the message ends with ``Error code: NNNN.``."""
-    text = message.rstrip()
-    if not text.endswith("."):
-        text += "."
-    return {"message": f"{text} Error code: {code}.", "code": code}
+    """The ``error`` field of a failed job.
+
+    The message does not repeat the code: clients show ``<message>. Error code: <code>.``
+    (as the original client's ``error_message()`` does), so the code appears once.
+    """
+    return {"message": message.rstrip().rstrip("."), "code": code}
