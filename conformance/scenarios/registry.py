@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import account, attributes, lifecycle, listing, queue
+from . import account, attributes, lifecycle, listing, queue, websocket
 from .base import Scenario
 
 __all__ = ["SCENARIOS", "scenario_named"]
@@ -38,6 +38,13 @@ SCENARIOS: tuple[Scenario, ...] = (
         "a Bell job submitted, waited for on the status websocket, its counts downloaded",
         (*_SUBMIT, *_WS, *_RESULT),
         lifecycle.submit_and_wait_websocket,
+        needs_websocket=True,
+    ),
+    Scenario(
+        "websocket_frames",
+        "status frames match the AsyncAPI messages; close codes 4002, 4003 and 4001",
+        (*_SUBMIT, *_WS, "asyncapi:close-4002", "asyncapi:close-4003", "asyncapi:close-4001"),
+        websocket.websocket_frames,
         needs_websocket=True,
     ),
     Scenario(
