@@ -124,7 +124,10 @@ class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type
         return IBMQBackend(configuration, self, self._api)
 
     def _backend_of(self, record: JobRecord) -> IBMQBackend:
-        name = record.backend_name or "unknown"
+        return self._backend_named(record.backend_name)
+
+    def _backend_named(self, name: str | None) -> IBMQBackend:
+        name = name or "unknown"
         backend = self._discover().get(name)
         return (
             backend if backend is not None else IBMQRetiredBackend.from_name(name, self, self._api)
@@ -210,3 +213,21 @@ class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type
         except ApiError as err:
             raise IBMQBackendApiError(f"Failed to get job {job_id}: {err.message}") from err
         return IBMQJob._from_record(self._backend_of(record), self._api, record)
+
+    def job_from_dict(self, data: Mapping[str, Any]) -> IBMQJob:
+        """Rebuild a job saved with :meth:`IBMQJob.to_dict`, able to talk to the server again.
+
+        Args:
+            data: What ``to_dict()`` returned (possibly through JSON).
+
+        Returns:
+            The job, attached to its backend and to this provider's API.
+
+        Raises:
+            IBMQJobInvalidStateError: If ``data`` lacks the job id, creation date or status.
+            IBMQBackendApiError: If the backends could not be listed.
+        """
+        info = data.get("backend_info")
+        name = info.get("name") if isinstance(info, Mapping) else None
+        backend = self._backend_named(name if isinstance(name, str) else None)
+        return IBMQJob.from_dict(data, backend=backend, api=self._api)
