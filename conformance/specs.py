@@ -24,6 +24,7 @@ import yaml
 __all__ = [
     "FOREIGN_SCHEMAS",
     "Operation",
+    "closed_components",
     "default_spec_dir",
     "load_asyncapi",
     "load_openapi",
@@ -164,6 +165,26 @@ def strict_openapi(openapi: JsonDict) -> JsonDict:
             if "schema" in media:
                 media["schema"] = _closed(media["schema"], originals)
     return strict
+
+
+def closed_components(openapi: JsonDict) -> JsonDict:
+    """Return a copy whose component schemas (but the foreign ones) reject undocumented fields.
+
+    For validating responses by schema name (as the scenarios do) in strict mode; requests
+    are never validated against it.
+
+    Args:
+        openapi: The OpenAPI document.
+
+    Returns:
+        The copy.
+    """
+    closed = copy.deepcopy(openapi)
+    schemas = closed.get("components", {}).get("schemas", {})
+    for name, schema in schemas.items():
+        if name not in FOREIGN_SCHEMAS:
+            schemas[name] = _closed(schema, {})
+    return closed
 
 
 def _responses(openapi: JsonDict) -> Iterator[JsonDict]:

@@ -35,7 +35,8 @@ def login_and_discovery(ctx: ScenarioContext) -> None:
     for kind, url in (("http", target.api_url), ("ws", target.ws_url)):
         scheme = urlsplit(url).scheme
         expect(scheme in (kind, kind + "s"), f"urls.{kind} is not an absolute {kind} URL: {url!r}")
-    expect(not schema_problems(ctx.openapi, "UserInfo", me), "getUserInfo does not match the spec")
+    problems = schema_problems(ctx.openapi, "UserInfo", me)
+    expect(not problems, f"getUserInfo does not match the spec: {problems}")
     for hub in network:
         problems = schema_problems(ctx.openapi, "Hub", hub)
         expect(not problems, f"getNetwork lists a hub that does not match the spec: {problems}")
