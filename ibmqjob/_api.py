@@ -123,20 +123,10 @@ class _Caller:
         self._last.response = response
 
     def call_items(self, what: str, operation: Callable[..., Response[Any]]) -> list[Any]:
-        """Run a listing operation and return its items as decoded JSON values.
+        """Like :meth:`call` for a list, returning the items as decoded JSON values.
 
         When the generated model rejects the page because of some items, the raw items are
         returned instead, so that the caller can skip only the bad ones.
-
-        Args:
-            what: The request, for messages.
-            operation: Calls a generated ``sync_detailed`` function with the client.
-
-        Returns:
-            The items.
-
-        Raises:
-            ApiError: On any failure, ``ApiIBMQProtocolError`` if the body is not a list.
         """
         try:
             return [item.to_dict() for item in self.call(list, what, operation)]
@@ -154,16 +144,8 @@ class _Caller:
     def call(self, kind: type[_T], what: str, operation: Callable[..., Response[Any]]) -> _T:
         """Run ``operation(client)`` and return its parsed 2xx body, checked to be a ``kind``.
 
-        Args:
-            kind: The expected type of the parsed body.
-            what: The request, for messages (``GET /Jobs/{id}/v/1``).
-            operation: Calls a generated ``sync_detailed`` function with the client.
-
-        Returns:
-            The parsed body.
-
-        Raises:
-            ApiError: On any failure (see the module docstring).
+        ``what`` names the request in messages (``GET /Jobs/{id}/v/1``). Raises ``ApiError``
+        on any failure (see the module docstring).
         """
         try:
             parsed = operation(self.client).parsed
@@ -179,36 +161,9 @@ class _Caller:
             )
         return parsed
 
-    def download(self, url: str, what: str) -> dict[str, Any]:
-        """Download a JSON document from a signed URL.
-
-        Args:
-            url: The signed URL.
-            what: The document (``result``, ``Qobj``), for messages.
-
-        Returns:
-            The decoded document.
-
-        Raises:
-            ApiError: On failure, ``ApiIBMQProtocolError`` if it is not a JSON object.
-        """
-        body = transfer(self.http, "GET", url, what=f"{what} download", secrets=self.secrets)
-        return decode_json_object(body, what)
-
-    def upload(self, url: str, content: bytes, what: str) -> None:
-        """Upload a JSON document to a signed URL.
-
-        Args:
-            url: The signed URL.
-            content: The JSON bytes.
-            what: The document, for messages.
-
-        Raises:
-            ApiError: On failure.
-        """
-        transfer(
-            self.http, "PUT", url, what=f"{what} upload", secrets=self.secrets, content=content
-        )
+    def transfer(self, method: str, url: str, what: str, content: bytes | None = None) -> bytes:
+        """Send a request to a signed storage URL (see ``ibmqjob._http.transfer``)."""
+        return transfer(self.http, method, url, what=what, secrets=self.secrets, content=content)
 
     def close(self) -> None:
         """Close the HTTP client."""
@@ -375,7 +330,7 @@ class ProjectApi:
     def job_result(self, job_id: str) -> JsonDict:
         """``GET /Jobs/{id}/resultDownloadUrl`` then the signed URL: the result document."""
         url = self._signed_url("GET /Jobs/{id}/resultDownloadUrl", get_result_download_url, job_id)
-        return self._caller.download(url, "result")
+        return decode_json_object(self._caller.transfer("GET", url, "Result download"), "result")
 
     def job_result_downloaded(self, job_id: str) -> None:
         """``POST /Jobs/{id}/resultDownloaded``, after a successful download."""
@@ -384,7 +339,7 @@ class ProjectApi:
     def job_qobj(self, job_id: str) -> JsonDict:
         """``GET /Jobs/{id}/jobDownloadUrl`` then the signed URL: the Qobj document."""
         url = self._signed_url("GET /Jobs/{id}/jobDownloadUrl", get_job_download_url, job_id)
-        return self._caller.download(url, "Qobj")
+        return decode_json_object(self._caller.transfer("GET", url, "Qobj download"), "Qobj")
 
     def job_properties(self, job_id: str) -> JsonDict | None:
         """``GET /Jobs/{id}/properties``: the backend properties, ``None`` if empty."""
@@ -472,7 +427,7 @@ class ProjectApi:
             raise ApiIBMQProtocolError(
                 f"The new job {created.id} has no objectStorageInfo.uploadUrl to upload to."
             )
-        self._caller.upload(url, content, "Qobj")
+        self._caller.transfer("PUT", url, "Qobj upload", content)
         what = "POST /Jobs/{id}/jobDataUploaded"
         answer = self._on(JobDataUploadedResponse, what, job_data_uploaded, created.id)
         return JobRecord.from_wire(answer.job.to_dict())

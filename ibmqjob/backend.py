@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -144,7 +145,12 @@ class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type info
             IBMQBackendApiError: If the submission failed for another reason.
             IBMQBackendError: If the server reported an error in the new job.
         """
-        del job_share_level  # accepted for compatibility; sharing no longer exists
+        if job_share_level:
+            warnings.warn(
+                "The `job_share_level` keyword is no longer supported and is ignored.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         name, tags, experiment = run_metadata(job_name, job_tags, experiment_id)
         qobj = assemble_qobj(
             circuits, self.configuration(), self, dict(self.options.items()), run_config

@@ -26,7 +26,7 @@ from .backend import IBMQBackend, IBMQRetiredBackend
 from .exceptions import ApiError, IBMQBackendApiError
 from .job import IBMQJob
 
-__all__ = ["AccountProvider"]
+__all__ = ["AccountProvider", "IBMQBackendService"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type
         self._ref = ref
         self._api = api
         self._backends: dict[str, IBMQBackend] | None = None
+        self.backend = IBMQBackendService(self)
 
     def __repr__(self) -> str:
         return (
@@ -231,3 +232,33 @@ class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type
         name = info.get("name") if isinstance(info, Mapping) else None
         backend = self._backend_named(name if isinstance(name, str) else None)
         return IBMQJob.from_dict(data, backend=backend, api=self._api)
+
+
+class IBMQBackendService:
+    """``provider.backend``: the original client's view of the backends and jobs.
+
+    ``provider.backend.jobs(...)`` and ``provider.backend.retrieve_job(id)`` are the
+    provider's; each backend is also an attribute (``provider.backend.ibmq_qasm_simulator``).
+    """
+
+    def __init__(self, provider: AccountProvider) -> None:
+        """Create the view.
+
+        Args:
+            provider: The provider.
+        """
+        self._provider = provider
+        self.backends = provider.backends
+        self.jobs = provider.jobs
+        self.retrieve_job = provider.retrieve_job
+
+    def __getattr__(self, name: str) -> IBMQBackend:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        backends = self._provider.backends(name=name)
+        if not backends:
+            raise AttributeError(f"The provider has no backend named {name!r}.")
+        return backends[0]
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *(b.name() for b in self._provider.backends())})

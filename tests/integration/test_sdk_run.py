@@ -129,6 +129,10 @@ def test_retrieve_job_checks_the_backend(provider: AccountProvider, simulator: I
 
     again = simulator.retrieve_job(job.job_id())
     assert again.name() == "retrieved"
+    assert provider.backend.retrieve_job(job.job_id()).job_id() == job.job_id()
+    assert provider.backend.ibmq_qasm_simulator is simulator
+    with pytest.raises(AttributeError, match="no backend named 'ibmq_nowhere'"):
+        _ = provider.backend.ibmq_nowhere
     assert again.result().get_counts() == job.result().get_counts()
     with pytest.raises(IBMQBackendError, match="does not belong to backend ibmq_lima"):
         provider.get_backend("ibmq_lima").retrieve_job(job.job_id())
