@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -27,8 +27,9 @@ from qiskit.providers.models import (
 from qiskit.qobj.utils import MeasLevel, MeasReturnType
 
 from ._decode import decode_properties
-from ._listing import ACTIVE_STATUSES
+from ._listing import ACTIVE_STATUSES, StatusArg
 from ._runinput import assemble_qobj, run_metadata
+from .backendjoblimit import BackendJobLimit
 from .exceptions import (
     ApiError,
     ApiIBMQProtocolError,
@@ -44,31 +45,9 @@ if TYPE_CHECKING:
     from ._api import ProjectApi
     from .provider import AccountProvider
 
-__all__ = ["BackendJobLimit", "IBMQBackend", "IBMQRetiredBackend"]
+__all__ = ["IBMQBackend", "IBMQRetiredBackend"]
 
 JOB_LIMIT_ERROR_CODE = 3458
-
-
-class BackendJobLimit:
-    """Job limit of a backend for a hub/group/project.
-
-    Attributes:
-        maximum_jobs: Most jobs that may be active at once, ``None`` if unlimited.
-        active_jobs: Jobs active now.
-    """
-
-    def __init__(self, maximum_jobs: int | None, running_jobs: int) -> None:
-        """Create the limit.
-
-        Args:
-            maximum_jobs: Most active jobs, ``None`` (or -1) if unlimited.
-            running_jobs: Jobs active now.
-        """
-        self.maximum_jobs = None if maximum_jobs is None or maximum_jobs < 0 else maximum_jobs
-        self.active_jobs = running_jobs
-
-    def __repr__(self) -> str:
-        return f"<BackendJobLimit maximum_jobs={self.maximum_jobs} active_jobs={self.active_jobs}>"
 
 
 class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type information
@@ -174,15 +153,35 @@ class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type info
 
     # ------------------------------------------------------------------ jobs
 
-    def jobs(self, limit: int | None = 10, skip: int = 0, **filters: Any) -> list[IBMQJob]:
-        """Return the jobs submitted to this backend, newest first.
+    def jobs(
+        self,
+        limit: int | None = 10,
+        skip: int = 0,
+        status: StatusArg | None = None,
+        job_name: str | None = None,
+        start_datetime: dt.datetime | None = None,
+        end_datetime: dt.datetime | None = None,
+        job_tags: list[str] | None = None,
+        job_tags_operator: str = "OR",
+        experiment_id: str | None = None,
+        descending: bool = True,
+        db_filter: Mapping[str, Any] | None = None,
+    ) -> list[IBMQJob]:
+        """Return the jobs submitted to this backend that match the filters, newest first.
 
         Args:
             limit: Most jobs to return (``None`` or 0 for all).
             skip: Jobs to skip at the start.
-            filters: ``status``, ``job_name``, ``start_datetime``, ``end_datetime``,
-                ``job_tags``, ``job_tags_operator``, ``experiment_id``, ``descending``,
-                ``db_filter``: see :meth:`AccountProvider.jobs`.
+            status: Only jobs in this status (a ``JobStatus`` or its name), or in any of a
+                list of them.
+            job_name: A regular expression the job name must match (partial match).
+            start_datetime: Only jobs created at or after this time (naive: local).
+            end_datetime: Only jobs created at or before this time (naive: local).
+            job_tags: Only jobs with these tags.
+            job_tags_operator: ``"OR"`` (any of the tags) or ``"AND"`` (all of them).
+            experiment_id: Only jobs of this experiment.
+            descending: Newest first if ``True``, oldest first otherwise.
+            db_filter: A raw LoopBack ``where`` clause, merged under the other filters.
 
         Returns:
             The jobs.
@@ -192,7 +191,18 @@ class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type info
             IBMQBackendApiError: If the server could not be asked.
         """
         return self._provider_of_jobs().jobs(
-            limit=limit, skip=skip, backend_name=self.name(), **filters
+            limit=limit,
+            skip=skip,
+            backend_name=self.name(),
+            status=status,
+            job_name=job_name,
+            start_datetime=start_datetime,
+            end_datetime=end_datetime,
+            job_tags=job_tags,
+            job_tags_operator=job_tags_operator,
+            experiment_id=experiment_id,
+            descending=descending,
+            db_filter=db_filter,
         )
 
     def active_jobs(self, limit: int | None = 10) -> list[IBMQJob]:

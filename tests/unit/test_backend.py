@@ -14,7 +14,8 @@ from qiskit.providers.models import QasmBackendConfiguration
 
 from ibmqjob._account_records import JobsLimitRecord, QueueStatusRecord
 from ibmqjob._records import ErrorRecord, JobRecord
-from ibmqjob.backend import BackendJobLimit, IBMQBackend, IBMQRetiredBackend
+from ibmqjob.backend import IBMQBackend, IBMQRetiredBackend
+from ibmqjob.backendjoblimit import BackendJobLimit
 from ibmqjob.exceptions import (
     ApiIBMQProtocolError,
     IBMQBackendApiError,

@@ -1,0 +1,106 @@
+"""What the job commands print: progress lines, the live line, counts."""
+
+from __future__ import annotations
+
+import io
+
+from qiskit.providers import JobStatus
+from qiskit.result import Result
+
+from ibmqjob._progress import ProgressDisplay, describe_status, print_counts
+from ibmqjob.queueinfo import QueueInfo
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _queued(position: int) -> QueueInfo:
+    return QueueInfo(position=position, status="PENDING_IN_QUEUE", job_id="j")
+
+
+def test_plain_lines_on_change_only() -> None:
+    out = io.StringIO()
+    display = ProgressDisplay(out, live=False)
+
+    display.update("j", JobStatus.VALIDATING, None)
+    display.update("j", JobStatus.QUEUED, None, queue_info=_queued(3))
+    display.update("j", JobStatus.QUEUED, None, queue_info=_queued(3))
+    display.update("j", JobStatus.QUEUED, None, queue_info=_queued(1))
+    display.finish("j", JobStatus.DONE)
+
+    assert out.getvalue().splitlines() == [
+        "Job j: VALIDATING",
+        "Job j: QUEUED (queue position 3)",
+        "Job j: QUEUED (queue position 1)",
+        "Job j: DONE",
+    ]
+    assert display.interval is None
+
+
+def test_live_line_is_rewritten_in_place_with_the_elapsed_time() -> None:
+    out, clock = io.StringIO(), Clock()
+    display = ProgressDisplay(out, live=True, clock=clock)
+
+    clock.now += 1.25
+    display.update("j", JobStatus.QUEUED, None, queue_info=_queued(12))
+    clock.now += 1.0
+    display.update("j", JobStatus.RUNNING, None)
+    display.finish("j", JobStatus.DONE)
+
+    text = out.getvalue()
+    assert text.count("\n") == 1 and text.endswith("\n")
+    frames = text.rstrip("\n").split("\r")[1:]
+    assert frames[0] == "Job j: QUEUED (queue position 12) [1.2 s]"
+    assert frames[1].startswith("Job j: RUNNING [2.2 s]") and len(frames[1]) == len(frames[0])
+    assert frames[2].startswith("Job j: DONE [2.2 s]")
+    assert display.interval == 0.5
+
+
+def test_live_is_the_default_on_a_terminal_only() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert ProgressDisplay(Terminal()).interval == 0.5
+    assert ProgressDisplay(io.StringIO()).interval is None
+
+
+def test_describe_status() -> None:
+    assert describe_status(JobStatus.QUEUED, 0) == "QUEUED (queue position 0)"
+    assert describe_status(JobStatus.ERROR) == "ERROR"
+
+
+def _result(*experiments: tuple[str, dict[str, int]]) -> Result:
+    return Result.from_dict(
+        {
+            "backend_name": "sim",
+            "backend_version": "1",
+            "qobj_id": "q",
+            "job_id": "j",
+            "success": True,
+            "results": [
+                {
+                    "shots": sum(counts.values()),
+                    "success": True,
+                    "data": {"counts": counts},
+                    "header": {"name": name, "creg_sizes": [["c", 2]], "memory_slots": 2},
+                }
+                for name, counts in experiments
+            ],
+        }
+    )
+
+
+def test_counts_are_printed_in_outcome_order() -> None:
+    out = io.StringIO()
+    print_counts(_result(("bell", {"0x3": 7, "0x0": 5})), out)
+    assert out.getvalue() == "Counts:\n  00: 5\n  11: 7\n"
+
+    out = io.StringIO()
+    print_counts(_result(("a", {"0x1": 1}), ("b", {"0x2": 2})), out)
+    assert out.getvalue() == "Counts of a:\n  01: 1\nCounts of b:\n  10: 2\n"
