@@ -142,7 +142,6 @@ def vcr_for(record_mode: str, scrubber: Scrubber | None = None) -> vcr.VCR:
         "record_mode": record_mode,
         "match_on": ("method", "scheme", "host", "port", "path", "query"),
         "decode_compressed_response": True,
-        "allow_playback_repeats": False,
     }
     if scrubber is not None:
         options["before_record_request"] = scrubber.before_record_request

@@ -13,11 +13,11 @@ from typing import Any
 from qiskit import QuantumCircuit
 
 from ibmqjob import IBMQBackendJobLimitError, IBMQJob, JobStatus
-from ibmqjob._api import login
 from ibmqjob._http import HttpSettings
+from ibmqjob.account import IBMQFactory
 from ibmqjob.provider import AccountProvider
 
-from .base import ScenarioContext, ScenarioSkip, fail
+from .base import ScenarioContext, ScenarioSkip
 
 __all__ = [
     "DOCUMENTED_STATUSES",
@@ -93,16 +93,13 @@ def connect_all(
     Returns:
         The providers.
     """
-    session = login(ctx.url, token or ctx.token, HttpSettings(sleep=ctx.sleep))
-    projects = session.network()
-    if not projects:
-        fail("GET /Network lists no project for the user")
-    providers = []
-    for ref in projects:
-        api = session.project(ref)
-        if not (websocket and ctx.websocket):
-            api._ws_url = None
-        providers.append(AccountProvider(ref, api))
+    factory = IBMQFactory()
+    factory.enable_account(token or ctx.token, ctx.url, http_settings=HttpSettings(sleep=ctx.sleep))
+    providers = factory.providers()
+    if not (websocket and ctx.websocket):
+        for provider in providers:
+            # No public switch yet: without a websocket URL the SDK polls.
+            provider._api._ws_url = None
     return providers
 
 
