@@ -51,6 +51,8 @@ def job_creation(body: Any) -> JobCreation:
         or not backend["name"]
     ):
         raise bad_request("`backend` must be an object with a non-empty `name`", PAYLOAD_NOT_VALID)
+    if not isinstance(backend.get("id", ""), str):
+        raise bad_request("`backend.id` must be a string", PAYLOAD_NOT_VALID)
     allow = body.get("allowObjectStorage", True)
     if not isinstance(allow, bool):
         raise bad_request("`allowObjectStorage` must be a boolean", PAYLOAD_NOT_VALID)
