@@ -209,7 +209,11 @@ def _run(args: argparse.Namespace, provider: AccountProvider) -> int:
     except QiskitBackendNotFoundError as err:
         names = ", ".join(backend.name() for backend in provider.backends())
         raise UsageError(f"no backend named {args.backend!r}; available: {names}") from err
-    compiled = transpile(circuit, backend=backend, seed_transpiler=args.seed)
+    try:
+        compiled = transpile(circuit, backend=backend, seed_transpiler=args.seed)
+    except QiskitError as err:
+        detail = getattr(err, "message", None) or str(err)
+        raise UsageError(f"the circuit cannot run on {backend.name()}: {detail}") from err
     job = backend.run(
         compiled,
         job_name=args.name,
