@@ -20,6 +20,7 @@ class JobCreation:
     tags: list[str]
     experiment_tag: str | None
     live_data_enabled: bool | None
+    allow_object_storage: bool
 
 
 def login_token(body: Any) -> str:
@@ -56,12 +57,6 @@ def job_creation(body: Any) -> JobCreation:
     allow = body.get("allowObjectStorage", True)
     if not isinstance(allow, bool):
         raise bad_request("`allowObjectStorage` must be a boolean", PAYLOAD_NOT_VALID)
-    if not allow:
-        raise bad_request(
-            "This server accepts jobs through object storage only: "
-            "`allowObjectStorage` must be true",
-            PAYLOAD_NOT_VALID,
-        )
     live = body.get("liveDataEnabled")
     if live is not None and not isinstance(live, bool):
         raise bad_request("`liveDataEnabled` must be a boolean or null", PAYLOAD_NOT_VALID)
@@ -71,6 +66,7 @@ def job_creation(body: Any) -> JobCreation:
         tags(body["tags"]) if "tags" in body else [],
         _optional_text(body, "experimentTag"),
         live,
+        allow,
     )
 
 
@@ -114,9 +110,7 @@ def _object(body: Any, allowed: set[str]) -> None:
     unknown = sorted(set(body) - allowed)
     if unknown:
         raise bad_request(
-            "Unknown field(s) {}; allowed: {}".format(
-                ", ".join(unknown), ", ".join(sorted(allowed))
-            )
+            f"Unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
         )
 
 

@@ -43,7 +43,7 @@ def job_document(
         },
         "userId": record.user_id,
         "tags": list(record.tags),
-        "allowObjectStorage": True,
+        "allowObjectStorage": record.allow_object_storage,
         "liveDataEnabled": record.live_data_enabled,
         "runMode": "fairshare",
         "shareLevel": "none",

@@ -144,6 +144,7 @@ class JobService:
             tags=creation.tags,
             experiment_tag=creation.experiment_tag,
             live_data_enabled=creation.live_data_enabled,
+            allow_object_storage=creation.allow_object_storage,
             client_info=_client_info(client_app),
             time_per_step={statuses.CREATING: created},
         )

@@ -50,6 +50,7 @@ class JobRecord:
     tags: list[str] = field(default_factory=list)
     experiment_tag: str | None = None
     live_data_enabled: bool | None = None
+    allow_object_storage: bool = True
     client_info: dict[str, str] | None = None
     time_per_step: dict[str, str] = field(default_factory=dict)
     error: dict[str, Any] | None = None

@@ -272,9 +272,10 @@ GARBAGE = [
     (
         "POST",
         "/Jobs",
-        b'{"backend": {"name": "ibmq_qasm_simulator"}, "allowObjectStorage": false}',
+        b'{"backend": {"name": "ibmq_qasm_simulator"}, "allowObjectStorage": "no"}',
         400,
     ),
+    ("POST", "/Jobs", b'{"backend": {"name": "ibmq_qasm_simulator", "id": 5}}', 400),
     (
         "POST",
         "/Jobs",
