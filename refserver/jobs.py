@@ -325,11 +325,13 @@ class JobService:
             ApiError: 404 when the job or the object does not exist.
         """
         record = self._store.get_job(job_id)
-        data = (
-            self._objects.get(job_id, name) if record is not None and not record.deleted else None
-        )
-        if data is None or (name == "result" and not record.result_stored):  # type: ignore[union-attr]
-            raise errors.not_found(f"No {name} stored for job {job_id}", errors.JOB_NOT_FOUND)
+        missing = errors.not_found(f"No {name} stored for job {job_id}", errors.JOB_NOT_FOUND)
+        # A result file of a run that was cancelled before it ended is not the job's result.
+        if record is None or record.deleted or (name == "result" and not record.result_stored):
+            raise missing
+        data = self._objects.get(job_id, name)
+        if data is None:
+            raise missing
         return data
 
     # -- checks -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ along (the original client sends one) is ignored.
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -28,20 +29,23 @@ async def upload_qobj(request: Request) -> Response:
     job_id = _verify(request, UPLOAD, "qobj")
     state = server(request)
     data = await read_body(request, state.config.max_upload_bytes)
-    state.jobs.upload_qobj(job_id, data)
+    # Parsing and writing a large Qobj would stall every other request on the event loop.
+    await run_in_threadpool(state.jobs.upload_qobj, job_id, data)
     return JSONResponse({"stored": True, "size": len(data)})
 
 
 async def download_qobj(request: Request) -> Response:
     """J12 ``GET /objectstorage/{id}/qobj``."""
     job_id = _verify(request, DOWNLOAD, "qobj")
-    return Response(server(request).jobs.download(job_id, "qobj"), media_type="application/json")
+    data = await run_in_threadpool(server(request).jobs.download, job_id, "qobj")
+    return Response(data, media_type="application/json")
 
 
 async def download_result(request: Request) -> Response:
     """J12 ``GET /objectstorage/{id}/result``."""
     job_id = _verify(request, DOWNLOAD, "result")
-    return Response(server(request).jobs.download(job_id, "result"), media_type="application/json")
+    data = await run_in_threadpool(server(request).jobs.download, job_id, "result")
+    return Response(data, media_type="application/json")
 
 
 ROUTES: list[Route] = [
