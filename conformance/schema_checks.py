@@ -117,6 +117,12 @@ def schemathesis_config(target: ServerTarget, options: SchemaRunOptions) -> dict
             {"include-operation-id": "uploadQobj", "phases": {"coverage": {"enabled": False}}}
         ],
     }
+    if options.operation_ids:
+        # Every operation but the selected ones is switched off. (`schema.include()` would
+        # add to the config's own selection, which already takes every operation in.)
+        config["operations"].append(
+            {"exclude-operation-id": list(options.operation_ids), "enabled": False}
+        )
     if options.checks:
         config["checks"] = {
             "enabled": False,
@@ -158,8 +164,6 @@ def _load_schema(openapi: dict[str, Any], target: ServerTarget, options: SchemaR
     document = strict_openapi(openapi) if options.strict else copy.deepcopy(openapi)
     config = SchemathesisConfig.from_dict(schemathesis_config(target, options))
     schema: Any = schemathesis.openapi.from_dict(document, config=config)
-    if options.operation_ids:
-        schema = schema.include(operation_id=list(options.operation_ids))
     schema.hook(filter_failure)
     return schema
 

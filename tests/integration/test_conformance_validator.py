@@ -1,0 +1,117 @@
+"""``ibmqjob conformance`` on the reference server: it passes, reports, and refuses bad options.
+
+The reference server without any fault must pass every scenario and every operation (the
+fault tests in ``test_conformance_faults.py`` show the same checks failing when it breaks the
+contract). The users file limits the demo user's second project to 2 jobs, so the job limit
+scenario has a limit to reach.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.record import limited_users
+from conformance.scenarios import SCENARIOS
+from conformance.specs import load_openapi, operations, schema_problems, strict_openapi
+from ibmqjob.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def test_validator_passes_on_the_reference_server(
+    server_factory: Callable[..., Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = server_factory(
+        step_delay=0.1, job_limit=-1, users_file=limited_users(tmp_path / "users.yaml")
+    )
+    reports = tmp_path / "reports"
+    code = main(
+        [
+            "conformance",
+            "--url",
+            server.auth_url,
+            "--token",
+            server.demo_token,
+            "--other-token",
+            server.other_token,
+            "--max-examples",
+            "5",
+            "--timeout",
+            "30",
+            "--report-dir",
+            str(reports),
+        ]
+    )
+    table = capsys.readouterr().out
+    assert code == 0, table
+    document = json.loads((reports / "conformance.json").read_text())
+    verdicts = {outcome["name"]: outcome["verdict"] for outcome in document["outcomes"]}
+    expected = {s.name for s in SCENARIOS} | {op.operation_id for op in operations(load_openapi())}
+    assert set(verdicts) == expected
+    assert set(verdicts.values()) == {"pass"}, table
+    assert "ibmqjob-demo-token" not in (reports / "conformance.json").read_text()
+    suites = ET.parse(reports / "conformance.xml").getroot().findall("testsuite")
+    assert {suite.get("name"): suite.get("failures") for suite in suites} == {
+        "scenario": "0",
+        "schema": "0",
+    }
+    assert "job_limit" in table and "PASS" in table
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--scenarios", "no_such_scenario", "unknown scenarios"),
+        ("--operations", "noSuchOperation", "unknown operations"),
+        ("--phases", "warp", "unknown phases"),
+        ("--max-examples", "0", "at least 1"),
+    ],
+)
+def test_bad_options_exit_2_and_say_why(
+    capsys: pytest.CaptureFixture[str], option: str, value: str, message: str
+) -> None:
+    code = main(["conformance", "--url", "http://127.0.0.1:9/api", "--token", "t", option, value])
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_unreachable_server_fails_at_discovery(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "conformance",
+            "--url",
+            "http://127.0.0.1:9/api",
+            "--token",
+            "t",
+            "--report-dir",
+            str(tmp_path),
+        ]
+    )
+    assert code == 1
+    assert "discovery" in capsys.readouterr().out
+    assert json.loads((tmp_path / "conformance.json").read_text())["passed"] is False
+
+
+def test_strict_spec_rejects_undocumented_response_fields() -> None:
+    spec = load_openapi()
+    strict = strict_openapi(spec)
+    job = {"id": "a", "creationDate": "2024-05-01T12:00:00.000Z", "status": "QUEUED"}
+    assert schema_problems(spec, "Job", {**job, "surprise": 1}) == []
+    assert schema_problems(strict, "JobStrict", job) == []
+    problems = schema_problems(strict, "JobStrict", {**job, "surprise": 1})
+    assert problems and "surprise" in problems[0]
+    # Free-form maps and documents whose shape qiskit owns stay open; requests are unchanged.
+    assert schema_problems(strict, "JobStrict", {**job, "summaryData": {"any": 1}}) == []
+    assert "ResultStrict" not in strict["components"]["schemas"]
+    assert (
+        strict["components"]["schemas"]["JobCreateRequest"]
+        == spec["components"]["schemas"]["JobCreateRequest"]
+    )
