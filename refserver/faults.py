@@ -18,6 +18,10 @@ FAULTS: dict[str, str] = {
     "500_on_bad_input": "a malformed listing filter answers 500 with a traceback instead of 400",
     "info_queue_outside_queued": "`infoQueue` is also sent while the job is VALIDATED or RUNNING",
     "cross_user_access": "jobs are found by id whatever the user, hub, group and project",
+    "ws_bad_auth_ack": "the websocket acknowledges authentication with `welcome`",
+    "ws_non_json_frames": "the websocket sends a text frame that is not JSON before the statuses",
+    "ws_silent": "the websocket authenticates, then never sends a status",
+    "ws_retry_once": "the first websocket of each job closes with 4001 (internal error) at once",
 }
 
 

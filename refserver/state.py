@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from refserver.auth import Authenticator
 from refserver.calibrations import CalibrationBook
@@ -34,6 +34,8 @@ class ServerState:
     events: JobEvents
     scheduler: Scheduler
     jobs: JobService
+    # Jobs whose status websocket was already refused once (fault ``ws_retry_once``).
+    retried_sockets: set[str] = field(default_factory=set)
 
     @classmethod
     def open(cls, config: ServerConfig) -> ServerState:

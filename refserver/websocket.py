@@ -37,13 +37,25 @@ AUTH_TIMEOUT = 30.0
 async def job_status_socket(websocket: WebSocket) -> None:
     """Serve one status websocket connection."""
     state: ServerState = websocket.app.state.server
+    faults = state.config.faults
+    job_id: str = websocket.path_params["job_id"]
     await websocket.accept()
     try:
         user = await _authenticate(websocket, state)
         if user is None:
             return
-        await websocket.send_json({"type": "authenticated"})
-        await _stream(websocket, state, user, websocket.path_params["job_id"])
+        acknowledgement = "welcome" if "ws_bad_auth_ack" in faults else "authenticated"
+        await websocket.send_json({"type": acknowledgement})
+        if "ws_retry_once" in faults and job_id not in state.retried_sockets:
+            state.retried_sockets.add(job_id)
+            await websocket.close(CLOSE_INTERNAL_ERROR)
+            return
+        if "ws_silent" in faults:
+            await _drain(websocket)
+            return
+        if "ws_non_json_frames" in faults:
+            await websocket.send_text("status: pending")
+        await _stream(websocket, state, user, job_id)
     except WebSocketDisconnect:
         pass
 

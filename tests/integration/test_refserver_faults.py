@@ -88,6 +88,39 @@ def test_cross_user_access(server_factory) -> None:
         assert other.job(job_id)["userId"] == "demo"
 
 
+def _socket_frames(server, fault_timeout: float = 20) -> tuple[list, int | None]:
+    with _session(server) as session:
+        job_id = session.submit(bell_qobj())
+        session.wait_for(job_id)
+        return status_stream(server.ws_url, job_id, session.access_token, timeout=fault_timeout)
+
+
+def test_ws_bad_auth_ack(server_factory) -> None:
+    frames, _code = _socket_frames(server_factory(faults={"ws_bad_auth_ack"}))
+    assert frames[0] == {"type": "welcome"}
+
+
+def test_ws_non_json_frames(server_factory) -> None:
+    with pytest.raises(json.JSONDecodeError):
+        _socket_frames(server_factory(faults={"ws_non_json_frames"}))
+
+
+def test_ws_silent(server_factory) -> None:
+    with pytest.raises(TimeoutError):
+        _socket_frames(server_factory(faults={"ws_silent"}), fault_timeout=0.5)
+
+
+def test_ws_retry_once(server_factory) -> None:
+    server = server_factory(faults={"ws_retry_once"})
+    with _session(server) as session:
+        job_id = session.submit(bell_qobj())
+        session.wait_for(job_id)
+        first = status_stream(server.ws_url, job_id, session.access_token)
+        second = status_stream(server.ws_url, job_id, session.access_token)
+    assert first == ([{"type": "authenticated"}], 4001)
+    assert second[1] == 4002 and second[0][-1]["data"]["status"] == "COMPLETED"
+
+
 def test_every_fault_has_a_test() -> None:
     tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
     assert set(FAULTS) <= tested, set(FAULTS) - tested
