@@ -206,7 +206,7 @@ class RetryTransport(httpx.BaseTransport):
                 delay = self._next_delay(request, attempts)
                 if delay is None:
                     raise
-                self._log_retry(request, delay, f"{type(err).__name__}", len(attempts))
+                self._log_retry(request, delay, type(err).__name__, len(attempts))
             else:
                 if response.status_code not in self._retried_statuses:
                     return response
