@@ -5,8 +5,15 @@ The public surface is what ``__all__`` lists; every other module is private.
 
 from qiskit.providers import JobStatus
 
+from .account import IBMQ, IBMQFactory
+from .backend import IBMQBackend, IBMQRetiredBackend
+from .backendjoblimit import BackendJobLimit
 from .exceptions import (
     ApiError,
+    AuthenticationLicenseError,
+    IBMQAccountCredentialsInvalidToken,
+    IBMQAccountCredentialsInvalidUrl,
+    IBMQAccountCredentialsNotFound,
     IBMQAccountError,
     IBMQBackendApiError,
     IBMQBackendApiProtocolError,
@@ -20,24 +27,34 @@ from .exceptions import (
     IBMQJobFailureError,
     IBMQJobInvalidStateError,
     IBMQJobTimeoutError,
+    IBMQProviderError,
     RequestsApiError,
 )
 from .job import IBMQJob
+from .provider import AccountProvider, IBMQBackendService
 from .queueinfo import QueueInfo
 from .status import JOB_FINAL_STATES
 
-# Accounts, providers and backends add their entry points here (account.py, provider.py,
-# backend.py), with tests/unit/test_exports.py updated alongside.
 __all__ = [
+    "IBMQ",
     "JOB_FINAL_STATES",
+    "AccountProvider",
     "ApiError",
+    "AuthenticationLicenseError",
+    "BackendJobLimit",
+    "IBMQAccountCredentialsInvalidToken",
+    "IBMQAccountCredentialsInvalidUrl",
+    "IBMQAccountCredentialsNotFound",
     "IBMQAccountError",
+    "IBMQBackend",
     "IBMQBackendApiError",
     "IBMQBackendApiProtocolError",
     "IBMQBackendError",
     "IBMQBackendJobLimitError",
+    "IBMQBackendService",
     "IBMQBackendValueError",
     "IBMQError",
+    "IBMQFactory",
     "IBMQInputValueError",
     "IBMQJob",
     "IBMQJobApiError",
@@ -45,6 +62,8 @@ __all__ = [
     "IBMQJobFailureError",
     "IBMQJobInvalidStateError",
     "IBMQJobTimeoutError",
+    "IBMQProviderError",
+    "IBMQRetiredBackend",
     "JobStatus",
     "QueueInfo",
     "RequestsApiError",

@@ -8,6 +8,18 @@ import ibmqjob
 from ibmqjob import exceptions
 
 EXPECTED = {
+    "IBMQ",
+    "IBMQFactory",
+    "AccountProvider",
+    "IBMQBackendService",
+    "IBMQBackend",
+    "IBMQRetiredBackend",
+    "BackendJobLimit",
+    "IBMQAccountCredentialsInvalidToken",
+    "IBMQAccountCredentialsInvalidUrl",
+    "IBMQAccountCredentialsNotFound",
+    "IBMQProviderError",
+    "AuthenticationLicenseError",
     "ApiError",
     "IBMQAccountError",
     "IBMQBackendApiError",
@@ -31,7 +43,7 @@ EXPECTED = {
 
 
 def test_all_is_curated():
-    assert set(ibmqjob.__all__) >= EXPECTED
+    assert set(ibmqjob.__all__) == EXPECTED
     assert len(ibmqjob.__all__) == len(set(ibmqjob.__all__))
 
 
