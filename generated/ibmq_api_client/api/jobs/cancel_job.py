@@ -81,6 +81,10 @@ def sync_detailed(
 ) -> Response[CancelResponse | ErrorEnvelope]:
     """Cancel a job in any non-final status, `CREATING` included (J4)
 
+     Idempotent: cancelling a job that is already `CANCELLED` answers 200 again, so a client
+    may retry the call after a 5xx or a lost response. A job in another final status
+    (`COMPLETED`, `ERROR_*`) cannot be cancelled: 409.
+
     Args:
         hub (str):
         group (str):
@@ -119,6 +123,10 @@ def sync(
 ) -> CancelResponse | ErrorEnvelope | None:
     """Cancel a job in any non-final status, `CREATING` included (J4)
 
+     Idempotent: cancelling a job that is already `CANCELLED` answers 200 again, so a client
+    may retry the call after a 5xx or a lost response. A job in another final status
+    (`COMPLETED`, `ERROR_*`) cannot be cancelled: 409.
+
     Args:
         hub (str):
         group (str):
@@ -151,6 +159,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[CancelResponse | ErrorEnvelope]:
     """Cancel a job in any non-final status, `CREATING` included (J4)
+
+     Idempotent: cancelling a job that is already `CANCELLED` answers 200 again, so a client
+    may retry the call after a 5xx or a lost response. A job in another final status
+    (`COMPLETED`, `ERROR_*`) cannot be cancelled: 409.
 
     Args:
         hub (str):
@@ -187,6 +199,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> CancelResponse | ErrorEnvelope | None:
     """Cancel a job in any non-final status, `CREATING` included (J4)
+
+     Idempotent: cancelling a job that is already `CANCELLED` answers 200 again, so a client
+    may retry the call after a 5xx or a lost response. A job in another final status
+    (`COMPLETED`, `ERROR_*`) cannot be cancelled: 409.
 
     Args:
         hub (str):

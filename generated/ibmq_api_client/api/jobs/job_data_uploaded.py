@@ -81,6 +81,10 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | JobDataUploadedResponse]:
     """Tell the server the Qobj was uploaded; the job leaves `CREATING` (J3)
 
+     Idempotent: a repeated call on a job that already left `CREATING` answers 200 with the
+    current document, so a client may retry it after a 5xx or a lost response. Before the
+    Qobj is uploaded, or on a job cancelled while `CREATING`: 409.
+
     Args:
         hub (str):
         group (str):
@@ -119,6 +123,10 @@ def sync(
 ) -> ErrorEnvelope | JobDataUploadedResponse | None:
     """Tell the server the Qobj was uploaded; the job leaves `CREATING` (J3)
 
+     Idempotent: a repeated call on a job that already left `CREATING` answers 200 with the
+    current document, so a client may retry it after a 5xx or a lost response. Before the
+    Qobj is uploaded, or on a job cancelled while `CREATING`: 409.
+
     Args:
         hub (str):
         group (str):
@@ -151,6 +159,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[ErrorEnvelope | JobDataUploadedResponse]:
     """Tell the server the Qobj was uploaded; the job leaves `CREATING` (J3)
+
+     Idempotent: a repeated call on a job that already left `CREATING` answers 200 with the
+    current document, so a client may retry it after a 5xx or a lost response. Before the
+    Qobj is uploaded, or on a job cancelled while `CREATING`: 409.
 
     Args:
         hub (str):
@@ -187,6 +199,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> ErrorEnvelope | JobDataUploadedResponse | None:
     """Tell the server the Qobj was uploaded; the job leaves `CREATING` (J3)
+
+     Idempotent: a repeated call on a job that already left `CREATING` answers 200 with the
+    current document, so a client may retry it after a 5xx or a lost response. Before the
+    Qobj is uploaded, or on a job cancelled while `CREATING`: 409.
 
     Args:
         hub (str):

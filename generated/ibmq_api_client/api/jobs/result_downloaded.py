@@ -81,6 +81,8 @@ def sync_detailed(
 ) -> Response[Acknowledgement | ErrorEnvelope]:
     """Tell the server the result was downloaded (J13)
 
+     Idempotent; a client may retry it. Before the result exists: 409.
+
     Args:
         hub (str):
         group (str):
@@ -119,6 +121,8 @@ def sync(
 ) -> Acknowledgement | ErrorEnvelope | None:
     """Tell the server the result was downloaded (J13)
 
+     Idempotent; a client may retry it. Before the result exists: 409.
+
     Args:
         hub (str):
         group (str):
@@ -151,6 +155,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Acknowledgement | ErrorEnvelope]:
     """Tell the server the result was downloaded (J13)
+
+     Idempotent; a client may retry it. Before the result exists: 409.
 
     Args:
         hub (str):
@@ -187,6 +193,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Acknowledgement | ErrorEnvelope | None:
     """Tell the server the result was downloaded (J13)
+
+     Idempotent; a client may retry it. Before the result exists: 409.
 
     Args:
         hub (str):
