@@ -53,7 +53,13 @@ def queue_cancel(ctx: Context, obs: dict[str, Any]) -> None:
 
 
 def wait_callback(ctx: Context, obs: dict[str, Any]) -> None:
-    """wait_for_final_state with a callback (on change and every ``wait`` s) and timeouts."""
+    """wait_for_final_state with a callback, on change and every ``wait`` seconds.
+
+    Short timeouts (``wait_for_final_state(timeout=0.1)``) are not exercised: in the original
+    client the timeout closes the websocket from a timer thread, and websocket-client often
+    notices that close only when its 10 s ping timeout expires (seen with an independent
+    ``websockets`` server too), after which a finished job returns normally.
+    """
     backend = ctx.simulator()
     calls: list[dict[str, Any]] = []
     job = ctx.run_bell(backend, "wait_callback")
@@ -83,12 +89,6 @@ def wait_callback(ctx: Context, obs: dict[str, Any]) -> None:
     )
     obs["periodic_calls"] = periodic
     obs["periodic_final"] = job2.status().name
-
-    job3 = ctx.run_bell(backend, "wait_callback", job_name=f"{ctx.tag('wait_callback')}-3")
-    obs["wait_timeout"] = expect_error(lambda: job3.wait_for_final_state(timeout=0.1))
-    obs["result_timeout"] = expect_error(lambda: job3.result(timeout=0.1, wait=0.05))
-    obs["status_after_timeouts"] = job3.status().name
-    obs["job3_final"] = wait_final(job3, ctx.timeout)
 
 
 def job_limit(ctx: Context, obs: dict[str, Any]) -> None:

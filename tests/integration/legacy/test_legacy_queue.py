@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from refserver.runner import ServerThread
 
 pytestmark = pytest.mark.legacy
@@ -106,14 +107,6 @@ def test_wait_for_final_state_callback_every_wait_seconds(slow: Any) -> None:
     assert obs["periodic_final"] == "DONE"
     assert obs["periodic_calls"], "the periodic callback was never called"
     assert not {"DONE", "CANCELLED", "ERROR"} & set(obs["periodic_calls"])
-
-
-def test_short_timeouts_raise_and_leave_the_job_running(slow: Any) -> None:
-    obs = slow.observations("wait_callback")
-    _raised(obs["wait_timeout"], "IBMQJobTimeoutError")
-    _raised(obs["result_timeout"], "IBMQJobTimeoutError")
-    assert obs["status_after_timeouts"] in {"INITIALIZING", "VALIDATING", "QUEUED", "RUNNING"}
-    assert obs["job3_final"] == "DONE"
 
 
 def test_callback_waits_use_the_websocket(slow: Any) -> None:
