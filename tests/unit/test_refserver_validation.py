@@ -1,0 +1,102 @@
+"""Validation of Qobjs against the served backends, without a server."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from qiskit import QuantumCircuit, assemble
+from qiskit_aer.noise import NoiseModel, depolarizing_error
+
+from refserver.devices import DeviceCatalog
+from refserver.simulation import Simulation
+from refserver.testing import bell_qobj, qobj_json
+from refserver.validation import QobjRejected, check_upload, validate_qobj
+
+CATALOG = DeviceCatalog()
+SIMULATOR = CATALOG.get("ibmq_qasm_simulator")
+LIMA = CATALOG.get("ibmq_lima")
+
+
+def _data(qobj: dict[str, Any]) -> bytes:
+    return json.dumps(qobj).encode()
+
+
+def _code(qobj: dict[str, Any], device: Any = SIMULATOR) -> int:
+    with pytest.raises(QobjRejected) as rejected:
+        validate_qobj(_data(qobj), device)
+    assert rejected.value.message and "Error code" not in rejected.value.message
+    return rejected.value.code
+
+
+def test_bell_is_accepted_with_its_summary() -> None:
+    accepted = validate_qobj(_data(bell_qobj(shots=321)), SIMULATOR)
+    assert accepted.shots == 321
+    summary = accepted.summary
+    assert summary["qobj_config"] == {
+        "n_qubits": 2,
+        "memory_slots": 2,
+        "shots": 321,
+        "type": "QASM",
+    }
+    assert summary["num_circuits"] == 1 and summary["max_qubits_used"] == 2
+
+
+def test_device_only_refusals() -> None:
+    conditional = QuantumCircuit(1, 1)
+    conditional.measure(0, 0)
+    conditional.x(0).c_if(conditional.cregs[0], 1)
+    conditional.measure(0, 0)
+    assert _code(qobj_json(assemble(conditional)), LIMA) == 1002
+    validate_qobj(_data(qobj_json(assemble(conditional))), SIMULATOR)
+    noisy = bell_qobj()
+    noisy["config"]["noise_model"] = {"errors": []}
+    assert _code(noisy, LIMA) == 1002
+    level_one = bell_qobj()
+    level_one["config"]["meas_level"] = 1
+    assert _code(level_one, SIMULATOR) == 1002
+    unknown_method = bell_qobj()
+    unknown_method["config"]["method"] = "quantum_magic"
+    assert _code(unknown_method) == 1002
+
+
+def test_structural_refusals() -> None:
+    beyond_memory = bell_qobj()
+    beyond_memory["experiments"][0]["instructions"][-1]["memory"] = [7]
+    assert _code(beyond_memory) == 1101
+    bad_memory = bell_qobj()
+    bad_memory["experiments"][0]["instructions"][-1]["memory"] = ["a"]
+    assert _code(bad_memory) == 1101
+    assert _code({"qobj_id": "x"}) == 1101
+    with pytest.raises(ValueError, match="JSON"):
+        check_upload(b"{")
+    with pytest.raises(ValueError, match="QASM or PULSE"):
+        check_upload(json.dumps({**bell_qobj(), "type": "OTHER"}).encode())
+
+
+def test_headerless_experiments_are_completed_and_run() -> None:
+    qobj = bell_qobj(shots=50)
+    del qobj["experiments"][0]["header"]
+    accepted = validate_qobj(_data(qobj), SIMULATOR)
+    result = Simulation(256).run(accepted.qobj, SIMULATOR, None, "f" * 24)
+    assert result["success"] and sum(result["results"][0]["data"]["counts"].values()) == 50
+
+
+def test_user_noise_model_on_the_simulator() -> None:
+    flip = QuantumCircuit(1, 1, name="flip")
+    flip.x(0)
+    flip.measure(0, 0)
+    qobj = qobj_json(assemble(flip, shots=2000, seed_simulator=11))
+    clean = Simulation(256).run(
+        validate_qobj(_data(qobj), SIMULATOR).qobj, SIMULATOR, None, "e" * 24
+    )
+    assert clean["results"][0]["data"]["counts"] == {"0x1": 2000}
+    model = NoiseModel()
+    model.add_all_qubit_quantum_error(depolarizing_error(0.5, 1), ["x"])
+    qobj["config"]["noise_model"] = qobj_json(model.to_dict(serializable=True))
+    noisy = Simulation(256).run(
+        validate_qobj(_data(qobj), SIMULATOR).qobj, SIMULATOR, None, "e" * 24
+    )
+    counts = noisy["results"][0]["data"]["counts"]
+    assert noisy["success"] and counts.get("0x0", 0) > 100
