@@ -215,15 +215,18 @@ class JobService:
         return {"job": self.document(self.find(user, member, job_id))}
 
     def cancel(self, user: User, member: Membership, job_id: str) -> dict[str, Any]:
-        """Cancel a job in any non-final status.
+        """Cancel a job in any non-final status; cancelling a cancelled job answers the same.
 
         Raises:
-            ApiError: 409 (code 3208) when the job is already final.
+            ApiError: 409 (code 3208) when the job is in another final status.
         """
         record = self.find(user, member, job_id)
         cancelled = self._transitions.cancel(job_id)
         if cancelled is None:
             current = self._store.get_job(job_id) or record
+            if current.status == statuses.CANCELLED:
+                # Idempotent, so a client may retry after a lost answer.
+                return {"cancelled": True}
             raise errors.conflict(
                 f"Job not cancelled: job {job_id} is already in final status {current.status}",
                 errors.JOB_NOT_CANCELLED,

@@ -151,20 +151,29 @@ def test_qobj_download_returns_the_upload(demo_session: ApiSession) -> None:
     assert demo_session.client.get(url).json() == qobj
 
 
-def test_cancel_in_creating_and_final_jobs_refuse(demo_session: ApiSession) -> None:
+def test_cancel_in_creating_is_idempotent_and_finished_jobs_refuse(
+    demo_session: ApiSession,
+) -> None:
     created = demo_session.create()
     answer = demo_session.request("POST", f"/Jobs/{created['id']}/cancel")
     assert answer.status_code == 200 and answer.json() == {"cancelled": True}
     assert demo_session.status(created["id"])["status"] == "CANCELLED"
     again = demo_session.request("POST", f"/Jobs/{created['id']}/cancel")
-    assert again.status_code == 409 and again.json()["error"]["code"] == 3208
-    assert "CANCELLED" in again.json()["error"]["message"]
+    assert again.status_code == 200 and again.json() == {"cancelled": True}
+    assert list(demo_session.job(created["id"])["timePerStep"]) == ["CREATING", "CANCELLED"]
     late_upload = demo_session.upload(created, bell_qobj())
     assert late_upload.status_code == 409
     late_submit = demo_session.request("POST", f"/Jobs/{created['id']}/jobDataUploaded")
     assert late_submit.status_code == 409
     no_result = demo_session.request("GET", f"/Jobs/{created['id']}/resultDownloadUrl")
     assert no_result.status_code == 409
+
+    finished = demo_session.submit(bell_qobj(shots=10))
+    demo_session.wait_for(finished)
+    refused = demo_session.request("POST", f"/Jobs/{finished}/cancel")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == 3208
+    assert "COMPLETED" in refused.json()["error"]["message"]
+    assert demo_session.status(finished)["status"] == "COMPLETED"
 
 
 def test_job_data_uploaded_needs_the_upload_and_is_idempotent(demo_session: ApiSession) -> None:
