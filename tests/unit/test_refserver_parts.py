@@ -238,3 +238,25 @@ def test_serve_command_lists_faults_and_refuses_unknown_ones(
     assert "paging_repeats" in listed and "cross_user_access" in listed
     assert main(["serve", "--fault", "bogus", "--port", "0"]) == 2
     assert "bogus" in capsys.readouterr().err
+
+
+def test_devices_are_recalibrated_when_their_calibration_is_too_old(tmp_path: Path) -> None:
+    from refserver.calibrations import CalibrationBook
+    from refserver.devices import DeviceCatalog
+
+    device = DeviceCatalog().get("ibmq_manila")
+    assert device is not None and device.snapshot is not None
+    store = Store(tmp_path / "db.sqlite3")
+    CalibrationBook(store).seed(device)
+    snapshot_id, snapshot = CalibrationBook(store).current(device) or (0, {})
+    assert snapshot["last_update_date"] == device.snapshot["last_update_date"]
+    assert snapshot["last_update_date"].endswith("Z")
+    fresh_id, fresh = CalibrationBook(store, interval=3600).current(device) or (0, {})
+    assert fresh_id != snapshot_id and fresh["last_update_date"] > snapshot["last_update_date"]
+    t1 = [q[0]["value"] for q in fresh["qubits"]]
+    assert t1 != [q[0]["value"] for q in snapshot["qubits"]]
+    assert CalibrationBook(store, interval=3600).current(device) == (fresh_id, fresh)
+    before = CalibrationBook(store).before(device, fresh["last_update_date"])
+    assert before == snapshot
+    with pytest.raises(ValueError):
+        CalibrationBook(store).before(device, "yesterday")
