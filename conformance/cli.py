@@ -78,6 +78,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-schema", action="store_true", help="skip the schema checks")
     parser.add_argument("--no-websocket", action="store_true", help="never use the websocket")
     parser.add_argument("--timeout", type=float, default=120.0, help="longest wait for a job (s)")
+    parser.add_argument(
+        "--poll-interval", type=float, default=0.1, help="seconds between status polls"
+    )
     parser.add_argument("--spec-dir", type=Path, help="folder of openapi.yaml and asyncapi.yaml")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
 
@@ -88,6 +91,8 @@ def _check(args: argparse.Namespace) -> str | None:
         return "--token is required (or IBMQJOB_TOKEN)"
     if args.max_examples < 1:
         return "--max-examples must be at least 1"
+    if args.poll_interval <= 0 or args.timeout <= 0:
+        return "--poll-interval and --timeout must be positive"
     unknown_phases = sorted(set(args.phases) - set(ALL_PHASES))
     if unknown_phases:
         return f"unknown phases {unknown_phases}; known: {', '.join(ALL_PHASES)}"
@@ -134,6 +139,7 @@ def run_conformance(args: argparse.Namespace) -> int:
             schema=not args.no_schema,
             websocket=not args.no_websocket,
             timeout=args.timeout,
+            poll_interval=args.poll_interval,
             spec_dir=args.spec_dir,
         )
     )

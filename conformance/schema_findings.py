@@ -18,7 +18,7 @@ from schemathesis.engine import events
 from .report import Outcome, Verdict
 from .specs import Operation
 
-__all__ = ["FindingsCollector"]
+__all__ = ["FindingsCollector", "is_interpreter_glitch"]
 
 _DETAILS_PER_OPERATION = 5
 _MESSAGE_LINES = 12
@@ -56,12 +56,30 @@ def _problem(failure: Failure, code_sample: str, response: Response | None) -> _
     return _Problem(headline, text)
 
 
+def is_interpreter_glitch(error: BaseException) -> bool:
+    """Whether an error is CPython 3.11's AST race (gh-106905), not something the server did.
+
+    Python before 3.11.9 shares the AST validator's recursion counter between threads; code
+    generation in two threads at once (the engine's and a server's running in-process) then
+    fails with this ``SystemError`` now and then.
+    """
+    return isinstance(error, SystemError) and "AST constructor recursion depth" in str(error)
+
+
 class FindingsCollector:
-    """Folds engine events into findings per operation label (``METHOD /path``)."""
+    """Folds engine events into findings per operation label (``METHOD /path``).
+
+    Attributes:
+        findings: What was found, per operation label.
+        fatal: Why the engine could not run at all, if it could not.
+        glitches: Errors of the interpreter, not of the server (see
+            :func:`is_interpreter_glitch`); the caller decides whether to run again.
+    """
 
     def __init__(self) -> None:
         self.findings: dict[str, _Findings] = defaultdict(_Findings)
         self.fatal: str | None = None
+        self.glitches: list[str] = []
 
     def feed(self, event: events.EngineEvent) -> None:
         """Take one engine event into account."""
@@ -69,6 +87,9 @@ class FindingsCollector:
             self._scenario(event)
         elif isinstance(event, events.NonFatalError):
             text = f"{event.info.title}: {event.info}"
+            if is_interpreter_glitch(event.value):
+                self.glitches.append(f"{event.label}: {text}")
+                return
             self.findings[event.label].add(text, _Problem(event.info.title, text))
         elif isinstance(event, events.FatalError):
             self.fatal = f"{type(event.exception).__name__}: {event.exception}"
@@ -115,6 +136,7 @@ class FindingsCollector:
             if label not in labels
             for problem in findings.problems.values()
         ]
+        stray += self.glitches
         if self.fatal or stray:
             reason = self.fatal or stray[0].splitlines()[0]
             outcomes.append(

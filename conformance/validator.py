@@ -50,6 +50,7 @@ class ValidationOptions:
         schema: Whether to run the schema checks at all.
         websocket: Whether scenarios may use the status websocket.
         timeout: Longest wait for a job, in seconds.
+        poll_interval: Seconds between status polls of the scenarios.
         spec_dir: Folder of ``openapi.yaml`` and ``asyncapi.yaml``; the source tree's by default.
     """
 
@@ -65,6 +66,7 @@ class ValidationOptions:
     schema: bool = True
     websocket: bool = True
     timeout: float = 120.0
+    poll_interval: float = 0.1
     spec_dir: Path | None = None
 
 
@@ -135,6 +137,7 @@ def validate(options: ValidationOptions) -> ValidationRun:
             run_id="cf" + secrets.token_hex(4),
             websocket=options.websocket,
             timeout=options.timeout,
+            poll_interval=options.poll_interval,
         )
         run.outcomes += run_scenarios(ctx, options.scenarios)
     if options.schema:

@@ -130,7 +130,7 @@ class ScenarioContext:
     websocket: bool = True
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
-    poll_interval: float = 0.2
+    poll_interval: float = 0.1
     timeout: float = 60.0
     shots: int = 256
     notes: list[str] = field(default_factory=list)
