@@ -1,0 +1,177 @@
+"""Processes of a benchmark run: the instrumented server and the client workloads.
+
+Every process is started by the harness with an explicit interpreter: the server and our
+client with the project's ``.venv``, the original client with ``.venv-legacy``. Each client
+workload runs in a fresh process, so imports, caches and memory of one measurement never
+leak into the next.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIENT_SCRIPT = ROOT / "benchmarks" / "client.py"
+PYTHONS = {
+    "ours": ROOT / ".venv" / "bin" / "python",
+    "original": ROOT / ".venv-legacy" / "bin" / "python",
+}
+CLIENTS = ("original", "ours")
+
+
+class BenchmarkError(RuntimeError):
+    """A benchmark process failed; the message holds what it printed."""
+
+
+def clean_environment(extra_path: str | None = None) -> dict[str, str]:
+    """The environment of a child process: no proxy for loopback, no stray Python settings.
+
+    Args:
+        extra_path: A directory put first on ``PYTHONPATH`` (a scratch copy of the SDK).
+    """
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR")
+    env = {key: os.environ[key] for key in keep if key in os.environ}
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    env["PYTHONHASHSEED"] = "0"
+    if extra_path:
+        env["PYTHONPATH"] = extra_path
+    return env
+
+
+class BenchServer:
+    """The instrumented reference server (``benchmarks/server.py``) in a child process.
+
+    Args:
+        step_delay: Seconds of each of VALIDATING, VALIDATED and QUEUED.
+        run_delay: Seconds a job stays RUNNING on top of the simulation.
+    """
+
+    def __init__(self, step_delay: float = 0.0, run_delay: float = 0.0) -> None:
+        self._args = ["--step-delay", str(step_delay), "--run-delay", str(run_delay)]
+        self._process: subprocess.Popen[str] | None = None
+        self.base_url = self.auth_url = self.token = ""
+
+    def __enter__(self) -> BenchServer:
+        self._process = subprocess.Popen(
+            [str(PYTHONS["ours"]), "-m", "benchmarks.server", *self._args],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=clean_environment(),
+        )
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline()
+        if not line:
+            self._process.wait(10)
+            raise BenchmarkError("the benchmark server did not start")
+        info = json.loads(line)
+        self.base_url, self.auth_url, self.token = info["base_url"], info["auth_url"], info["token"]
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._process is None:
+            return
+        assert self._process.stdin is not None
+        self._process.stdin.close()  # the server stops when its standard input closes
+        try:
+            self._process.wait(20)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait(5)
+        self._process = None
+
+    def control(self, action: str, body: dict[str, Any] | None = None) -> Any:
+        """Call a ``/_bench/`` control route and return its JSON answer."""
+        request = urllib.request.Request(
+            f"{self.base_url}/_bench/{action}",
+            data=json.dumps(body or {}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+
+def run_client(
+    client: str,
+    workload: str,
+    server: BenchServer,
+    *,
+    sdk_path: str | None = None,
+    timeout: float = 600,
+    **options: Any,
+) -> dict[str, Any]:
+    """Run one workload of ``benchmarks/client.py`` with one client; return its report.
+
+    Args:
+        client: ``ours`` or ``original``.
+        workload: The workload name.
+        server: The server to talk to.
+        sdk_path: For ``ours``: a directory holding a scratch copy of ``ibmqjob`` to use
+            instead of the installed one.
+        timeout: Seconds before the process is killed.
+        **options: Workload options (``jobs=50`` becomes ``--jobs 50``; ``True`` a flag).
+
+    Raises:
+        BenchmarkError: The process failed or printed no report.
+    """
+    command = [
+        str(PYTHONS[client]),
+        str(CLIENT_SCRIPT),
+        workload,
+        "--client",
+        client,
+        "--url",
+        server.auth_url,
+        "--token",
+        server.token,
+        "--base-url",
+        server.base_url,
+    ]
+    for key, value in options.items():
+        if value is None or value is False:
+            continue
+        command.append("--" + key.replace("_", "-"))
+        if value is not True:
+            command.append(str(value))
+    env = clean_environment(sdk_path if client == "ours" else None)
+    try:
+        done = subprocess.run(
+            command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env
+        )
+    except subprocess.TimeoutExpired as err:
+        raise BenchmarkError(f"{client} {workload} did not finish in {timeout} s") from err
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise BenchmarkError(
+            f"{client} {workload} failed (exit {done.returncode}):\n{done.stderr[-4000:]}"
+        )
+    report: dict[str, Any] = json.loads(lines[-1])
+    return report
+
+
+def python_of(client: str) -> Path:
+    """The interpreter that runs ``client``."""
+    return PYTHONS[client]
+
+
+def missing_interpreters() -> list[str]:
+    """Clients whose virtual environment is missing."""
+    return [name for name, path in PYTHONS.items() if not path.exists()]
+
+
+if __name__ == "__main__":  # pragma: no cover - a module, not a program
+    sys.exit("run scripts/bench")
