@@ -40,7 +40,7 @@ def to_circuits(qobj: dict[str, Any]) -> list[QuantumCircuit]:
             _complete_header(experiment, prepared.get("config", {}))
             for instruction in experiment["instructions"]:
                 if "params" in instruction:
-                    instruction["params"] = decode_complex(instruction["params"])
+                    instruction["params"] = decode_params(instruction["params"])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             circuits, _config, _header = disassemble(QasmQobj.from_dict(prepared))
@@ -51,12 +51,35 @@ def to_circuits(qobj: dict[str, Any]) -> list[QuantumCircuit]:
     return list(circuits)
 
 
-def decode_complex(value: Any) -> Any:
-    """Decode ``[re, im]`` pairs nested in lists into complex numbers."""
+def decode_params(params: Any) -> Any:
+    """Decode the complex numbers in an instruction's parameters.
+
+    Each parameter is decoded on its own: ``u2``'s ``[phi, lam]`` stays two reals, while
+    ``initialize``'s ``[[re, im], ...]`` becomes complex amplitudes and ``unitary``'s matrix
+    of ``[re, im]`` entries a complex matrix.
+    """
+    if not isinstance(params, list):
+        return params
+    return [_decode_value(param) for param in params]
+
+
+def decode_noise_model(node: Any) -> Any:
+    """Decode the instruction parameters nested anywhere in a noise model dict."""
+    if isinstance(node, dict):
+        return {
+            key: decode_params(value) if key == "params" else decode_noise_model(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [decode_noise_model(item) for item in node]
+    return node
+
+
+def _decode_value(value: Any) -> Any:
     if isinstance(value, list):
         if len(value) == 2 and all(_is_real(item) for item in value):
             return complex(value[0], value[1])
-        return [decode_complex(item) for item in value]
+        return [_decode_value(item) for item in value]
     return value
 
 

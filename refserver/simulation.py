@@ -31,7 +31,7 @@ from qiskit_aer import AerSimulator
 from qiskit_aer.noise import NoiseModel
 
 from refserver.devices import Device
-from refserver.qobjconvert import decode_complex, to_circuits
+from refserver.qobjconvert import decode_noise_model, to_circuits
 from refserver.timeutil import now_text
 
 
@@ -104,7 +104,7 @@ class Simulation:
         if calibration is not None:
             noise_model = self._device_noise(*calibration)
         elif isinstance(config.get("noise_model"), dict):
-            noise_model = NoiseModel.from_dict(decode_complex(config["noise_model"]))
+            noise_model = NoiseModel.from_dict(decode_noise_model(config["noise_model"]))
         method = config.get("method", "automatic") if device.is_simulator else "automatic"
         return AerSimulator(method=method, noise_model=noise_model, max_memory_mb=self._memory_mb)
 

@@ -100,3 +100,33 @@ def test_user_noise_model_on_the_simulator() -> None:
     )
     counts = noisy["results"][0]["data"]["counts"]
     assert noisy["success"] and counts.get("0x0", 0) > 100
+
+
+def test_gate_parameters_survive_the_trip_through_json() -> None:
+    from qiskit import transpile
+    from qiskit_aer import AerSimulator
+
+    circuit = QuantumCircuit(3, 3, name="params")
+    circuit.h(0)
+    circuit.rx(0.3, 1)
+    circuit.r(0.7, 0.2, 2)
+    circuit.cu(0.4, 0.5, 0.6, 0.1, 0, 2)
+    circuit.initialize([0.6, 0.8j], 1)
+    circuit.measure([0, 1, 2], [0, 1, 2])
+    # u2 and u3 appear with two and three real parameters: neither may turn complex.
+    basis = ["u1", "u2", "u3", "r", "cx", "initialize", "reset"]
+    compiled = transpile(circuit, basis_gates=basis, optimization_level=0)
+    assert {"u2", "u3", "r"} <= set(compiled.count_ops())
+    qobj = qobj_json(assemble(compiled, shots=4000, seed_simulator=5))
+    result = Simulation(256).run(
+        validate_qobj(_data(qobj), SIMULATOR).qobj, SIMULATOR, None, "d" * 24
+    )
+    served = {int(k, 16): v for k, v in result["results"][0]["data"]["counts"].items()}
+    direct = AerSimulator().run(compiled, shots=4000, seed_simulator=5).result().get_counts()
+    assert served == {int(k, 2): v for k, v in direct.items()}
+
+
+def test_invalid_noise_model_is_refused() -> None:
+    qobj = bell_qobj()
+    qobj["config"]["noise_model"] = {"errors": [{"type": "qerror", "probabilities": "x"}]}
+    assert _code(qobj) == 1101
