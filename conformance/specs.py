@@ -23,9 +23,11 @@ import yaml
 
 __all__ = [
     "FOREIGN_SCHEMAS",
+    "HTTP_METHODS",
     "Operation",
     "closed_components",
     "default_spec_dir",
+    "json_schema",
     "load_asyncapi",
     "load_openapi",
     "operations",
@@ -250,13 +252,13 @@ def _closed(node: Any, originals: JsonDict) -> Any:
     return copied
 
 
-def _json_schema(node: Any) -> Any:
+def json_schema(node: Any) -> Any:
     """Translate OpenAPI 3.0 schema keywords JSON Schema does not know (``nullable``)."""
     if isinstance(node, list):
-        return [_json_schema(item) for item in node]
+        return [json_schema(item) for item in node]
     if not isinstance(node, dict):
         return node
-    translated = {key: _json_schema(value) for key, value in node.items() if key != "nullable"}
+    translated = {key: json_schema(value) for key, value in node.items() if key != "nullable"}
     if node.get("nullable") is True and isinstance(node.get("type"), str):
         translated["type"] = [node["type"], "null"]
     return translated
@@ -278,7 +280,7 @@ def schema_validator(openapi: JsonDict, name: str) -> jsonschema.Draft7Validator
     components = openapi.get("components", {})
     if name not in components.get("schemas", {}):
         raise KeyError(name)
-    schema = {"$ref": _SCHEMA_REF + name, "components": _json_schema(components)}
+    schema = {"$ref": _SCHEMA_REF + name, "components": json_schema(components)}
     return jsonschema.Draft7Validator(schema)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from .audit import WireAudit
 from .discovery import DiscoveryError, ServerTarget, discover
 from .report import Outcome, Verdict, format_table, write_json, write_junit
 from .scenarios import ScenarioContext, run_scenarios
@@ -138,6 +139,7 @@ def validate(options: ValidationOptions) -> ValidationRun:
             websocket=options.websocket,
             timeout=options.timeout,
             poll_interval=options.poll_interval,
+            audit=WireAudit(closed_components(openapi), options.url) if options.strict else None,
         )
         run.outcomes += run_scenarios(ctx, options.scenarios)
     if options.schema:

@@ -42,6 +42,7 @@ def run_scenario(scenario: Scenario, ctx: ScenarioContext) -> Outcome:
     if scenario.needs_websocket and not ctx.websocket:
         return _outcome(scenario, Verdict.SKIP, "needs the status websocket (disabled)")
     ctx.notes.clear()
+    audited = len(ctx.audit.problems) if ctx.audit else 0
     started = time.monotonic()
     details: tuple[str, ...] = ()
     try:
@@ -55,6 +56,11 @@ def run_scenario(scenario: Scenario, ctx: ScenarioContext) -> Outcome:
         details = (traceback.format_exc(),)
     else:
         verdict, reason = Verdict.PASS, ""
+    wire = ctx.audit.problems[audited:] if ctx.audit else []
+    if wire:
+        details = (*details, *wire)
+        if verdict is not Verdict.FAIL:
+            verdict, reason = Verdict.FAIL, f"wire audit: {wire[0]}"
     logger.info("scenario %s: %s %s", scenario.name, verdict.value, reason)
     return _outcome(scenario, verdict, reason, (*details, *ctx.notes), time.monotonic() - started)
 

@@ -16,7 +16,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from ..audit import WireAudit
 
 __all__ = [
     "Scenario",
@@ -118,6 +121,7 @@ class ScenarioContext:
         poll_interval: Seconds between status polls.
         timeout: Longest wait for a job to end, in seconds.
         shots: Shots per job (small: the suite checks the protocol, not the physics).
+        audit: Checks every HTTP response of the scenarios against the spec (strict mode).
         notes: What a scenario observed, for the report.
     """
 
@@ -133,6 +137,7 @@ class ScenarioContext:
     poll_interval: float = 0.1
     timeout: float = 60.0
     shots: int = 256
+    audit: WireAudit | None = None
     notes: list[str] = field(default_factory=list)
 
     def note(self, text: str) -> None:

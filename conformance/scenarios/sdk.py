@@ -94,7 +94,8 @@ def connect_all(
         The providers.
     """
     factory = IBMQFactory()
-    factory.enable_account(token or ctx.token, ctx.url, http_settings=HttpSettings(sleep=ctx.sleep))
+    settings = HttpSettings(sleep=ctx.sleep, transport=ctx.audit.transport() if ctx.audit else None)
+    factory.enable_account(token or ctx.token, ctx.url, http_settings=settings)
     providers = factory.providers()
     if not (websocket and ctx.websocket):
         for provider in providers:
