@@ -191,6 +191,10 @@ class Scheduler:
     # -- recovery ---------------------------------------------------------------------------
 
     def _recover(self) -> None:
+        # A job submitted just before the server stopped may not have reached VALIDATING.
+        for record in self._store.jobs_in_status({statuses.CREATED}):
+            if record.data_uploaded:
+                self._transitions.advance(record.id, {statuses.CREATED}, statuses.VALIDATING)
         for record in self._store.jobs_in_status({statuses.VALIDATING, statuses.VALIDATED}):
             self._validation.put(record.id)
         for record in self._store.jobs_in_status({statuses.QUEUED, statuses.RUNNING}):

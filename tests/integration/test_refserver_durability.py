@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from refserver.runner import ServerThread
 from refserver.testing import ApiSession, bell_qobj
 from refserver.users import DEMO_TOKEN
 
@@ -120,3 +121,25 @@ def test_killed_server_resumes_and_finishes_every_accepted_job(tmp_path: Path, p
     session.close()
     # uvicorn shuts down gracefully, then re-raises SIGTERM so the exit status tells why.
     assert second.terminate() in (0, -signal.SIGTERM)
+
+
+def test_a_job_stopped_between_created_and_validating_resumes(tmp_path: Path) -> None:
+    with (
+        ServerThread(data_dir=tmp_path) as server,
+        ApiSession(server.auth_url, server.demo_token) as session,
+    ):
+        created = session.create()
+        session.upload(created, bell_qobj()).raise_for_status()
+        assert server.state is not None
+        # As if the server died right after recording CREATED.
+        server.state.store.update_job(
+            created["id"],
+            lambda job: (
+                setattr(job, "status", "CREATED") or setattr(job, "data_uploaded", True) or True
+            ),
+        )
+    with (
+        ServerThread(data_dir=tmp_path) as server,
+        ApiSession(server.auth_url, server.demo_token) as session,
+    ):
+        assert session.wait_for(created["id"], timeout=30)["status"] == "COMPLETED"
