@@ -14,10 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from conformance.discovery import discover
 from conformance.record import limited_users
 from conformance.scenarios import SCENARIOS
+from conformance.schema_checks import JOB_LIMIT_CODE, SchemaRunOptions, run_schema_checks
 from conformance.specs import load_openapi, operations, schema_problems, strict_openapi
 from ibmqjob.cli import main
 
@@ -115,3 +118,24 @@ def test_strict_spec_rejects_undocumented_response_fields() -> None:
         strict["components"]["schemas"]["JobCreateRequest"]
         == spec["components"]["schemas"]["JobCreateRequest"]
     )
+
+
+def test_job_limit_refusals_of_valid_jobs_are_not_failures(
+    server_factory: Callable[..., Any],
+) -> None:
+    # With a limit of 1, every createJob after the first is refused with 400 and code 3458:
+    # what the API promises at the limit, so positive_data_acceptance must let exactly that pass.
+    server = server_factory(job_limit=1)
+    target = discover(server.auth_url, server.demo_token)
+    options = SchemaRunOptions(
+        max_examples=10, operation_ids=("createJob", "getJob"), phases=("fuzzing", "stateful")
+    )
+    outcomes = run_schema_checks(load_openapi(), target, options)
+    verdicts = [(o.name, o.verdict.value) for o in outcomes]
+    assert verdicts == [("createJob", "pass"), ("getJob", "pass")], outcomes
+    refused = httpx.post(
+        f"{server.auth_url}{target.project_prefix}/Jobs",
+        headers={"X-Access-Token": target.access_token},
+        json={"backend": {"name": target.backend_name}},
+    )
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == JOB_LIMIT_CODE
