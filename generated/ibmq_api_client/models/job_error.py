@@ -15,7 +15,7 @@ T = TypeVar("T", bound="JobError")
 class JobError:
     """
     Attributes:
-        message (str): Ends with `Error code: NNNN.`
+        message (str): What went wrong, without the code: clients show `<message>. Error code: <code>.`
         code (int | Unset):
     """
 
