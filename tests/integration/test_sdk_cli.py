@@ -156,11 +156,6 @@ def test_run_as_a_subprocess_with_the_embedded_server() -> None:
     assert set(counts) == {"00", "11"} and sum(counts.values()) == 300
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="refserver/qobjconvert.py decodes the two real parameters of a u2 gate as one "
-    "complex number and rejects the Qobj (error 1101)",
-)
 def test_run_a_circuit_whose_gates_the_transpiler_merges(
     server_env: ServerThread, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
