@@ -56,6 +56,8 @@ def run_scenario(scenario: Scenario, ctx: ScenarioContext) -> Outcome:
         details = (traceback.format_exc(),)
     else:
         verdict, reason = Verdict.PASS, ""
+    finally:
+        ctx.clean_up()
     wire = ctx.audit.problems[audited:] if ctx.audit else []
     if wire:
         details = (*details, *wire)

@@ -123,6 +123,7 @@ class ScenarioContext:
         shots: Shots per job (small: the suite checks the protocol, not the physics).
         audit: Checks every HTTP response of the scenarios against the spec (strict mode).
         notes: What a scenario observed, for the report.
+        cleanups: Called after the scenario (closing the accounts it opened), newest first.
     """
 
     url: str
@@ -139,10 +140,23 @@ class ScenarioContext:
     shots: int = 256
     audit: WireAudit | None = None
     notes: list[str] = field(default_factory=list)
+    cleanups: list[Callable[[], None]] = field(default_factory=list)
 
     def note(self, text: str) -> None:
         """Record an observation shown in the report."""
         self.notes.append(text)
+
+    def defer(self, cleanup: Callable[[], None]) -> None:
+        """Call ``cleanup`` once the scenario is over."""
+        self.cleanups.append(cleanup)
+
+    def clean_up(self) -> None:
+        """Run the deferred cleanups, newest first; their errors are not the scenario's."""
+        while self.cleanups:
+            try:
+                self.cleanups.pop()()
+            except Exception:  # a failed close must not hide the verdict
+                continue
 
     def tag(self, scenario: str) -> str:
         """The tag (and name prefix) of the jobs a scenario submits."""

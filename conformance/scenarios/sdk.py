@@ -96,6 +96,7 @@ def connect_all(
     factory = IBMQFactory()
     settings = HttpSettings(sleep=ctx.sleep, transport=ctx.audit.transport() if ctx.audit else None)
     factory.enable_account(token or ctx.token, ctx.url, http_settings=settings)
+    ctx.defer(factory.disable_account)
     providers = factory.providers()
     if not (websocket and ctx.websocket):
         for provider in providers:
