@@ -22,6 +22,8 @@ import jsonschema
 import yaml
 
 __all__ = [
+    "DOCUMENTED_JOB_STATUSES",
+    "FINAL_JOB_STATUSES",
     "FOREIGN_SCHEMAS",
     "HTTP_METHODS",
     "Operation",
@@ -39,6 +41,30 @@ __all__ = [
 JsonDict = dict[str, Any]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+# The job statuses the spec documents (schema `ApiJobStatus`); a server may add others, but a
+# job in one of these states must be reported with exactly this string.
+FINAL_JOB_STATUSES = frozenset(
+    {
+        "COMPLETED",
+        "CANCELLED",
+        "ERROR_CREATING_JOB",
+        "ERROR_VALIDATING_JOB",
+        "ERROR_RUNNING_JOB",
+        "ERROR_TRANSPILING_JOB",
+    }
+)
+DOCUMENTED_JOB_STATUSES = FINAL_JOB_STATUSES | {
+    "CREATING",
+    "CREATED",
+    "TRANSPILING",
+    "TRANSPILED",
+    "VALIDATING",
+    "VALIDATED",
+    "QUEUED",
+    "PENDING_IN_QUEUE",
+    "RUNNING",
+}
 
 # Schemas describing documents whose shape belongs to qiskit, not to this API.
 FOREIGN_SCHEMAS = frozenset(

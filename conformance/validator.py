@@ -12,7 +12,6 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -189,8 +188,3 @@ def sweep_created_jobs(target: ServerTarget, since: dt.datetime) -> int:
         logger.warning("could not sweep the jobs left in CREATING: %s", err)
     logger.info("cancelled %d jobs left in CREATING by the schema checks", cancelled)
     return cancelled
-
-
-def failed_names(outcomes: Sequence[Outcome]) -> list[str]:
-    """Names of the failed outcomes, for messages."""
-    return [outcome.name for outcome in outcomes if outcome.failed]

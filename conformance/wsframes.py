@@ -20,11 +20,12 @@ import jsonschema
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import connect
 
+from .specs import FINAL_JOB_STATUSES
+
 __all__ = [
     "CLOSE_AUTH_FAILED",
     "CLOSE_JOB_DONE",
     "CLOSE_JOB_NOT_FOUND",
-    "FINAL_STATUSES",
     "WebsocketSession",
     "check_status_session",
     "message_validators",
@@ -34,16 +35,6 @@ __all__ = [
 CLOSE_AUTH_FAILED = 4001
 CLOSE_JOB_DONE = 4002
 CLOSE_JOB_NOT_FOUND = 4003
-FINAL_STATUSES = frozenset(
-    {
-        "COMPLETED",
-        "CANCELLED",
-        "ERROR_CREATING_JOB",
-        "ERROR_VALIDATING_JOB",
-        "ERROR_RUNNING_JOB",
-        "ERROR_TRANSPILING_JOB",
-    }
-)
 _MESSAGE_REF = "#/components/messages/"
 _SCHEMA_REF = "#/components/schemas/"
 
@@ -197,7 +188,7 @@ def check_status_session(
         if isinstance(data, dict) and "infoQueue" in data and data.get("status") != "QUEUED":
             problems.append(f"frame {index} carries infoQueue with status {data.get('status')!r}")
     statuses = session.statuses()
-    if not statuses or statuses[-1] not in FINAL_STATUSES:
+    if not statuses or statuses[-1] not in FINAL_JOB_STATUSES:
         problems.append(f"the last status is not final: {statuses[-1:]!r}")
     if session.close_code != CLOSE_JOB_DONE:
         problems.append(

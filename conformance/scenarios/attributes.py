@@ -12,12 +12,11 @@ from ibmqjob import IBMQBackendApiError, IBMQBackendError, IBMQJobApiError
 from ..specs import schema_problems
 from .base import ScenarioContext, expect, expect_raises, fail
 from .sdk import adopt, bell, connect, simulator, submit, wait_final
-from .wire import WireClient, error_code
+from .wire import UNKNOWN_JOB_ID, WireClient, error_code
 
 __all__ = ["JOB_NOT_FOUND_CODE", "name_and_tags", "properties", "retrieval"]
 
 JOB_NOT_FOUND_CODE = 3250
-_UNKNOWN_JOB = "0" * 24
 
 
 def _update(what: str, call: Any) -> Any:
@@ -89,13 +88,13 @@ def retrieval(ctx: ScenarioContext) -> None:
     steps = again.time_per_step() or {}
     expect("COMPLETED" in steps, f"time_per_step() lacks COMPLETED: {sorted(steps)}")
     with expect_raises(IBMQBackendApiError, "retrieving an unknown job id did not fail"):
-        provider.retrieve_job(_UNKNOWN_JOB)
+        provider.retrieve_job(UNKNOWN_JOB_ID)
     others = [b for b in provider.backends() if b.name() != backend.name()]
     if others:
         with expect_raises(IBMQBackendError, "another backend's retrieve_job returned the job"):
             others[0].retrieve_job(job.job_id())
     with WireClient(ctx) as wire:
-        response = wire.http.get(wire.job_path(_UNKNOWN_JOB, "/v/1"))
+        response = wire.http.get(wire.job_path(UNKNOWN_JOB_ID, "/v/1"))
     expect(
         response.status_code == 404 and error_code(response) == JOB_NOT_FOUND_CODE,
         f"getJob of an unknown id answered HTTP {response.status_code} code"

@@ -13,11 +13,9 @@ from qiskit.providers import JobStatus
 
 from ibmqjob import IBMQJobFailureError
 
-from ..specs import schema_problems
+from ..specs import DOCUMENTED_JOB_STATUSES, FINAL_JOB_STATUSES, schema_problems
 from .base import ScenarioContext, ScenarioSkip, expect, expect_raises, fail
 from .sdk import (
-    DOCUMENTED_STATUSES,
-    FINAL_API_STATUSES,
     bell,
     connect,
     oversized_circuit,
@@ -53,7 +51,7 @@ def check_wire_status(
     """
     status = wire.job_status(job_id).get("status")
     expect(
-        status in DOCUMENTED_STATUSES,
+        status in DOCUMENTED_JOB_STATUSES,
         f"getJobStatus answered status {status!r}, which is not a documented status"
         " (spec: ApiJobStatus)",
     )
@@ -188,7 +186,7 @@ def partial_results(ctx: ScenarioContext) -> None:
         raise ScenarioSkip(f"the server ran a {n_qubits}-qubit statevector; no partial result")
     expect(final is JobStatus.ERROR, f"the job ended {final.name}, not ERROR")
     with WireClient(ctx) as wire:
-        check_wire_status(wire, job.job_id(), FINAL_API_STATUSES)
+        check_wire_status(wire, job.job_id(), FINAL_JOB_STATUSES)
     with expect_raises(IBMQJobFailureError, "result() without partial=True did not raise"):
         job.result()
     result = job.result(partial=True)

@@ -9,12 +9,10 @@ from qiskit.providers import JobStatus
 from ibmqjob import IBMQBackendJobLimitError, IBMQJob, IBMQJobInvalidStateError
 
 from ..schema_checks import JOB_LIMIT_CODE
-from ..specs import schema_problems
+from ..specs import DOCUMENTED_JOB_STATUSES, FINAL_JOB_STATUSES, schema_problems
 from .base import ScenarioContext, ScenarioSkip, expect, expect_raises, fail, wait_until
 from .lifecycle import check_wire_status
 from .sdk import (
-    DOCUMENTED_STATUSES,
-    FINAL_API_STATUSES,
     bell,
     connect,
     connect_all,
@@ -36,7 +34,7 @@ def _observe(ctx: ScenarioContext, wire: WireClient, job_id: str, seen: list[str
     body = wire.job_status(job_id)
     status = body.get("status")
     expect(
-        status in DOCUMENTED_STATUSES,
+        status in DOCUMENTED_JOB_STATUSES,
         f"getJobStatus answered status {status!r}, which is not a documented status",
     )
     assert isinstance(status, str)
@@ -78,7 +76,7 @@ def _follow_job(ctx: ScenarioContext, backend: Any, wire: WireClient) -> list[st
         status = _observe(ctx, wire, job.job_id(), seen)
         if status == "QUEUED" and job.status() is JobStatus.QUEUED:
             positions.append(job.queue_position())
-        return status in FINAL_API_STATUSES
+        return status in FINAL_JOB_STATUSES
 
     wait_until(ctx, "the job to end", final)
     expect(wait_final(ctx, job) is JobStatus.DONE, "the job did not end DONE")

@@ -20,8 +20,6 @@ from ibmqjob.provider import AccountProvider
 from .base import ScenarioContext, ScenarioSkip
 
 __all__ = [
-    "DOCUMENTED_STATUSES",
-    "FINAL_API_STATUSES",
     "adopt",
     "bell",
     "connect",
@@ -32,36 +30,6 @@ __all__ = [
     "submit_within_limit",
     "wait_final",
 ]
-
-DOCUMENTED_STATUSES = frozenset(
-    {
-        "CREATING",
-        "CREATED",
-        "TRANSPILING",
-        "TRANSPILED",
-        "VALIDATING",
-        "VALIDATED",
-        "QUEUED",
-        "PENDING_IN_QUEUE",
-        "RUNNING",
-        "COMPLETED",
-        "CANCELLED",
-        "ERROR_CREATING_JOB",
-        "ERROR_VALIDATING_JOB",
-        "ERROR_RUNNING_JOB",
-        "ERROR_TRANSPILING_JOB",
-    }
-)
-FINAL_API_STATUSES = frozenset(
-    {
-        "COMPLETED",
-        "CANCELLED",
-        "ERROR_CREATING_JOB",
-        "ERROR_VALIDATING_JOB",
-        "ERROR_RUNNING_JOB",
-        "ERROR_TRANSPILING_JOB",
-    }
-)
 
 
 def connect(

@@ -11,11 +11,9 @@ from ..wsframes import (
 )
 from .base import ScenarioContext, expect, fail
 from .sdk import bell, connect, simulator, submit, wait_final
-from .wire import WireClient
+from .wire import UNKNOWN_JOB_ID, WireClient
 
 __all__ = ["websocket_frames"]
-
-_UNKNOWN_JOB = "0" * 24
 
 
 def websocket_frames(ctx: ScenarioContext) -> None:
@@ -30,7 +28,7 @@ def websocket_frames(ctx: ScenarioContext) -> None:
         fail("status websocket: " + "; ".join(problems[:3]))
     ctx.note(f"statuses pushed: {session.statuses()}; close code {session.close_code}")
     wait_final(ctx, job)
-    unknown = record_status_session(target.ws_url, _UNKNOWN_JOB, target.access_token, 10)
+    unknown = record_status_session(target.ws_url, UNKNOWN_JOB_ID, target.access_token, 10)
     expect(
         unknown.close_code == CLOSE_JOB_NOT_FOUND and not unknown.statuses(),
         f"the websocket of an unknown job closed with {unknown.close_code} after"

@@ -16,9 +16,11 @@ import httpx
 from ..discovery import ServerTarget, discover, project_prefix
 from .base import ScenarioContext, expect, fail
 
-__all__ = ["WireClient", "error_code"]
+__all__ = ["UNKNOWN_JOB_ID", "WireClient", "error_code"]
 
 _TIMEOUT = 30.0
+UNKNOWN_JOB_ID = "0" * 24
+"""A well-formed job id that no server hands out in these tests."""
 
 
 def error_code(response: httpx.Response) -> Any:
