@@ -11,12 +11,12 @@ ROOT = str(Path(__file__).resolve().parents[1])
 
 def _where(function: tuple[str, int, str]) -> str:
     filename, line, name = function
-    if "/ibmqjob/" in filename and "/site-packages/" not in filename:
+    if "/site-packages/" in filename:
+        filename = filename.split("/site-packages/", 1)[1]
+    elif "/ibmqjob/" in filename:
         filename = "ibmqjob/" + filename.rsplit("/ibmqjob/", 1)[1]
-    for marker in ("/site-packages/", "/lib/python3"):
-        if marker in filename:
-            filename = filename.split(marker, 1)[1]
-            break
+    elif "/lib/python3." in filename:
+        filename = filename.split("/lib/python3.", 1)[1].split("/", 1)[-1]
     else:
         filename = filename.replace(ROOT + "/", "")
     return f"{filename}:{line}({name})"

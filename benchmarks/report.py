@@ -21,6 +21,7 @@ def machine() -> dict[str, Any]:
         "cpu": platform.processor() or platform.machine(),
         "platform": platform.platform(),
         "python": platform.python_version(),
+        "load_average_1min": os.getloadavg()[0],
     }
     try:
         with open("/proc/meminfo") as meminfo:

@@ -70,6 +70,7 @@ class Recorder:
             self.http_seconds: dict[str, float] = {}
             self.websockets = 0
             self.started = time.time()
+            self.cpu_started = time.process_time()
 
     def request(self, key: str, seconds: float) -> None:
         """Count one HTTP request to the route ``key`` that took ``seconds`` to answer."""
@@ -103,6 +104,8 @@ class Recorder:
                     k: round(v, 6) for k, v in sorted(self.http_seconds.items())
                 },
                 "since": self.started,
+                "wall_seconds": round(time.time() - self.started, 6),
+                "cpu_seconds": round(time.process_time() - self.cpu_started, 6),
             }
 
     def instants(self, ids: list[str] | None) -> dict[str, Any]:
