@@ -98,10 +98,11 @@ def legacy_python() -> Path:
 
 @pytest.fixture(scope="session")
 def legacy_runner(legacy_python: Path) -> Runner:
-    """Return ``run(server, scenarios, params=None, token=None, timeout=240) -> LegacyReport``.
+    """Return ``run(server, scenarios, params=None, token=None, ...) -> LegacyReport``.
 
     ``server`` is a running ``refserver.runner.ServerThread``; ``token`` defaults to its demo
-    user's token; ``params`` become ``--param key=<json>`` options of the driver.
+    user's token; ``params`` become ``--param key=<json>`` options of the driver; ``timeout``
+    bounds the whole driver run and ``scenario_timeout`` each scenario (seconds).
     """
 
     def run(
@@ -110,6 +111,7 @@ def legacy_runner(legacy_python: Path) -> Runner:
         params: Mapping[str, Any] | None = None,
         token: str | None = None,
         timeout: float = 240,
+        scenario_timeout: float = 120,
     ) -> LegacyReport:
         command = [
             str(legacy_python),
@@ -118,6 +120,8 @@ def legacy_runner(legacy_python: Path) -> Runner:
             server.auth_url,
             "--token",
             token or server.demo_token,
+            "--scenario-timeout",
+            str(scenario_timeout),
         ]
         for key, value in (params or {}).items():
             command += ["--param", f"{key}={json.dumps(value)}"]

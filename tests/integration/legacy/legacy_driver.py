@@ -27,6 +27,7 @@ import argparse
 import contextlib
 import json
 import logging
+import signal
 import sys
 import time
 import warnings
@@ -217,15 +218,45 @@ def _enable_account(args: argparse.Namespace, trace: HttpTrace, logs: LogCapture
     }
 
 
+class ScenarioTimeout(Exception):
+    """A scenario ran longer than ``--scenario-timeout`` (e.g. the client looped forever)."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise ``ScenarioTimeout`` in the main thread once ``seconds`` have passed.
+
+    The original client can loop forever on a misbehaving server (cursor paging that never
+    ends, a websocket that never closes); the alarm turns that into a reported failure whose
+    traceback shows where the client was stuck.
+    """
+
+    def expire(signum: int, frame: Any) -> None:
+        raise ScenarioTimeout(f"the scenario did not finish within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _run_scenario(
-    name: str, ctx: legacy_scenarios.Context, trace: HttpTrace, logs: LogCapture
+    name: str,
+    ctx: legacy_scenarios.Context,
+    trace: HttpTrace,
+    logs: LogCapture,
+    timeout: float,
 ) -> dict[str, Any]:
     http_mark, log_mark = trace.mark(), logs.mark()
     observations: dict[str, Any] = {}
     started = time.monotonic()
     error = None
     try:
-        legacy_scenarios.SCENARIOS[name](ctx, observations)
+        with _deadline(timeout):
+            legacy_scenarios.SCENARIOS[name](ctx, observations)
     except Exception as exc:
         error = describe_exception(exc)
     return {
@@ -251,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="auth URL, e.g. http://127.0.0.1:8000/api")
     parser.add_argument("--token", help="API token of the user")
     parser.add_argument("--param", action="append", default=[], help="key=value (JSON value)")
+    parser.add_argument(
+        "--scenario-timeout", type=float, default=120.0, help="seconds allowed per scenario"
+    )
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     parser.add_argument("scenarios", nargs="*")
     args = parser.parse_args(argv)
@@ -277,7 +311,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         for name in args.scenarios:
             if report["account"]["ok"] or name in legacy_scenarios.WITHOUT_ACCOUNT:
-                report["scenarios"][name] = _run_scenario(name, ctx, trace, logs)
+                report["scenarios"][name] = _run_scenario(
+                    name, ctx, trace, logs, args.scenario_timeout
+                )
             else:
                 report["scenarios"][name] = {"ok": False, "error": report["account"]["error"]}
     json.dump(report, sys.stdout, indent=1, sort_keys=True, default=str)

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import legacy_checks as checks
 import pytest
 
 from refserver.runner import ServerThread
@@ -31,7 +32,6 @@ SCENARIOS = (
 )
 SHOTS = 1024
 LISTED = 25
-JOB_ID = re.compile(r"^[0-9a-f]{24}$")
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +47,6 @@ def run(legacy_runner: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
         )
         report.server_urls = {"auth": server.auth_url, "base": server.base_url}
         return report
-
-
-def _raised(outcome: dict[str, Any], type_name: str) -> str:
-    """Assert that an ``expect_error`` outcome raised ``type_name`` (or a subclass); return text."""
-    assert outcome["raised"], f"expected {type_name}, the call returned {outcome.get('value')!r}"
-    assert type_name in outcome["mro"], f"expected {type_name}, got:\n{outcome['traceback']}"
-    return str(outcome["message"])
 
 
 def test_enable_account_discovers_providers_and_urls(run: Any) -> None:
@@ -87,23 +80,14 @@ def test_provider_backends_lists_a_simulator_and_a_device(run: Any) -> None:
 
 def test_wrong_token_and_wrong_url_are_rejected(run: Any) -> None:
     obs = run.observations("bad_login")
-    assert "401" in _raised(obs["wrong_token"], "IBMQError")
+    assert "401" in checks.raised(obs["wrong_token"], "IBMQError")
     assert "not-a-valid-token" not in obs["wrong_token"]["message"]
-    _raised(obs["wrong_url"], "IBMQError")
+    checks.raised(obs["wrong_url"], "IBMQError")
 
 
 def test_bell_circuit_counts(run: Any) -> None:
-    obs = run.observations("bell")
-    assert JOB_ID.match(obs["job_id"]), obs["job_id"]
-    result = obs["result"]
-    assert result["success"] is True
-    assert result["job_id"] == obs["job_id"]
-    assert result["backend_name"] == run.observations("account")["simulator"]
-    assert result["n_experiments"] == 1
-    counts = result["counts"]
-    assert sum(counts.values()) == SHOTS
-    assert set(counts) == {"00", "11"}, counts
-    assert obs["refreshed_counts"] == counts
+    simulator = run.observations("account")["simulator"]
+    checks.bell_counts(run.observations("bell"), SHOTS, simulator)
 
 
 def test_bell_seed_simulator_is_honoured(run: Any) -> None:
@@ -147,18 +131,13 @@ def test_retrieve_job_by_provider_and_backend(run: Any) -> None:
 
 def test_retrieve_unknown_or_foreign_job_fails(run: Any) -> None:
     obs = run.observations("retrieve")
-    assert "3250" in _raised(obs["unknown_id"], "IBMQBackendApiError")
-    assert "does not belong to backend" in _raised(obs["wrong_backend"], "IBMQBackendError")
-    assert "3250" in _raised(obs["other_project"], "IBMQBackendApiError")
+    assert "3250" in checks.raised(obs["unknown_id"], "IBMQBackendApiError")
+    assert "does not belong to backend" in checks.raised(obs["wrong_backend"], "IBMQBackendError")
+    assert "3250" in checks.raised(obs["other_project"], "IBMQBackendApiError")
 
 
 def test_other_users_jobs_are_invisible(run: Any) -> None:
-    obs = run.observations("isolation")
-    assert obs["other_provider"] == ["ibm-q-other", "group0", "project0"]
-    assert obs["other_job_status"] == "DONE"
-    assert "3250" in _raised(obs["demo_retrieves_other"], "IBMQBackendApiError")
-    assert obs["demo_lists_other"] == []
-    assert obs["other_lists_own"] == [obs["other_job_id"]]
+    checks.isolation(run.observations("isolation"))
 
 
 def test_update_name(run: Any) -> None:
@@ -172,17 +151,7 @@ def test_update_name(run: Any) -> None:
 
 
 def test_update_tags_replace_add_remove(run: Any) -> None:
-    obs = run.observations("update")
-    tag = next(t for t in obs["initial_tags"] if t.endswith("-update"))
-    assert obs["initial_tags"] == sorted([tag, "alpha", "ibmq_jobset_keep"])
-    # ibmq_jobset_ tags survive a replacement and cannot be removed.
-    assert obs["replace"] == sorted([tag, "beta", "ibmq_jobset_keep"])
-    assert obs["add"] == sorted([tag, "beta", "gamma", "delta", "ibmq_jobset_keep"])
-    assert obs["remove"] == sorted([tag, "gamma", "delta", "ibmq_jobset_keep"])
-    assert obs["combined"] == sorted([tag, "two", "ibmq_jobset_keep"])
-    assert obs["reread"]["tags"] == obs["combined"]
-    _raised(obs["no_arguments"], "IBMQJobInvalidStateError")
-    _raised(obs["not_a_list"], "IBMQJobInvalidStateError")
+    checks.update_tags(run.observations("update"))
 
 
 def test_job_properties_on_the_device(run: Any) -> None:
@@ -209,7 +178,7 @@ def test_validation_error_message(run: Any) -> None:
     assert message.count("Error code") == 1, message
     assert "Unknown" not in message
     for outcome in (obs["result"], obs["result_partial"]):
-        failure = _raised(outcome, "IBMQJobFailureError")
+        failure = checks.raised(outcome, "IBMQJobFailureError")
         assert re.search(r"Error code: [0-9]{4}\.$", failure), failure
     assert obs["retrieved_status"] == "ERROR"
     assert obs["retrieved_error_message"] == message
@@ -219,37 +188,18 @@ def test_validation_error_message(run: Any) -> None:
 def test_partial_result(run: Any) -> None:
     obs = run.observations("partial")
     assert obs["status"] == "ERROR"
-    _raised(obs["result"], "IBMQJobFailureError")
+    checks.raised(obs["result"], "IBMQJobFailureError")
     assert obs["partial_success"] is False
     successes = [e["success"] for e in obs["experiments"]]
     assert True in successes and False in successes, obs["experiments"]
     assert not obs["good_counts"]["raised"], obs["good_counts"]
     assert sum(obs["good_counts"]["value"].values()) == SHOTS
-    _raised(obs["bad_counts"], "QiskitError")
+    checks.raised(obs["bad_counts"], "QiskitError")
     assert obs["error_message"].startswith("The following experiments failed:")
 
 
-def _pages(obs: dict[str, Any]) -> list[int]:
-    return [i for page in obs["skip_pages_of_7"] for i in page]
-
-
 def test_listing_pages_without_repeats_or_gaps(run: Any) -> None:
-    obs = run.observations("listing")
-    newest_first = list(range(LISTED - 1, -1, -1))
-    assert obs["final_statuses"] == ["DONE"] * LISTED
-    assert len(set(obs["created"])) == LISTED
-    assert obs["creation_dates"] == sorted(obs["creation_dates"])
-    assert obs["none"] == newest_first
-    assert obs["limit_25"] == newest_first
-    assert obs["limit_10"] == newest_first[:10]
-    assert obs["unfiltered_none"] == newest_first
-    assert obs["unfiltered_default"] == newest_first[:10]
-    assert obs["provider_level"] == newest_first
-    assert obs["job_ids"] == newest_first
-    assert obs["ascending"] == list(range(LISTED))
-    assert obs["ascending_limit_7"] == list(range(7))
-    assert _pages(obs) == newest_first
-    assert obs["skip_pages_of_7"][-1] == []
+    checks.listing_pages(run.observations("listing"), LISTED)
 
 
 def test_listing_by_status(run: Any) -> None:
@@ -259,7 +209,7 @@ def test_listing_by_status(run: Any) -> None:
     assert obs["status_list"] == newest_first
     assert obs["status_error"] == []
     assert obs["status_active"] == []
-    assert "NOT_A_STATUS" in _raised(obs["status_unknown"], "IBMQBackendValueError")
+    assert "NOT_A_STATUS" in checks.raised(obs["status_unknown"], "IBMQBackendValueError")
 
 
 def test_listing_by_name_regex(run: Any) -> None:
@@ -275,7 +225,7 @@ def test_listing_by_tags_or_and(run: Any) -> None:
     assert obs["tags_or"] == [i for i in newest_first if i % 2 == 0 or i % 3 == 0]
     assert obs["tags_and"] == [i for i in newest_first if i % 6 == 0]
     assert obs["tags_and_all"] == newest_first
-    _raised(obs["tags_bad_operator"], "IBMQBackendValueError")
+    checks.raised(obs["tags_bad_operator"], "IBMQBackendValueError")
 
 
 def test_listing_by_creation_date(run: Any) -> None:

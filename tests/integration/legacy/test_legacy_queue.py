@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import legacy_checks as checks
 import pytest
 
 from refserver.runner import ServerThread
@@ -45,13 +46,6 @@ def limited(legacy_runner: Any, tmp_path_factory: pytest.TempPathFactory) -> Any
         return legacy_runner(server, ["job_limit"], params={"timeout": 60})
 
 
-def _raised(outcome: dict[str, Any], type_name: str) -> str:
-    """Assert that an ``expect_error`` outcome raised ``type_name`` (or a subclass); return text."""
-    assert outcome["raised"], f"expected {type_name}, the call returned {outcome.get('value')!r}"
-    assert type_name in outcome["mro"], f"expected {type_name}, got:\n{outcome['traceback']}"
-    return str(outcome["message"])
-
-
 def test_queue_position_of_a_queued_job(slow: Any) -> None:
     obs = slow.observations("queue_cancel")
     assert obs["target_statuses"][-1] == "QUEUED", obs["target_statuses"]
@@ -71,7 +65,7 @@ def test_cancel_a_queued_job(slow: Any) -> None:
     assert obs["cancel"] == {"raised": False, "value": True}
     assert obs["statuses_after_cancel"][-1] == "CANCELLED"
     assert obs["queue_position_after_cancel"] is None
-    assert "cancelled" in _raised(obs["result_after_cancel"], "IBMQJobInvalidStateError")
+    assert "cancelled" in checks.raised(obs["result_after_cancel"], "IBMQJobInvalidStateError")
     assert obs["error_message_after_cancel"] is None
     assert obs["retrieved_status"] == "CANCELLED"
     assert obs["listed_cancelled"] == [obs["target_id"]]
@@ -121,7 +115,7 @@ def test_job_limit_reported_and_enforced(limited: Any) -> None:
     assert obs["filled"] is True
     *accepted, refused = obs["attempts"]
     assert [a["raised"] for a in accepted] == [False] * JOB_LIMIT
-    message = _raised(refused, "IBMQBackendJobLimitError")
+    message = checks.raised(refused, "IBMQBackendJobLimitError")
     assert "3458" in message
     assert obs["limit_when_full"] == {"maximum_jobs": JOB_LIMIT, "active_jobs": JOB_LIMIT}
     assert obs["remaining_when_full"] == 0
