@@ -12,6 +12,7 @@ found in ``DIR`` (a scratch copy with a change to try) instead of the installed 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -42,6 +43,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Run the benchmarks; return the results document."""
     sizes = suite.TINY if args.tiny else suite.FULL
+    load_before = os.getloadavg()[0]
     ctx = suite.Context(sizes, sdk_path=args.sdk, log=log)
     wanted = set(args.only or NAMES)
     benchmarks: dict[str, Any] = {}
@@ -78,7 +80,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "size": sizes.name,
         "sizes": vars(sizes),
         "sdk": args.sdk or "installed ibmqjob",
-        "machine": report.machine(),
+        "machine": {**report.machine(), "load_average_1min_before": load_before},
         "benchmarks": benchmarks,
         "floor": floors,
         "profiles": profiles,
