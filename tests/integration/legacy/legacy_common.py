@@ -122,7 +122,8 @@ def describe_exception(exc: BaseException, with_traceback: bool = True) -> dict[
         "type": type(exc).__name__,
         "qualname": f"{type(exc).__module__}.{type(exc).__qualname__}",
         "mro": [cls.__name__ for cls in type(exc).__mro__],
-        "message": str(exc),
+        # QiskitError's str() wraps the message in quotes; its ``message`` is the text itself.
+        "message": exc.message if isinstance(getattr(exc, "message", None), str) else str(exc),
     }
     if with_traceback:
         described["traceback"] = "".join(
