@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.group_projects import GroupProjects
 
@@ -18,13 +20,21 @@ class Group:
     """
     Attributes:
         projects (GroupProjects): Projects keyed by name.
+        name (str | Unset):
+        title (str | Unset):
     """
 
     projects: GroupProjects
+    name: str | Unset = UNSET
+    title: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         projects = self.projects.to_dict()
+
+        name = self.name
+
+        title = self.title
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -33,6 +43,10 @@ class Group:
                 "projects": projects,
             }
         )
+        if name is not UNSET:
+            field_dict["name"] = name
+        if title is not UNSET:
+            field_dict["title"] = title
 
         return field_dict
 
@@ -43,8 +57,14 @@ class Group:
         d = dict(src_dict)
         projects = GroupProjects.from_dict(d.pop("projects"))
 
+        name = d.pop("name", UNSET)
+
+        title = d.pop("title", UNSET)
+
         group = cls(
             projects=projects,
+            name=name,
+            title=title,
         )
 
         group.additional_properties = d

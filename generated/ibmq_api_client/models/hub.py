@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.hub_groups import HubGroups
 
@@ -19,16 +21,20 @@ class Hub:
     Attributes:
         name (str):
         groups (HubGroups): Groups keyed by name.
+        title (str | Unset):
     """
 
     name: str
     groups: HubGroups
+    title: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
         groups = self.groups.to_dict()
+
+        title = self.title
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -38,6 +44,8 @@ class Hub:
                 "groups": groups,
             }
         )
+        if title is not UNSET:
+            field_dict["title"] = title
 
         return field_dict
 
@@ -50,9 +58,12 @@ class Hub:
 
         groups = HubGroups.from_dict(d.pop("groups"))
 
+        title = d.pop("title", UNSET)
+
         hub = cls(
             name=name,
             groups=groups,
+            title=title,
         )
 
         hub.additional_properties = d

@@ -36,7 +36,8 @@ class Job:
         status (str): Job status. Documented values: CREATING, CREATED, TRANSPILING, TRANSPILED, VALIDATING,
             VALIDATED, QUEUED, PENDING_IN_QUEUE, RUNNING, COMPLETED, CANCELLED, ERROR_CREATING_JOB,
             ERROR_VALIDATING_JOB, ERROR_RUNNING_JOB, ERROR_TRANSPILING_JOB. Final: COMPLETED,
-            CANCELLED and every ERROR_*. Clients must accept any other string.
+            CANCELLED and every ERROR_*. Clients must accept any other string of upper-case
+            letters, digits and underscores.
              Example: QUEUED.
         kind (str | Unset): `q-object-external-storage` for jobs submitted through object storage; also `q-object`,
             `q-circuit`.
@@ -65,6 +66,7 @@ class Job:
         calibration (BackendProperties | Unset): A backend calibration (`backend_name`, `backend_version`,
             `last_update_date`, `qubits`,
             `gates`, `general`), or an empty object when there is none.
+        deleted (bool | Unset):
     """
 
     id: str
@@ -93,6 +95,7 @@ class Job:
     q_object: Qobj | Unset = UNSET
     q_object_result: Result | Unset = UNSET
     calibration: BackendProperties | Unset = UNSET
+    deleted: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -178,6 +181,8 @@ class Job:
         if not isinstance(self.calibration, Unset):
             calibration = self.calibration.to_dict()
 
+        deleted = self.deleted
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -233,6 +238,8 @@ class Job:
             field_dict["qObjectResult"] = q_object_result
         if calibration is not UNSET:
             field_dict["calibration"] = calibration
+        if deleted is not UNSET:
+            field_dict["deleted"] = deleted
 
         return field_dict
 
@@ -370,6 +377,8 @@ class Job:
         else:
             calibration = BackendProperties.from_dict(_calibration)
 
+        deleted = d.pop("deleted", UNSET)
+
         job = cls(
             id=id,
             creation_date=creation_date,
@@ -397,6 +406,7 @@ class Job:
             q_object=q_object,
             q_object_result=q_object_result,
             calibration=calibration,
+            deleted=deleted,
         )
 
         job.additional_properties = d

@@ -17,6 +17,10 @@ T = TypeVar("T", bound="JobCreateRequest")
 @_attrs_define
 class JobCreateRequest:
     """
+    Example:
+        {'backend': {'name': 'ibmq_qasm_simulator'}, 'allowObjectStorage': True, 'liveDataEnabled': None, 'name':
+            'bell', 'tags': ['experiment-1']}
+
     Attributes:
         backend (BackendRef):
         allow_object_storage (bool | Unset):

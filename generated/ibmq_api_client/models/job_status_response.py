@@ -22,17 +22,22 @@ class JobStatusResponse:
         status (str): Job status. Documented values: CREATING, CREATED, TRANSPILING, TRANSPILED, VALIDATING,
             VALIDATED, QUEUED, PENDING_IN_QUEUE, RUNNING, COMPLETED, CANCELLED, ERROR_CREATING_JOB,
             ERROR_VALIDATING_JOB, ERROR_RUNNING_JOB, ERROR_TRANSPILING_JOB. Final: COMPLETED,
-            CANCELLED and every ERROR_*. Clients must accept any other string.
+            CANCELLED and every ERROR_*. Clients must accept any other string of upper-case
+            letters, digits and underscores.
              Example: QUEUED.
+        id (str | Unset):
         info_queue (InfoQueue | Unset):
     """
 
     status: str
+    id: str | Unset = UNSET
     info_queue: InfoQueue | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         status = self.status
+
+        id = self.id
 
         info_queue: dict[str, Any] | Unset = UNSET
         if not isinstance(self.info_queue, Unset):
@@ -45,6 +50,8 @@ class JobStatusResponse:
                 "status": status,
             }
         )
+        if id is not UNSET:
+            field_dict["id"] = id
         if info_queue is not UNSET:
             field_dict["infoQueue"] = info_queue
 
@@ -57,6 +64,8 @@ class JobStatusResponse:
         d = dict(src_dict)
         status = d.pop("status")
 
+        id = d.pop("id", UNSET)
+
         _info_queue = d.pop("infoQueue", UNSET)
         info_queue: InfoQueue | Unset
         if isinstance(_info_queue, Unset):
@@ -66,6 +75,7 @@ class JobStatusResponse:
 
         job_status_response = cls(
             status=status,
+            id=id,
             info_queue=info_queue,
         )
 

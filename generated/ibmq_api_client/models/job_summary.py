@@ -23,7 +23,8 @@ class JobSummary:
         status (str | Unset): Job status. Documented values: CREATING, CREATED, TRANSPILING, TRANSPILED, VALIDATING,
             VALIDATED, QUEUED, PENDING_IN_QUEUE, RUNNING, COMPLETED, CANCELLED, ERROR_CREATING_JOB,
             ERROR_VALIDATING_JOB, ERROR_RUNNING_JOB, ERROR_TRANSPILING_JOB. Final: COMPLETED,
-            CANCELLED and every ERROR_*. Clients must accept any other string.
+            CANCELLED and every ERROR_*. Clients must accept any other string of upper-case
+            letters, digits and underscores.
              Example: QUEUED.
     """
 

@@ -15,30 +15,57 @@ T = TypeVar("T", bound="Project")
 class Project:
     """
     Attributes:
+        name (str | Unset):
+        title (str | Unset):
         is_default (bool | Unset):
+        priority (float | Unset): The project's share of its group's priority.
     """
 
+    name: str | Unset = UNSET
+    title: str | Unset = UNSET
     is_default: bool | Unset = UNSET
+    priority: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        title = self.title
+
         is_default = self.is_default
+
+        priority = self.priority
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
+        if name is not UNSET:
+            field_dict["name"] = name
+        if title is not UNSET:
+            field_dict["title"] = title
         if is_default is not UNSET:
             field_dict["isDefault"] = is_default
+        if priority is not UNSET:
+            field_dict["priority"] = priority
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
+        name = d.pop("name", UNSET)
+
+        title = d.pop("title", UNSET)
+
         is_default = d.pop("isDefault", UNSET)
 
+        priority = d.pop("priority", UNSET)
+
         project = cls(
+            name=name,
+            title=title,
             is_default=is_default,
+            priority=priority,
         )
 
         project.additional_properties = d

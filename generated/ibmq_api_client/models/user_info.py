@@ -21,12 +21,18 @@ class UserInfo:
     Attributes:
         urls (ServiceUrls):
         id (str | Unset):
+        user_id (str | Unset):
+        username (str | Unset):
         email (str | Unset):
+        can_schedule_backends (bool | Unset):
     """
 
     urls: ServiceUrls
     id: str | Unset = UNSET
+    user_id: str | Unset = UNSET
+    username: str | Unset = UNSET
     email: str | Unset = UNSET
+    can_schedule_backends: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,7 +40,13 @@ class UserInfo:
 
         id = self.id
 
+        user_id = self.user_id
+
+        username = self.username
+
         email = self.email
+
+        can_schedule_backends = self.can_schedule_backends
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -45,8 +57,14 @@ class UserInfo:
         )
         if id is not UNSET:
             field_dict["id"] = id
+        if user_id is not UNSET:
+            field_dict["userId"] = user_id
+        if username is not UNSET:
+            field_dict["username"] = username
         if email is not UNSET:
             field_dict["email"] = email
+        if can_schedule_backends is not UNSET:
+            field_dict["canScheduleBackends"] = can_schedule_backends
 
         return field_dict
 
@@ -59,12 +77,21 @@ class UserInfo:
 
         id = d.pop("id", UNSET)
 
+        user_id = d.pop("userId", UNSET)
+
+        username = d.pop("username", UNSET)
+
         email = d.pop("email", UNSET)
+
+        can_schedule_backends = d.pop("canScheduleBackends", UNSET)
 
         user_info = cls(
             urls=urls,
             id=id,
+            user_id=user_id,
+            username=username,
             email=email,
+            can_schedule_backends=can_schedule_backends,
         )
 
         user_info.additional_properties = d

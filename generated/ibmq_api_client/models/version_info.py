@@ -16,15 +16,19 @@ class VersionInfo:
     """
     Attributes:
         api_auth (str):
+        api_jobs (str | Unset): Version of the job service.
         new_api (bool | Unset):
     """
 
     api_auth: str
+    api_jobs: str | Unset = UNSET
     new_api: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         api_auth = self.api_auth
+
+        api_jobs = self.api_jobs
 
         new_api = self.new_api
 
@@ -35,6 +39,8 @@ class VersionInfo:
                 "api-auth": api_auth,
             }
         )
+        if api_jobs is not UNSET:
+            field_dict["api-jobs"] = api_jobs
         if new_api is not UNSET:
             field_dict["new_api"] = new_api
 
@@ -45,10 +51,13 @@ class VersionInfo:
         d = dict(src_dict)
         api_auth = d.pop("api-auth")
 
+        api_jobs = d.pop("api-jobs", UNSET)
+
         new_api = d.pop("new_api", UNSET)
 
         version_info = cls(
             api_auth=api_auth,
+            api_jobs=api_jobs,
             new_api=new_api,
         )
 

@@ -97,7 +97,9 @@ def sync_detailed(
         hub (str):
         group (str):
         project (str):
-        body (JobCreateRequest):
+        body (JobCreateRequest):  Example: {'backend': {'name': 'ibmq_qasm_simulator'},
+            'allowObjectStorage': True, 'liveDataEnabled': None, 'name': 'bell', 'tags':
+            ['experiment-1']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,7 +137,9 @@ def sync(
         hub (str):
         group (str):
         project (str):
-        body (JobCreateRequest):
+        body (JobCreateRequest):  Example: {'backend': {'name': 'ibmq_qasm_simulator'},
+            'allowObjectStorage': True, 'liveDataEnabled': None, 'name': 'bell', 'tags':
+            ['experiment-1']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -168,7 +172,9 @@ async def asyncio_detailed(
         hub (str):
         group (str):
         project (str):
-        body (JobCreateRequest):
+        body (JobCreateRequest):  Example: {'backend': {'name': 'ibmq_qasm_simulator'},
+            'allowObjectStorage': True, 'liveDataEnabled': None, 'name': 'bell', 'tags':
+            ['experiment-1']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -204,7 +210,9 @@ async def asyncio(
         hub (str):
         group (str):
         project (str):
-        body (JobCreateRequest):
+        body (JobCreateRequest):  Example: {'backend': {'name': 'ibmq_qasm_simulator'},
+            'allowObjectStorage': True, 'liveDataEnabled': None, 'name': 'bell', 'tags':
+            ['experiment-1']}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
