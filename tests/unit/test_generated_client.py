@@ -94,6 +94,8 @@ def test_status_and_error_envelopes_decode() -> None:
     assert status.status == "SOMETHING_NEW"
     assert status["extra"] == 1
     numeric = ErrorEnvelope.from_dict({"error": {"message": "Job not found", "code": 3250}})
-    symbolic = ErrorEnvelope.from_dict({"error": {"message": "No", "code": "AUTHORIZATION_REQUIRED"}})
+    symbolic = ErrorEnvelope.from_dict(
+        {"error": {"message": "No", "code": "AUTHORIZATION_REQUIRED"}}
+    )
     assert numeric.error.code == 3250
     assert symbolic.error.code == "AUTHORIZATION_REQUIRED"
