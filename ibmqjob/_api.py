@@ -256,16 +256,19 @@ class AccountSession:
         )
         return projects_from_network([hub.to_dict() for hub in hubs])
 
-    def project(self, ref: ProjectRef) -> ProjectApi:
+    def project(self, ref: ProjectRef, *, use_websocket: bool = True) -> ProjectApi:
         """Return the API of one hub/group/project (no request is made).
 
         Args:
             ref: The project.
+            use_websocket: Whether jobs wait on the status websocket before polling; with
+                ``False`` they only poll (for networks that block websockets).
 
         Returns:
             Its API.
         """
-        return ProjectApi(self._caller, ref, self.urls.ws, self._access_token)
+        ws_url = self.urls.ws if use_websocket else None
+        return ProjectApi(self._caller, ref, ws_url, self._access_token)
 
     def close(self) -> None:
         """Close the HTTP client; the session and its projects can no longer be used."""

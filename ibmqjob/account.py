@@ -108,6 +108,7 @@ class IBMQFactory:
         *,
         verify: bool = True,
         http_settings: HttpSettings | None = None,
+        use_websocket: bool = True,
     ) -> AccountProvider:
         """Log in with an API token and return the default (or the selected) provider.
 
@@ -121,6 +122,8 @@ class IBMQFactory:
             project: Project of the provider to return.
             verify: Whether to verify TLS certificates.
             http_settings: Timeouts, retries and transport of the HTTP client.
+            use_websocket: Whether jobs wait for their status on the websocket before
+                polling; ``False`` for networks that block websockets (jobs then only poll).
 
         Returns:
             The provider: the one selected by ``hub``/``group``/``project``, else the
@@ -144,7 +147,10 @@ class IBMQFactory:
             refs = session.network()
             if not refs:
                 raise IBMQAccountError("The account has no hub/group/project to use.")
-            providers = {ref: AccountProvider(ref, session.project(ref)) for ref in refs}
+            providers = {
+                ref: AccountProvider(ref, session.project(ref, use_websocket=use_websocket))
+                for ref in refs
+            }
         except BaseException:
             session.close()
             raise

@@ -63,14 +63,14 @@ def connect_all(
     """
     factory = IBMQFactory()
     settings = HttpSettings(sleep=ctx.sleep, transport=ctx.audit.transport() if ctx.audit else None)
-    factory.enable_account(token or ctx.token, ctx.url, http_settings=settings)
+    factory.enable_account(
+        token or ctx.token,
+        ctx.url,
+        http_settings=settings,
+        use_websocket=websocket and ctx.websocket,
+    )
     ctx.defer(factory.disable_account)
-    providers = factory.providers()
-    if not (websocket and ctx.websocket):
-        for provider in providers:
-            # No public switch yet: without a websocket URL the SDK polls.
-            provider._api._ws_url = None
-    return providers
+    return factory.providers()
 
 
 def simulator(provider: AccountProvider) -> Any:

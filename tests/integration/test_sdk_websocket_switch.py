@@ -1,0 +1,48 @@
+"""``enable_account(use_websocket=False)``: jobs wait by polling only, for networks that block
+websockets; by default they wait on the status websocket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sdk_support import SIMULATOR, bell
+
+from ibmqjob import _ws
+from ibmqjob.account import IBMQFactory
+from refserver.runner import ServerThread
+
+
+def _count_connections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    real_connect = _ws.connect
+
+    def counting_connect(uri: str, *args: Any, **kwargs: Any) -> Any:
+        seen.append(uri)
+        return real_connect(uri, *args, **kwargs)
+
+    monkeypatch.setattr(_ws, "connect", counting_connect)
+    return seen
+
+
+@pytest.mark.parametrize("use_websocket", [True, False])
+def test_websocket_switch(
+    reference_server: ServerThread, monkeypatch: pytest.MonkeyPatch, use_websocket: bool
+) -> None:
+    connections = _count_connections(monkeypatch)
+    factory = IBMQFactory()
+    assert reference_server.demo_token is not None
+    provider = factory.enable_account(
+        reference_server.demo_token, reference_server.auth_url, use_websocket=use_websocket
+    )
+    try:
+        job = provider.get_backend(SIMULATOR).run(bell(), shots=64, seed_simulator=5)
+        counts = job.result(wait=0.05).get_counts()
+    finally:
+        factory.disable_account()
+
+    assert sum(counts.values()) == 64
+    if use_websocket:
+        assert connections and connections[0].endswith(f"/jobs/{job.job_id()}/status/v/1")
+    else:
+        assert connections == []
