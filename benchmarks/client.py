@@ -147,6 +147,7 @@ def throughput(session: Session, args: argparse.Namespace) -> dict[str, Any]:
     circuit = transpiled(session, bell_circuit())
     session.backend.run(circuit, shots=args.shots).result()  # warm-up: connections, caches
     session.control("reset")
+    profiler = start_profile(args.profile)
     started = time.perf_counter()
     if args.workers <= 1:
         jobs = [session.backend.run(circuit, shots=args.shots) for _ in range(args.jobs)]
@@ -162,6 +163,7 @@ def throughput(session: Session, args: argparse.Namespace) -> dict[str, Any]:
         jobs = [job for job, _ in pairs]
         results = [result for _, result in pairs]
     elapsed = time.perf_counter() - started
+    stop_profile(profiler, args.profile)
     for result in results:
         check_counts(result, args.shots)
     return {

@@ -43,7 +43,7 @@ class Sizes:
     replay: bool
 
 
-FULL = Sizes("full", 50, 200, 8, 300, 8192, 5, 1000, 3, 0.1, True)
+FULL = Sizes("full", 50, 200, 8, 300, 8192, 7, 1000, 5, 0.1, True)
 TINY = Sizes("tiny", 5, 20, 4, 10, 256, 1, 50, 1, 0.05, False)
 
 SMALL_SHOTS = 64
@@ -143,6 +143,7 @@ def throughput(ctx: Context) -> dict[str, Any]:
     """Many small jobs from one process: jobs per second, and whether the server limits it.
 
     The original is used as its users write it: submit every job, then ``result()`` each.
+    Every configuration runs twice and the faster run is kept.
     Ours is run the same way and with a thread pool (the SDK's objects are thread-safe:
     one ``httpx.Client`` per account). The server's side: each job's RUNNING-to-final time
     (one worker per backend runs jobs one at a time), summed, is the least time the server
@@ -156,7 +157,9 @@ def throughput(ctx: Context) -> dict[str, Any]:
         ("ours", "ours", sizes.throughput_workers),
     ]
     with BenchServer() as server:
-        for key, client, workers in runs:
+        # Each run twice, alternating, keeping the faster: other work on the machine only
+        # ever slows a run down.
+        for key, client, workers in runs + runs:
             report = ctx.client(
                 client,
                 "throughput",
@@ -171,6 +174,8 @@ def throughput(ctx: Context) -> dict[str, Any]:
                 i["running"] for i in instants.values()
             )
             counters = report["counters"]
+            if key in section and section[key]["jobs_per_s"] >= report["jobs_per_s"]:
+                continue
             section[key] = {
                 "workers": workers,
                 "elapsed_s": rounded(report["elapsed_s"]),
@@ -186,7 +191,9 @@ def throughput(ctx: Context) -> dict[str, Any]:
                 "http_requests": counters["http"],
                 "websockets": counters["websockets"],
             }
-        section["raw_protocol"] = raw_protocol(ctx, server)
+        section["raw_protocol"] = max(
+            (raw_protocol(ctx, server) for _ in range(2)), key=lambda run: run["jobs_per_s"]
+        )
     section["ratio"] = rounded(
         ratio(section["ours"]["jobs_per_s"], section["original"]["jobs_per_s"])
     )
