@@ -100,7 +100,8 @@ def decode_result(data: Mapping[str, Any], **extra: Any) -> Result:
     Raises:
         ValueError, TypeError, KeyError, AttributeError: If the document is not a valid result.
     """
-    result = copy.deepcopy(dict(data))
+    # A shallow copy: Result.from_dict copies what it changes, never the data lists.
+    result = dict(data)
     result.update(extra)
     if result.get("date") is not None:
         result["date"] = local_time(result["date"])

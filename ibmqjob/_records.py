@@ -32,6 +32,7 @@ Contract for implementers of :class:`JobApi`:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import keyword
 import re
 from collections.abc import Mapping
@@ -91,6 +92,7 @@ _NOT_IDENTIFIER = re.compile(r"\W|^(?=\d)", re.ASCII)
 _CAMEL_HUMP = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)(?<!_)[A-Z](?=[a-z]))")
 
 
+@functools.lru_cache(maxsize=4096)
 def to_python_identifier(name: str) -> str:
     """Turn a camelCase wire key into a snake_case Python identifier, as the original client.
 
