@@ -119,7 +119,8 @@ class IBMQError(QiskitError):  # type: ignore[misc]  # qiskit ships no type info
 # ----------------------------------------------------------------------------- jobs
 
 
-class IBMQJobError(IBMQError, JobError):  # type: ignore[misc]
+# The qiskit base comes first, as in the original, so the method resolution order matches.
+class IBMQJobError(JobError, IBMQError):  # type: ignore[misc]
     """Base class for errors raised by ``IBMQJob``."""
 
 
@@ -135,7 +136,7 @@ class IBMQJobInvalidStateError(IBMQJobError):
     """The job is in a state, or was given input, that makes the request impossible."""
 
 
-class IBMQJobTimeoutError(IBMQJobError, JobTimeoutError):  # type: ignore[misc]
+class IBMQJobTimeoutError(JobTimeoutError, IBMQJobError):  # type: ignore[misc]
     """The job did not reach the awaited state before the timeout."""
 
 

@@ -87,3 +87,29 @@ def test_tokens_are_redacted():
 def test_redact_removes_the_longest_secret_first():
     assert ex.redact("abc abcdef", ["abc", "abcdef"]) == "... ..."
     assert ex.redact("nothing here", []) == "nothing here"
+
+
+@pytest.mark.parametrize(
+    ("error", "names"),
+    [
+        (
+            ex.IBMQJobFailureError,
+            ["IBMQJobFailureError", "IBMQJobError", "JobError", "IBMQError", "QiskitError"],
+        ),
+        (
+            ex.IBMQJobTimeoutError,
+            [
+                "IBMQJobTimeoutError",
+                "JobTimeoutError",
+                "IBMQJobError",
+                "JobError",
+                "IBMQError",
+                "QiskitError",
+            ],
+        ),
+    ],
+)
+def test_job_errors_resolve_methods_in_the_original_clients_order(
+    error: type[Exception], names: list[str]
+) -> None:
+    assert [cls.__name__ for cls in error.__mro__][: len(names)] == names
