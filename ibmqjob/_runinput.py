@@ -93,6 +93,8 @@ def assemble_qobj(
     run_config = dict(run_config)
     header = run_config.pop("header", None) or run_config.pop("qobj_header", None)
     config = _merge_options(options, run_config, simulator)
+    # Unset, ESP readout follows the backend's flag and is always sent, as the original did.
+    config.setdefault("use_measure_esp", bool(getattr(configuration, "measure_esp_enabled", False)))
     if header is not None:
         config["qobj_header"] = header
     if method and "method" not in config:

@@ -58,9 +58,12 @@ class RecordingApi:
         return self.properties
 
 
-def _configuration(simulator: bool = True, max_shots: int = 8192) -> QasmBackendConfiguration:
+def _configuration(
+    simulator: bool = True, max_shots: int = 8192, **extra: Any
+) -> QasmBackendConfiguration:
     return QasmBackendConfiguration.from_dict(
         {
+            **extra,
             "backend_name": "sim",
             "backend_version": "1.0.0",
             "n_qubits": 5,
@@ -140,6 +143,19 @@ def test_the_default_shots_are_the_original_clients() -> None:
     api = RecordingApi()
     _backend(api).run(_bell())
     assert api.submitted[0][1]["config"]["shots"] == 4000
+
+
+@pytest.mark.parametrize(
+    ("esp_enabled", "given", "sent"),
+    [(None, None, False), (False, None, False), (True, None, True), (True, False, False)],
+)
+def test_use_measure_esp_is_sent_and_defaults_to_the_backends_flag(
+    esp_enabled: bool | None, given: bool | None, sent: bool
+) -> None:
+    api = RecordingApi()
+    config: dict[str, Any] = {} if esp_enabled is None else {"measure_esp_enabled": esp_enabled}
+    _backend(api, **config).run(_bell(), use_measure_esp=given)
+    assert api.submitted[0][1]["config"]["use_measure_esp"] is sent
 
 
 def test_a_qobj_is_accepted_with_a_deprecation_warning() -> None:
