@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from qiskit.assembler import disassemble
 from qiskit.providers import JobStatus
 from qiskit.providers.models import BackendProperties
 from qiskit.qobj import PulseQobj, QasmQobj
@@ -200,6 +201,43 @@ class IBMQJob(JobState):
             return None
         self._qobj = self._decode_qobj(document)
         return self._qobj
+
+    def circuits(self) -> list[Any]:
+        """Return the circuits (or pulse schedules) of this job, rebuilt from its Qobj.
+
+        Returns:
+            The circuits or schedules; an empty list if the job has no Qobj.
+
+        Raises:
+            IBMQJobApiError: If the Qobj could not be downloaded.
+        """
+        return list(self._disassembled()[0])
+
+    def backend_options(self) -> dict[str, Any]:
+        """Return the run options of this job (those kept in its Qobj configuration).
+
+        Returns:
+            The options; an empty dict if the job has no Qobj.
+
+        Raises:
+            IBMQJobApiError: If the Qobj could not be downloaded.
+        """
+        return dict(self._disassembled()[1])
+
+    def header(self) -> dict[str, Any]:
+        """Return the user header of this job's Qobj.
+
+        Returns:
+            The header; an empty dict if the job has no Qobj.
+
+        Raises:
+            IBMQJobApiError: If the Qobj could not be downloaded.
+        """
+        return dict(self._disassembled()[2])
+
+    def _disassembled(self) -> tuple[Any, Any, Any]:
+        qobj = self.qobj()
+        return ([], {}, {}) if qobj is None else tuple(disassemble(qobj))
 
     # ------------------------------------------------------------------ name and tags
 

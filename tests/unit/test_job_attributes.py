@@ -251,6 +251,23 @@ def test_pulse_qobj_with_complex_numbers(api, clock):
     ] == [[0.1, 0.0], [0.2, 0.5]]
 
 
+def test_circuits_options_and_header_come_from_the_qobj(api, clock):
+    qobj = bell_qobj()
+    qobj["header"] = {"note": "kept"}
+    job = make_job(api, api.add(["COMPLETED"], qobj=qobj), clock)
+    (circuit,) = job.circuits()
+    assert isinstance(circuit, QuantumCircuit)
+    assert circuit.count_ops() == {"h": 1, "cx": 1, "measure": 2}
+    assert job.backend_options()["shots"] == 100
+    assert job.header() == {"note": "kept"}
+    assert api.count("job_qobj") == 1
+
+
+def test_circuits_options_and_header_of_a_job_without_qobj(api, clock):
+    job = make_job(api, api.add(["COMPLETED"], kind=None), clock)
+    assert (job.circuits(), job.backend_options(), job.header()) == ([], {}, {})
+
+
 def test_local_qobj_is_never_downloaded(api, clock):
     job = make_job(api, api.add(["QUEUED"], qobj=bell_qobj()), clock, qobj=bell_qobj())
     assert isinstance(job.qobj(), QasmQobj) and api.calls == []
