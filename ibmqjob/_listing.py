@@ -6,7 +6,8 @@ of them), a name regex, a creation date range, tags joined with OR or AND, an ex
 and a raw ``db_filter`` merged under the generated clauses.
 
 :func:`fetch_jobs` pages through ``GET /Jobs/status/v/1`` with a cursor instead of ``skip``
-(large skips time out on real servers): each page after the first asks for jobs created at
+(large skips time out on real servers), for job documents and, through :class:`JobIdRecord`,
+for the id documents of ``GET /Jobs/v/1``: each page after the first asks for jobs created at
 or before (after, when ascending) the last job seen, excluding the ids already seen *at that
 instant*. The original excluded only the last id, so jobs sharing a creation date across a
 page boundary came back twice; excluding every id seen at the boundary instant returns each
@@ -18,17 +19,19 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeAlias
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeAlias, TypeVar
 
 from qiskit.providers import JobStatus
 
-from ._records import JobRecord
-from .exceptions import IBMQBackendValueError
+from ._records import parse_utc
+from .exceptions import ApiIBMQProtocolError, IBMQBackendValueError
 from .status import api_status_filter
 
 __all__ = [
     "ACTIVE_STATUSES",
     "UNBOUNDED_PAGE_SIZE",
+    "JobIdRecord",
     "StatusArg",
     "fetch_jobs",
     "jobs_where",
@@ -47,7 +50,57 @@ ACTIVE_STATUSES = (
 """The statuses of jobs that are not final (``active_jobs()``)."""
 
 StatusArg: TypeAlias = JobStatus | str | Sequence[JobStatus | str]
-FetchPage: TypeAlias = Callable[[dict[str, Any]], list[JobRecord]]
+
+
+class Listed(Protocol):
+    """What cursor paging needs of a listed item: its id and creation date."""
+
+    @property
+    def job_id(self) -> str: ...
+
+    @property
+    def creation_date(self) -> dt.datetime: ...
+
+
+_Item = TypeVar("_Item", bound=Listed)
+
+JOB_ID_FIELDS = {"id": True, "liveDataEnabled": True, "creationDate": True}
+"""The ``fields`` of an id listing (``GET /Jobs/v/1``), as the original client asked."""
+
+
+@dataclass(frozen=True)
+class JobIdRecord:
+    """One item of an id listing: the document as sent, with its id and creation date read.
+
+    Attributes:
+        job_id: ``id``.
+        creation_date: ``creationDate``, aware UTC.
+        document: The item as the server sent it.
+    """
+
+    job_id: str
+    creation_date: dt.datetime
+    document: Mapping[str, Any]
+
+    @classmethod
+    def from_wire(cls, data: object) -> JobIdRecord:
+        """Read an item of ``GET /Jobs/v/1``.
+
+        Args:
+            data: The decoded item.
+
+        Returns:
+            The record.
+
+        Raises:
+            ApiIBMQProtocolError: If the item is not an object with a string ``id`` and a
+                valid ``creationDate``.
+        """
+        job_id = data.get("id") if isinstance(data, Mapping) else None
+        if not isinstance(data, Mapping) or not isinstance(job_id, str):
+            raise ApiIBMQProtocolError(f"A listed job has no valid id: {data!r}")
+        creation_date = parse_utc(data.get("creationDate"), "creationDate")
+        return cls(job_id, creation_date, dict(data))
 
 
 def validate_job_tags(job_tags: object) -> list[str] | None:
@@ -190,18 +243,19 @@ def _merge(db_filter: Mapping[str, Any], generated: dict[str, Any]) -> dict[str,
 
 
 def fetch_jobs(
-    fetch_page: FetchPage,
+    fetch_page: Callable[[dict[str, Any]], list[_Item]],
     where: Mapping[str, Any],
     *,
     limit: int | None = 10,
     skip: int = 0,
     descending: bool = True,
     page_size: int = UNBOUNDED_PAGE_SIZE,
-) -> list[JobRecord]:
+) -> list[_Item]:
     """Fetch jobs matching ``where``, newest first (oldest first if not ``descending``).
 
     Args:
-        fetch_page: Sends one LoopBack filter and returns that page of jobs.
+        fetch_page: Sends one LoopBack filter and returns that page of jobs (job records,
+            or any items with a ``job_id`` and a ``creation_date``, e.g. id documents).
         where: The ``where`` clause.
         limit: Most jobs to return; ``None`` or 0 for all of them.
         skip: Jobs to skip at the start (applied to the first page only).
@@ -218,7 +272,7 @@ def fetch_jobs(
     _check_count(limit, "limit", allow_none=True)
     _check_count(skip, "skip", allow_none=False)
     order = "creationDate DESC" if descending else "creationDate ASC"
-    jobs: list[JobRecord] = []
+    jobs: list[_Item] = []
     seen: set[str] = set()
     boundary: dt.datetime | None = None
     at_boundary: list[str] = []

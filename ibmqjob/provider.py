@@ -54,6 +54,15 @@ class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type
         self._backends: dict[str, IBMQBackend] | None = None
         self.backend = IBMQBackendService(self)
 
+    @property
+    def credentials(self) -> ProjectRef:
+        """The provider's ``hub``, ``group`` and ``project``, under the original client's name.
+
+        Code written for the original client reads them as ``provider.credentials.hub``; only
+        these three are offered (the account's token stays inside the account).
+        """
+        return self._ref
+
     def __repr__(self) -> str:
         return (
             f"<AccountProvider(hub='{self.hub}', group='{self.group}', project='{self.project}')>"
@@ -196,6 +205,61 @@ class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type
             IBMQJob._from_record(self._backend_of(record), self._api, record) for record in records
         ]
 
+    def job_ids(
+        self,
+        limit: int | None = 10,
+        skip: int = 0,
+        backend_name: str | None = None,
+        status: StatusArg | None = None,
+        job_name: str | None = None,
+        start_datetime: dt.datetime | None = None,
+        end_datetime: dt.datetime | None = None,
+        job_tags: list[str] | None = None,
+        job_tags_operator: str = "OR",
+        descending: bool = True,
+    ) -> list[dict[str, Any]]:
+        """Return the id documents of the provider's jobs that match the filters.
+
+        Like :meth:`jobs`, but only ``GET /Jobs/v/1`` is asked, for the fields ``id``,
+        ``creationDate`` and ``liveDataEnabled``; no job object is built.
+
+        Args:
+            limit: Most jobs to return (``None`` or 0 for all).
+            skip: Jobs to skip at the start.
+            backend_name: Only jobs of this backend.
+            status: Only jobs in this status, or in any of a list of them.
+            job_name: A regular expression the job name must match (partial match).
+            start_datetime: Only jobs created at or after this time (naive: local).
+            end_datetime: Only jobs created at or before this time (naive: local).
+            job_tags: Only jobs with these tags.
+            job_tags_operator: ``"OR"`` (any of the tags) or ``"AND"`` (all of them).
+            descending: Newest first if ``True``, oldest first otherwise.
+
+        Returns:
+            The documents as the server sent them, e.g. ``{"id": ..., "creationDate": ...,
+            "liveDataEnabled": ...}``.
+
+        Raises:
+            IBMQBackendValueError: If a filter is invalid.
+            IBMQBackendApiError: If the server could not be asked.
+        """
+        where = jobs_where(
+            backend_name=backend_name,
+            status=status,
+            job_name=job_name,
+            start_datetime=start_datetime,
+            end_datetime=end_datetime,
+            job_tags=job_tags,
+            job_tags_operator=job_tags_operator,
+        )
+        try:
+            records = fetch_jobs(
+                self._api.job_ids_page, where, limit=limit, skip=skip, descending=descending
+            )
+        except ApiError as err:
+            raise IBMQBackendApiError(f"Failed to get the job ids: {err.message}") from err
+        return [dict(record.document) for record in records]
+
     def retrieve_job(self, job_id: str) -> IBMQJob:
         """Return a job of the provider by its ID.
 
@@ -237,8 +301,9 @@ class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type
 class IBMQBackendService:
     """``provider.backend``: the original client's view of the backends and jobs.
 
-    ``provider.backend.jobs(...)`` and ``provider.backend.retrieve_job(id)`` are the
-    provider's; each backend is also an attribute (``provider.backend.ibmq_qasm_simulator``).
+    ``provider.backend.jobs(...)``, ``provider.backend.job_ids(...)`` and
+    ``provider.backend.retrieve_job(id)`` are the provider's; each backend is also an
+    attribute (``provider.backend.ibmq_qasm_simulator``).
     """
 
     def __init__(self, provider: AccountProvider) -> None:
@@ -250,6 +315,7 @@ class IBMQBackendService:
         self._provider = provider
         self.backends = provider.backends
         self.jobs = provider.jobs
+        self.job_ids = provider.job_ids
         self.retrieve_job = provider.retrieve_job
 
     def __getattr__(self, name: str) -> IBMQBackend:

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from qiskit.providers import JobStatus
 
-from ibmqjob._listing import fetch_jobs, jobs_where
+from ibmqjob._listing import JobIdRecord, fetch_jobs, jobs_where
 from ibmqjob._records import JobRecord
-from ibmqjob.exceptions import IBMQBackendValueError
+from ibmqjob.exceptions import ApiIBMQProtocolError, IBMQBackendValueError
 
 T0 = dt.datetime(2024, 5, 1, 12, 0, 0, 123000, tzinfo=dt.UTC)
 
@@ -247,3 +247,30 @@ def test_a_server_ignoring_the_cursor_does_not_loop_forever() -> None:
 def test_bad_limit_or_skip(limit: Any, skip: Any) -> None:
     with pytest.raises(IBMQBackendValueError, match="non-negative integer"):
         fetch_jobs(lambda f: [], {}, limit=limit, skip=skip)
+
+
+def test_id_documents_page_like_jobs_and_are_kept_as_sent() -> None:
+    documents = [
+        {
+            "id": f"{index:024x}",
+            "creationDate": (T0 + dt.timedelta(milliseconds=index % 3)).isoformat(),
+            "liveDataEnabled": None,
+        }
+        for index in range(9)
+    ]
+    server = FakeListing([JobIdRecord.from_wire(doc) for doc in documents], max_page=2)
+
+    listed = fetch_jobs(server, {}, limit=None)
+
+    assert sorted(record.job_id for record in listed) == [doc["id"] for doc in documents]
+    assert all(dict(record.document) in documents for record in listed)
+    dates = [record.creation_date for record in listed]
+    assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "item", [{"creationDate": T0.isoformat()}, {"id": "a" * 24}, {"id": 3}, "x", None]
+)
+def test_an_id_document_needs_an_id_and_a_creation_date(item: Any) -> None:
+    with pytest.raises(ApiIBMQProtocolError):
+        JobIdRecord.from_wire(item)
