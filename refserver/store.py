@@ -73,13 +73,18 @@ class JobRecord:
     def from_json(cls, text: str) -> JobRecord:
         """Deserialise a record written by :meth:`to_json` (unknown keys ignored)."""
         data = json.loads(text)
-        names = {f.name for f in dataclasses.fields(cls)}
+        names = _RECORD_FIELDS
+        if data.keys() <= names:
+            return cls(**data)
         return cls(**{k: v for k, v in data.items() if k in names})
 
     @property
     def is_final(self) -> bool:
         """Whether the job is in a final status."""
         return statuses.is_final(self.status)
+
+
+_RECORD_FIELDS = frozenset(f.name for f in dataclasses.fields(JobRecord))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -37,6 +38,12 @@ def parse_instant(text: str) -> datetime | None:
     """
     if not isinstance(text, str) or len(text) < 10:
         return None
+    return _parse_instant_text(text)
+
+
+# Listings compare the same creation dates over and over: parse each string once.
+@functools.lru_cache(maxsize=16384)
+def _parse_instant_text(text: str) -> datetime | None:
     candidate = text.strip()
     if candidate.endswith(("Z", "z")):
         candidate = candidate[:-1] + "+00:00"
