@@ -65,7 +65,9 @@ class WebsocketPolicy:
     backoff_factor: float = 0.5
     backoff_max: float = 8.0
     open_timeout: float = 10.0
-    ping_interval: float = 60.0
+    # A connection that goes silent without a FIN or reset (a dropped network path) is only
+    # noticed by the keepalive: 20 s + 10 s bounds how long a wait can hang before polling.
+    ping_interval: float = 20.0
     ping_timeout: float = 10.0
     min_tick: float = 0.05
 
