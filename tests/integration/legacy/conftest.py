@@ -2,7 +2,9 @@
 
 The scenario scripts (``legacy_driver.py`` and the ``legacy_*`` modules beside it) run in a
 subprocess with the legacy virtualenv's Python; these fixtures start that subprocess against a
-server URL and token and give the tests the parsed JSON report.
+server URL and token and give the tests the parsed JSON report. With ``client="ibmqjob"`` the
+same scenarios drive ibmqjob instead, in a subprocess of the main virtualenv's Python (the
+driver's ``--client ibmqjob``), so that both clients' reports can be compared.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ class LegacyReport:
         outcome = self.data["scenarios"][scenario]
         error = outcome.get("error") or {}
         lines = [
-            f"legacy scenario {scenario!r} did not finish:",
+            f"{self.data['client'].get('driven', 'legacy')} scenario {scenario!r} did not finish:",
             f"{error.get('qualname')}: {error.get('message')}",
             error.get("traceback", ""),
             "observations so far: " + json.dumps(outcome.get("observations"), indent=1),
@@ -102,7 +104,9 @@ def legacy_runner(legacy_python: Path) -> Runner:
 
     ``server`` is a running ``refserver.runner.ServerThread``; ``token`` defaults to its demo
     user's token; ``params`` become ``--param key=<json>`` options of the driver; ``timeout``
-    bounds the whole driver run and ``scenario_timeout`` each scenario (seconds).
+    bounds the whole driver run and ``scenario_timeout`` each scenario (seconds); ``client``
+    is ``"legacy"`` (the original client) or ``"ibmqjob"`` (the same scenarios, run by this
+    interpreter with ibmqjob).
     """
 
     def run(
@@ -112,10 +116,14 @@ def legacy_runner(legacy_python: Path) -> Runner:
         token: str | None = None,
         timeout: float = 240,
         scenario_timeout: float = 120,
+        client: str = "legacy",
     ) -> LegacyReport:
+        python = legacy_python if client == "legacy" else Path(sys.executable)
         command = [
-            str(legacy_python),
+            str(python),
             str(DRIVER),
+            "--client",
+            client,
             "--url",
             server.auth_url,
             "--token",
@@ -137,7 +145,7 @@ def legacy_runner(legacy_python: Path) -> Runner:
         )
         if completed.returncode != 0:
             pytest.fail(
-                f"legacy driver exited with {completed.returncode}:\n{completed.stderr[-5000:]}",
+                f"{client} driver exited with {completed.returncode}:\n{completed.stderr[-5000:]}",
                 pytrace=False,
             )
         if completed.stderr.strip():
@@ -146,7 +154,7 @@ def legacy_runner(legacy_python: Path) -> Runner:
         if not report.data["account"]["ok"]:
             error = report.data["account"]["error"]
             pytest.fail(
-                "IBMQ.enable_account failed against the server:\n"
+                f"IBMQ.enable_account ({client}) failed against the server:\n"
                 f"{error['qualname']}: {error['message']}\n{error['traceback']}\n"
                 + json.dumps(report.data["account"]["http"], indent=1),
                 pytrace=False,

@@ -1,11 +1,18 @@
-"""Drive the original ``qiskit-ibmq-provider`` client against a server and print observations.
+"""Drive the original client (or ibmqjob) against a server and print observations.
 
-This script runs inside ``.venv-legacy`` (qiskit-ibmq-provider 0.20.2, which pins numpy<1.24),
-never in the project's main virtualenv, and imports nothing from the project. It logs in with
-``IBMQ.enable_account(token, url=...)``, runs the named scenarios from ``legacy_scenarios`` one
-after the other, and prints one JSON document on stdout::
+By default (``--client legacy``) this script runs inside ``.venv-legacy`` (qiskit-ibmq-provider
+0.20.2, which pins numpy<1.24), never in the project's main virtualenv, and imports nothing from
+the project. With ``--client ibmqjob`` it runs in the main virtualenv and the very same scenario
+source drives ibmqjob instead: before the scenario modules are imported, ``client_shim`` binds
+the two names they import from the original client (``qiskit.IBMQ`` and
+``qiskit.providers.ibmq.ibmqfactory.IBMQFactory``) to ibmqjob's objects, so every provider,
+backend, job and exception the scenarios see is ibmqjob's. Comparing the two reports shows where
+ibmqjob answers differently from the original client.
 
-    {"client": {...versions...},
+It logs in with ``IBMQ.enable_account(token, url=...)``, runs the named scenarios from
+``legacy_scenarios`` one after the other, and prints one JSON document on stdout::
+
+    {"client": {...versions...}, "run_id": "1a2b3c4d",
      "account": {"ok": true, "elapsed_s": 0.4, ...},
      "scenarios": {"bell": {"ok": true, "elapsed_s": 1.2, "observations": {...},
                             "http": {...}, "error": null}, ...}}
@@ -18,6 +25,8 @@ Usage::
 
     .venv-legacy/bin/python tests/integration/legacy/legacy_driver.py \\
         --url http://127.0.0.1:PORT/api --token TOKEN [--param key=value ...] SCENARIO ...
+    .venv/bin/python tests/integration/legacy/legacy_driver.py --client ibmqjob \\
+        --url http://127.0.0.1:PORT/api --token TOKEN SCENARIO ...
     .venv-legacy/bin/python tests/integration/legacy/legacy_driver.py --list
 """
 
@@ -30,6 +39,7 @@ import logging
 import signal
 import sys
 import time
+import types
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -38,61 +48,107 @@ from urllib.parse import urlsplit
 # The client and terra 0.46 warn about their own deprecation on import; none of it is news here.
 warnings.filterwarnings("ignore")
 
-import legacy_scenarios  # noqa: E402
-import requests  # noqa: E402  (after the warning filter on purpose)
-from legacy_common import describe_exception  # noqa: E402
+CLIENTS = ("legacy", "ibmqjob")
+# Where each client logs (the driver keeps INFO and above of these loggers).
+LOGGERS = {"legacy": "qiskit.providers.ibmq", "ibmqjob": "ibmqjob"}
 
 _BODY_LIMIT = 2000
 
 
 class HttpTrace:
-    """Records every HTTP exchange the client makes through ``requests``.
+    """Records every HTTP exchange the client makes, through ``requests`` or ``httpx``.
 
-    Only method, path, status and time are kept for successful exchanges; for error statuses the
-    response body is kept too (it carries the server's error envelope). Login responses are never
-    recorded because their body is the access token.
+    The original client speaks through ``requests`` (``HTTPAdapter.send`` is wrapped), ibmqjob
+    through ``httpx`` (``HTTPTransport.handle_request`` is wrapped); both sit below the
+    clients' retries, so every attempt is one exchange. Only method, path, status and time are
+    kept for successful exchanges; for error statuses the response body is kept too (it carries
+    the server's error envelope). Login responses are never recorded because their body is the
+    access token.
     """
 
     def __init__(self) -> None:
         self.exchanges: list[dict[str, Any]] = []
-        self._original_send = requests.adapters.HTTPAdapter.send
 
-    def install(self) -> None:
-        """Wrap ``HTTPAdapter.send`` so that all client traffic passes through ``_record``."""
+    def install(self, client: str) -> None:
+        """Wrap the HTTP library of ``client`` so that all its traffic passes through ``_record``.
+
+        Args:
+            client: ``"legacy"`` (``requests``) or ``"ibmqjob"`` (``httpx``).
+        """
+        if client == "legacy":
+            self._install_requests()
+        else:
+            self._install_httpx()
+
+    def _install_requests(self) -> None:
+        import requests
+
         trace = self
-        original = self._original_send
+        original = requests.adapters.HTTPAdapter.send
 
         def send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
             started = time.monotonic()
             try:
                 response = original(adapter, request, *args, **kwargs)
             except Exception as exc:
-                trace._record(request, None, started, exc)
+                trace._record(request.method, request.url, request.body, None, started, exc)
                 raise
-            trace._record(request, response, started, None)
+            trace._record(
+                request.method, request.url, request.body, _Answer(response), started, None
+            )
             return response
 
         requests.adapters.HTTPAdapter.send = send  # type: ignore[method-assign]
 
-    def _record(self, request: Any, response: Any, started: float, exc: Exception | None) -> None:
-        parts = urlsplit(request.url)
+    def _install_httpx(self) -> None:
+        import httpx
+
+        trace = self
+        original = httpx.HTTPTransport.handle_request
+
+        def handle_request(transport: Any, request: Any) -> Any:
+            started = time.monotonic()
+            try:
+                response = original(transport, request)
+            except Exception as exc:
+                trace._record(request.method, str(request.url), None, None, started, exc)
+                raise
+            body = None
+            if response.status_code >= 400:
+                response.read()  # the body is small (an error envelope); httpx keeps it
+                body = request.content
+            trace._record(request.method, str(request.url), body, _Answer(response), started, None)
+            return response
+
+        httpx.HTTPTransport.handle_request = handle_request  # type: ignore[method-assign]
+
+    def _record(
+        self,
+        method: str,
+        url: str,
+        request_body: Any,
+        response: _Answer | None,
+        started: float,
+        exc: Exception | None,
+    ) -> None:
+        parts = urlsplit(url)
         path = parts.path
         if parts.query and "signature=" not in parts.query:
             path = f"{path}?{parts.query}"
         entry: dict[str, Any] = {
-            "method": request.method,
+            "method": method,
             "path": path,
             "status": response.status_code if response is not None else None,
             "ms": round((time.monotonic() - started) * 1000, 1),
         }
-        if exc is not None:
+        if exc is not None or response is None:
             entry["exception"] = f"{type(exc).__name__}: {exc}"
         elif response.status_code >= 400 and path.endswith("loginWithToken"):
             # The request carries the API token: keep only the shape of the answer.
-            entry["response_body"] = _redacted_login_error(response.text)
+            entry["response_body"] = _redacted_login_error(response.text())
         elif response.status_code >= 400:
-            entry["request_body"] = _text(request.body)
-            entry["response_body"] = response.text[:_BODY_LIMIT]
+            entry["request_body"] = _text(request_body)
+            entry["response_body"] = response.text()[:_BODY_LIMIT]
         self.exchanges.append(entry)
 
     def mark(self) -> int:
@@ -116,6 +172,17 @@ class HttpTrace:
             per_route[key] = per_route.get(key, 0) + 1
         failures = [e for e in exchanges if e["status"] is None or e["status"] >= 400]
         return {"requests": len(exchanges), "per_route": per_route, "failures": failures}
+
+
+class _Answer:
+    """The status and (for error statuses) the text of a ``requests`` or ``httpx`` response."""
+
+    def __init__(self, response: Any) -> None:
+        self.status_code: int = response.status_code
+        self._response = response
+
+    def text(self) -> str:
+        return str(self._response.text)
 
 
 def _text(body: Any) -> str | None:
@@ -182,11 +249,38 @@ def _parse_params(pairs: list[str]) -> dict[str, Any]:
     return params
 
 
-def _client_versions() -> dict[str, str]:
+def _load_scenarios(client: str) -> types.ModuleType:
+    """Import the scenario modules, bound to ``client``'s objects.
+
+    Args:
+        client: ``"legacy"`` (the installed qiskit-ibmq-provider) or ``"ibmqjob"``.
+
+    Returns:
+        The ``legacy_scenarios`` module.
+    """
+    if client == "ibmqjob":
+        from client_shim import install_ibmqjob
+
+        install_ibmqjob()
+    import legacy_scenarios
+
+    return legacy_scenarios
+
+
+def _describe(exc: BaseException) -> dict[str, Any]:
+    from legacy_common import describe_exception
+
+    return describe_exception(exc)
+
+
+def _client_versions(client: str) -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
-    versions = {}
-    for dist in ("qiskit-ibmq-provider", "qiskit", "qiskit-terra", "numpy", "requests"):
+    versions = {"driven": client}
+    dists = ["qiskit-ibmq-provider", "qiskit", "qiskit-terra", "numpy", "requests"]
+    if client == "ibmqjob":
+        dists = ["ibmqjob", "qiskit", "qiskit-terra", "qiskit-aer", "numpy", "httpx"]
+    for dist in dists:
         try:
             versions[dist] = version(dist)
         except PackageNotFoundError:
@@ -205,7 +299,7 @@ def _enable_account(args: argparse.Namespace, trace: HttpTrace, logs: LogCapture
         return {
             "ok": False,
             "elapsed_s": round(time.monotonic() - started, 3),
-            "error": describe_exception(exc),
+            "error": _describe(exc),
             "http": trace.summary(mark),
             "logs": logs.records[log_mark:],
         }
@@ -244,8 +338,9 @@ def _deadline(seconds: float) -> Iterator[None]:
 
 
 def _run_scenario(
+    scenarios: types.ModuleType,
     name: str,
-    ctx: legacy_scenarios.Context,
+    ctx: Any,
     trace: HttpTrace,
     logs: LogCapture,
     timeout: float,
@@ -256,9 +351,9 @@ def _run_scenario(
     error = None
     try:
         with _deadline(timeout):
-            legacy_scenarios.SCENARIOS[name](ctx, observations)
+            scenarios.SCENARIOS[name](ctx, observations)
     except Exception as exc:
-        error = describe_exception(exc)
+        error = _describe(exc)
     return {
         "ok": error is None,
         "elapsed_s": round(time.monotonic() - started, 3),
@@ -279,6 +374,13 @@ def main(argv: list[str] | None = None) -> int:
         0 when the report was printed (whether or not scenarios failed), 2 on bad usage.
     """
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--client",
+        choices=CLIENTS,
+        default="legacy",
+        help="the client the scenarios drive: the original one (in .venv-legacy) or ibmqjob "
+        "(in the main virtualenv)",
+    )
     parser.add_argument("--url", help="auth URL, e.g. http://127.0.0.1:8000/api")
     parser.add_argument("--token", help="API token of the user")
     parser.add_argument("--param", action="append", default=[], help="key=value (JSON value)")
@@ -288,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     parser.add_argument("scenarios", nargs="*")
     args = parser.parse_args(argv)
+    legacy_scenarios = _load_scenarios(args.client)
     if args.list:
         for name, func in legacy_scenarios.SCENARIOS.items():
             print(f"{name}: {(func.__doc__ or '').strip().splitlines()[0]}")
@@ -297,10 +400,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--url, --token and known scenarios are required (unknown: {unknown})")
 
     trace, logs = HttpTrace(), LogCapture()
-    trace.install()
-    logging.getLogger("qiskit.providers.ibmq").addHandler(logs)
-    logging.getLogger("qiskit.providers.ibmq").setLevel(logging.INFO)
-    report: dict[str, Any] = {"client": _client_versions(), "scenarios": {}}
+    trace.install(args.client)
+    logging.getLogger(LOGGERS[args.client]).addHandler(logs)
+    logging.getLogger(LOGGERS[args.client]).setLevel(logging.INFO)
+    report: dict[str, Any] = {"client": _client_versions(args.client), "scenarios": {}}
     with _stdout_to_stderr():
         report["account"] = _enable_account(args, trace, logs)
         ctx = legacy_scenarios.Context(
@@ -309,10 +412,12 @@ def main(argv: list[str] | None = None) -> int:
             params=_parse_params(args.param),
             default_provider=report["account"].pop("provider", None),
         )
+        # Job names and tags start with the run id; side-by-side comparisons factor it out.
+        report["run_id"] = ctx.run_id
         for name in args.scenarios:
             if report["account"]["ok"] or name in legacy_scenarios.WITHOUT_ACCOUNT:
                 report["scenarios"][name] = _run_scenario(
-                    name, ctx, trace, logs, args.scenario_timeout
+                    legacy_scenarios, name, ctx, trace, logs, args.scenario_timeout
                 )
             else:
                 report["scenarios"][name] = {"ok": False, "error": report["account"]["error"]}
