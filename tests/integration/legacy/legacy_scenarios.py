@@ -1,5 +1,8 @@
 """Scenarios run by ``legacy_driver`` with the original client (inside ``.venv-legacy``).
 
+Written against the original client's API only; ``legacy_driver --client ibmqjob`` runs the
+same source with ibmqjob (see ``client_shim``), for the side-by-side comparison.
+
 Each scenario takes a ``Context`` and a dict it fills with observations: plain JSON data
 (statuses as ``JobStatus`` names, counts, ids, messages, exception descriptions). A scenario
 records what the original client did and saw; the judging is done by the pytest tests in the
