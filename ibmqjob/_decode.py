@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from qiskit.providers.models import BackendProperties
+from qiskit.providers.models import BackendProperties, PulseDefaults
 from qiskit.qobj import PulseQobj, QasmQobj
 from qiskit.result import Result
 
@@ -114,13 +114,41 @@ def _complex(value: Any) -> Any:
     return value
 
 
+def decode_pulse_defaults(data: Mapping[str, Any]) -> PulseDefaults:
+    """Build qiskit ``PulseDefaults`` from their JSON document (complex numbers as ``[re, im]``).
+
+    Args:
+        data: The pulse defaults document; it is not modified.
+
+    Returns:
+        The pulse defaults.
+
+    Raises:
+        ValueError, TypeError, KeyError, AttributeError: If the document is not valid.
+    """
+    defaults = copy.deepcopy(dict(data))
+    _decode_pulse_library(defaults.get("pulse_library", []))
+    for command in defaults.get("cmd_def", []):
+        for instruction in command.get("sequence", []):
+            _decode_amp(instruction)
+    return PulseDefaults.from_dict(defaults)
+
+
 def _decode_pulse(qobj: dict[str, Any]) -> None:
-    for item in qobj.get("config", {}).get("pulse_library", []):
-        item["samples"] = [_complex(sample) for sample in item["samples"]]
+    _decode_pulse_library(qobj.get("config", {}).get("pulse_library", []))
     for experiment in qobj.get("experiments", []):
         for instruction in experiment.get("instructions", []):
             if "val" in instruction:
                 instruction["val"] = _complex(instruction["val"])
-            parameters = instruction.get("parameters")
-            if isinstance(parameters, dict) and "amp" in parameters:
-                parameters["amp"] = _complex(parameters["amp"])
+            _decode_amp(instruction)
+
+
+def _decode_pulse_library(library: list[dict[str, Any]]) -> None:
+    for item in library:
+        item["samples"] = [_complex(sample) for sample in item.get("samples", [])]
+
+
+def _decode_amp(instruction: dict[str, Any]) -> None:
+    parameters = instruction.get("parameters")
+    if isinstance(parameters, dict) and "amp" in parameters:
+        parameters["amp"] = _complex(parameters["amp"])

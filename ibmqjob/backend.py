@@ -9,10 +9,9 @@ and ``retrieve_job()`` go through the provider; ``properties()``, ``defaults()``
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +25,7 @@ from qiskit.providers.models import (
 )
 from qiskit.qobj.utils import MeasLevel, MeasReturnType
 
-from ._decode import decode_properties
+from ._decode import decode_properties, decode_pulse_defaults
 from ._listing import ACTIVE_STATUSES, StatusArg
 from ._runinput import assemble_qobj, run_metadata
 from .backendjoblimit import BackendJobLimit
@@ -293,7 +292,9 @@ class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type info
         if refresh or self._defaults is None:
             with _backend_errors(f"Failed to get the defaults of {self.name()}"):
                 data = self._api.backend_defaults(self.name())
-            self._defaults = None if data is None else _decoded(_decode_defaults, data, "defaults")
+            self._defaults = (
+                None if data is None else _decoded(decode_pulse_defaults, data, "defaults")
+            )
         return self._defaults
 
     def status(self) -> BackendStatus:
@@ -419,21 +420,3 @@ def _decoded(decode: Any, data: Any, what: str) -> Any:
         return decode(data)
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise IBMQBackendApiProtocolError(f"The server sent invalid backend {what}: {err}") from err
-
-
-def _decode_defaults(data: dict[str, Any]) -> PulseDefaults:
-    defaults = copy.deepcopy(data)
-    for item in defaults.get("pulse_library", []):
-        item["samples"] = [_complex(sample) for sample in item.get("samples", [])]
-    for command in defaults.get("cmd_def", []):
-        for instruction in command.get("sequence", []):
-            parameters = instruction.get("parameters")
-            if isinstance(parameters, dict) and "amp" in parameters:
-                parameters["amp"] = _complex(parameters["amp"])
-    return PulseDefaults.from_dict(defaults)
-
-
-def _complex(value: Any) -> Any:
-    if isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2:
-        return complex(value[0], value[1])
-    return value
