@@ -13,6 +13,7 @@ loads them and derives, in memory and never on disk, the variants a run needs:
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,8 +107,12 @@ class Operation:
 
 
 def default_spec_dir() -> Path:
-    """Return the ``spec/`` folder of the source tree this package belongs to."""
-    return Path(__file__).resolve().parent.parent / "spec"
+    """Return the ``spec/`` folder of the source tree this package belongs to, else the copy
+    an installed distribution carries in ``<prefix>/share/ibmqjob/spec``."""
+    source_tree = Path(__file__).resolve().parent.parent / "spec"
+    if (source_tree / "openapi.yaml").is_file():
+        return source_tree
+    return Path(sys.prefix) / "share" / "ibmqjob" / "spec"
 
 
 def _load_yaml(path: Path) -> JsonDict:
