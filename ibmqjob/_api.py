@@ -84,10 +84,11 @@ from ._account_records import (
     encode_qobj,
     projects_from_network,
 )
-from ._http import HttpSettings, build_client, transfer, transport_error
+from ._http import build_client, transfer, transport_error
 from ._listing import JOB_ID_FIELDS, JobIdRecord
 from ._records import JobRecord, StatusRecord, WebsocketTarget
 from .exceptions import ApiError, ApiIBMQProtocolError, IBMQAccountCredentialsInvalidUrl
+from .settings import HttpSettings, TimeSource
 
 __all__ = ["AccountSession", "ProjectApi", "login"]
 
@@ -105,6 +106,7 @@ class _Caller:
         self, base_url: str, secrets: list[str], settings: HttpSettings, token: str | None
     ) -> None:
         self.secrets = secrets  # shared and mutable: the access token is added after login
+        self.settings = settings
         self.http = build_client(base_url, access_token=token, secrets=secrets, settings=settings)
         client: Client | AuthenticatedClient
         if token:
@@ -362,12 +364,17 @@ class ProjectApi:
         job = self._on(Job, "PUT /Jobs/{id}", update_job, job_id, body=body)
         return None if isinstance(job.tags, Unset) else list(job.tags)
 
+    @property
+    def time(self) -> TimeSource:
+        """The account's clock and sleep, which jobs wait with."""
+        return self._caller.settings.time
+
     def job_websocket(self, job_id: str) -> WebsocketTarget | None:
         """The status websocket of the job, ``None`` without a websocket URL."""
         if not self._ws_url:
             return None
         url = f"{self._ws_url.rstrip('/')}/jobs/{job_id}/status/v/1"
-        return WebsocketTarget(url, self._access_token)
+        return WebsocketTarget(url, self._access_token, policy=self._caller.settings.websocket)
 
     # ------------------------------------------------------------ other job calls
 

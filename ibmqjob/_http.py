@@ -25,16 +25,14 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import logging
-import random
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
 
-from ._retry import Attempt, Failure, RetryPolicy
+from ._retry import Attempt, Failure
 from .exceptions import ApiError, AuthenticationLicenseError, RequestsApiError
+from .settings import HttpSettings
 
 __all__ = [
     "ATTEMPTS_KEY",
@@ -72,30 +70,6 @@ ATTEMPTS_KEY = "ibmqjob.attempts"
 
 # Query parameters whose values are credentials (signed storage URLs).
 _SECRET_PARAMS = frozenset({"signature", "sig", "x-amz-signature", "token", "access_token"})
-
-
-@dataclass(frozen=True)
-class HttpSettings:
-    """How the HTTP client of an account behaves.
-
-    Attributes:
-        connect_timeout: Seconds to establish a connection.
-        read_timeout: Seconds to wait for data of an API response (``None``: forever).
-        policy: The retry policy.
-        sleep: Called with the seconds to wait between attempts (``time.sleep``).
-        rand: Source of randomness in [0, 1) for the retry jitter.
-        verify: Whether to verify TLS certificates.
-        transport: The transport doing the I/O; a pooled ``httpx.HTTPTransport`` if ``None``
-            (tests pass an ``httpx.MockTransport``).
-    """
-
-    connect_timeout: float = 5.0
-    read_timeout: float | None = 300.0
-    policy: RetryPolicy = field(default_factory=RetryPolicy)
-    sleep: Callable[[float], None] = time.sleep
-    rand: Callable[[], float] = random.random
-    verify: bool = True
-    transport: httpx.BaseTransport | None = None
 
 
 def is_job_creation(request: httpx.Request) -> bool:
@@ -174,7 +148,7 @@ class RetryTransport(httpx.BaseTransport):
         self._inner = inner
         self._owns_inner = owns_inner
         self._policy = settings.policy
-        self._sleep = settings.sleep
+        self._sleep = settings.time.sleep
         self._rand = settings.rand
         self._retried_statuses = (
             settings.policy.server_error_statuses | settings.policy.overload_statuses

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Self
@@ -25,6 +24,7 @@ from ._results import ResultContext, ResultStore
 from ._time import utc_to_local
 from .exceptions import ApiError, IBMQJobApiError, IBMQJobInvalidStateError
 from .queueinfo import QueueInfo
+from .settings import TimeSource
 from .status import is_final, status_and_queue_info
 
 __all__ = ["JobState", "api_to_job_error"]
@@ -86,8 +86,9 @@ class JobState(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         """
         super().__init__(backend, job_id)
         self._api = api
-        self._sleep: Callable[[float], None] = time.sleep
-        self._clock: Callable[[], float] = time.monotonic
+        clock = TimeSource() if api is None else api.time
+        self._sleep: Callable[[float], None] = clock.sleep
+        self._clock: Callable[[], float] = clock.clock
         self._poll_interval = 5.0
         self._creation_date = jobdata.utc(creation_date, "creation_date")
         self._api_status = status
@@ -134,6 +135,7 @@ class JobState(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         """Attach a backend and an API to a job built without them (e.g. by ``from_dict``)."""
         self._backend = backend
         self._api = api
+        self._sleep, self._clock = api.time.sleep, api.time.clock
 
     @classmethod
     def from_dict(

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from .exceptions import ApiIBMQProtocolError
+from .settings import TimeSource, WebsocketPolicy
 
 __all__ = [
     "ErrorRecord",
@@ -346,11 +347,13 @@ class WebsocketTarget:
         access_token: Sent in the authentication frame; never logged or shown in ``repr``.
         proxy: Proxy URL (``http://``, ``https://``, ``socks5://``...) or ``None`` to
             connect directly.
+        policy: Reconnection, keepalive and timeout tunables.
     """
 
     url: str
     access_token: str = field(repr=False)
     proxy: str | None = None
+    policy: WebsocketPolicy = field(default_factory=WebsocketPolicy)
 
 
 @runtime_checkable
@@ -360,6 +363,11 @@ class JobApi(Protocol):
     Every method raises :class:`~ibmqjob.exceptions.ApiError` (see the module docstring)
     and nothing else on failure.
     """
+
+    @property
+    def time(self) -> TimeSource:
+        """The clock and sleep that jobs wait with (the account's time source)."""
+        ...
 
     def job_get(self, job_id: str) -> JobRecord:
         """``GET /Jobs/{id}/v/1``: the full job document."""

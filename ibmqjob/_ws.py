@@ -18,7 +18,6 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
@@ -34,9 +33,10 @@ from .exceptions import (
     WebsocketTimeoutError,
     redact,
 )
+from .settings import WebsocketPolicy
 from .status import api_status_to_job_status, is_final
 
-__all__ = ["StatusWebsocket", "WebsocketPolicy", "reconnect_delay"]
+__all__ = ["StatusWebsocket", "reconnect_delay"]
 
 logger = logging.getLogger(__name__)
 _wire_logger = logging.getLogger(__name__ + ".wire")
@@ -46,33 +46,10 @@ CLOSE_SERVER_ERROR = 4001
 CLOSE_JOB_DONE = 4002
 CLOSE_JOB_NOT_FOUND = 4003
 
-
-@dataclass(frozen=True)
-class WebsocketPolicy:
-    """Tunables of the status websocket.
-
-    Attributes:
-        retries: Reconnections allowed in a row after retryable failures.
-        backoff_factor: Delay before the first reconnection, in seconds.
-        backoff_max: Longest delay between reconnections, in seconds.
-        open_timeout: Longest time to open the connection, in seconds.
-        ping_interval: Keepalive ping interval, in seconds.
-        ping_timeout: Keepalive pong timeout, in seconds.
-        min_tick: Shortest time a read blocks before handing control back, in seconds.
-    """
-
-    retries: int = 5
-    backoff_factor: float = 0.5
-    backoff_max: float = 8.0
-    open_timeout: float = 10.0
-    # A connection that goes silent without a FIN or reset (a dropped network path) is only
-    # noticed by the keepalive: 20 s + 10 s bounds how long a wait can hang before polling.
-    ping_interval: float = 20.0
-    ping_timeout: float = 10.0
-    min_tick: float = 0.05
+_DEFAULT_POLICY = WebsocketPolicy()
 
 
-def reconnect_delay(attempt: int, policy: WebsocketPolicy = WebsocketPolicy()) -> float:
+def reconnect_delay(attempt: int, policy: WebsocketPolicy = _DEFAULT_POLICY) -> float:
     """Return the delay before reconnection number ``attempt`` (1-based).
 
     Args:
@@ -96,7 +73,7 @@ class StatusWebsocket:
         self,
         target: WebsocketTarget,
         job_id: str,
-        policy: WebsocketPolicy = WebsocketPolicy(),
+        policy: WebsocketPolicy = _DEFAULT_POLICY,
         *,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from ._account_records import ProjectRef
 from ._api import AccountSession, login
-from ._http import HttpSettings
 from .exceptions import (
     IBMQAccountCredentialsInvalidToken,
     IBMQAccountCredentialsInvalidUrl,
@@ -28,6 +27,7 @@ from .exceptions import (
     RequestsApiError,
 )
 from .provider import AccountProvider
+from .settings import HttpSettings
 
 __all__ = ["IBMQ", "QX_AUTH_URL", "Credentials", "IBMQFactory", "credentials_from_env"]
 

@@ -409,7 +409,9 @@ class IBMQJob(JobState):
         target = api.job_websocket(self.job_id())
         stream = None
         if target is not None:
-            stream = StatusWebsocket(target, self.job_id(), sleep=self._sleep, clock=self._clock)
+            stream = StatusWebsocket(
+                target, self.job_id(), target.policy, sleep=self._sleep, clock=self._clock
+            )
         try:
             wait_for_final_status(
                 fetch_status=lambda: api.job_status(self.job_id()),

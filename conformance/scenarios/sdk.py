@@ -13,9 +13,9 @@ from typing import Any
 from qiskit import QuantumCircuit
 
 from ibmqjob import IBMQBackendJobLimitError, IBMQJob, JobStatus
-from ibmqjob._http import HttpSettings
 from ibmqjob.account import IBMQFactory
 from ibmqjob.provider import AccountProvider
+from ibmqjob.settings import HttpSettings, TimeSource
 
 from .base import ScenarioContext, ScenarioSkip
 
@@ -62,7 +62,10 @@ def connect_all(
         The providers.
     """
     factory = IBMQFactory()
-    settings = HttpSettings(sleep=ctx.sleep, transport=ctx.audit.transport() if ctx.audit else None)
+    settings = HttpSettings(
+        time=TimeSource(sleep=ctx.sleep, clock=ctx.clock),
+        transport=ctx.audit.transport() if ctx.audit else None,
+    )
     factory.enable_account(
         token or ctx.token,
         ctx.url,
@@ -109,13 +112,6 @@ def oversized_circuit(n_qubits: int) -> QuantumCircuit:
     return circuit
 
 
-def _attach_time(job: IBMQJob, ctx: ScenarioContext) -> IBMQJob:
-    # The job waits with the scenario's sleep and clock (virtual while recording).
-    job._sleep = ctx.sleep
-    job._clock = ctx.clock
-    return job
-
-
 def submit(ctx: ScenarioContext, backend: Any, circuits: Any, **options: Any) -> IBMQJob:
     """Run circuits on a backend with the context's shots unless given.
 
@@ -130,7 +126,8 @@ def submit(ctx: ScenarioContext, backend: Any, circuits: Any, **options: Any) ->
     """
     if not hasattr(circuits, "config"):  # a Qobj carries its own shots
         options.setdefault("shots", ctx.shots)
-    return _attach_time(backend.run(circuits, **options), ctx)
+    job: IBMQJob = backend.run(circuits, **options)
+    return job
 
 
 def submit_within_limit(
@@ -164,7 +161,7 @@ def submit_within_limit(
 
 def adopt(ctx: ScenarioContext, job: IBMQJob) -> IBMQJob:
     """Make a retrieved or listed job wait with the context's sleep and clock."""
-    return _attach_time(job, ctx)
+    return job
 
 
 def wait_final(

@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 
 from ibmqjob._api import AccountSession, ProjectApi, login
-from ibmqjob._http import HttpSettings
 from ibmqjob._retry import RetryPolicy
+from ibmqjob.settings import HttpSettings, TimeSource
 
 API_TOKEN = "api-token-0123-SECRET"
 ACCESS_TOKEN = "access-token-4567-SECRET"
@@ -152,7 +152,7 @@ def connect(fake: FakeApi | None = None, policy: RetryPolicy | None = None) -> H
     sleeps: list[float] = []
     settings = HttpSettings(
         policy=policy or RetryPolicy(),
-        sleep=sleeps.append,
+        time=TimeSource(sleep=sleeps.append),
         rand=lambda: 0.0,
         transport=httpx.MockTransport(fake),
     )

@@ -6,7 +6,6 @@ import httpx
 import pytest
 from fake_api import API_TOKEN, AUTH_URL, FakeApi
 
-from ibmqjob._http import HttpSettings
 from ibmqjob.account import QX_AUTH_URL, IBMQFactory, credentials_from_env
 from ibmqjob.exceptions import (
     IBMQAccountCredentialsInvalidToken,
@@ -15,10 +14,11 @@ from ibmqjob.exceptions import (
     IBMQAccountError,
     IBMQProviderError,
 )
+from ibmqjob.settings import HttpSettings, TimeSource
 
 
 def _settings(fake: FakeApi) -> HttpSettings:
-    return HttpSettings(sleep=lambda s: None, transport=httpx.MockTransport(fake))
+    return HttpSettings(time=TimeSource(sleep=lambda s: None), transport=httpx.MockTransport(fake))
 
 
 def test_enable_account_returns_the_default_provider() -> None:

@@ -20,13 +20,13 @@ from fake_api import (
 )
 
 from ibmqjob._api import login
-from ibmqjob._http import HttpSettings
 from ibmqjob.exceptions import (
     ApiIBMQProtocolError,
     AuthenticationLicenseError,
     IBMQAccountCredentialsInvalidUrl,
     RequestsApiError,
 )
+from ibmqjob.settings import HttpSettings, TimeSource
 
 JOB = f"{HGP}/Jobs/{JOB_ID}"
 
@@ -201,7 +201,9 @@ def test_signatures_are_hidden_in_error_messages() -> None:
 
 def test_a_rejected_api_token_is_a_401_without_the_token() -> None:
     fake = FakeApi()
-    settings = HttpSettings(sleep=lambda s: None, transport=httpx.MockTransport(fake))
+    settings = HttpSettings(
+        time=TimeSource(sleep=lambda s: None), transport=httpx.MockTransport(fake)
+    )
 
     with pytest.raises(RequestsApiError) as info:
         login(AUTH_URL, "wrong-token-SECRET", settings)
@@ -214,7 +216,9 @@ def test_a_license_to_accept_is_its_own_error() -> None:
     fake = FakeApi()
     license_error = {"error": {"name": "ACCEPT_LICENSE_REQUIRED", "message": "Accept it"}}
     fake.queue("POST", "loginWithToken", httpx.Response(401, json=license_error))
-    settings = HttpSettings(sleep=lambda s: None, transport=httpx.MockTransport(fake))
+    settings = HttpSettings(
+        time=TimeSource(sleep=lambda s: None), transport=httpx.MockTransport(fake)
+    )
 
     with pytest.raises(AuthenticationLicenseError, match="Accept it"):
         login(AUTH_URL, API_TOKEN, settings)
@@ -232,7 +236,9 @@ def test_a_license_to_accept_is_its_own_error() -> None:
 def test_a_url_that_is_not_an_auth_service_is_rejected(answer: httpx.Response) -> None:
     fake = FakeApi()
     fake.queue("GET", "/api/version", answer)
-    settings = HttpSettings(sleep=lambda s: None, transport=httpx.MockTransport(fake))
+    settings = HttpSettings(
+        time=TimeSource(sleep=lambda s: None), transport=httpx.MockTransport(fake)
+    )
 
     with pytest.raises(IBMQAccountCredentialsInvalidUrl, match="api-auth"):
         login(AUTH_URL, API_TOKEN, settings)

@@ -8,16 +8,18 @@ import httpx
 import pytest
 from fake_api import API_TOKEN, AUTH_URL, HGP, FakeApi, envelope
 
-from ibmqjob._http import HttpSettings
 from ibmqjob.account import IBMQFactory
 from ibmqjob.exceptions import IBMQBackendApiError
 from ibmqjob.provider import AccountProvider
+from ibmqjob.settings import HttpSettings, TimeSource
 
 IDS_PATH = f"^{HGP}/Jobs/v/1$"
 
 
 def _provider(fake: FakeApi) -> AccountProvider:
-    settings = HttpSettings(sleep=lambda s: None, transport=httpx.MockTransport(fake))
+    settings = HttpSettings(
+        time=TimeSource(sleep=lambda s: None), transport=httpx.MockTransport(fake)
+    )
     return IBMQFactory().enable_account(API_TOKEN, AUTH_URL, http_settings=settings)
 
 

@@ -21,6 +21,7 @@ from ibmqjob._records import (
     WebsocketTarget,
 )
 from ibmqjob.exceptions import ApiError, RequestsApiError
+from ibmqjob.settings import TimeSource
 
 FINAL = {"COMPLETED", "CANCELLED"}
 CREATION = dt.datetime(2024, 5, 1, 12, 0, 0, 123000, tzinfo=dt.UTC)
@@ -107,6 +108,7 @@ class FakeJobApi:
         self.echo_tags: list[str] | None = None
         self.websocket: WebsocketTarget | None = None
         self.result_downloaded_error: ApiError | None = None
+        self.time = TimeSource()
 
     # -------------------------------------------------------------- scripting
 

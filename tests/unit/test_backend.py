@@ -25,6 +25,7 @@ from ibmqjob.exceptions import (
     IBMQBackendValueError,
     RequestsApiError,
 )
+from ibmqjob.settings import TimeSource
 
 CREATED = dt.datetime(2024, 5, 1, 12, tzinfo=dt.UTC)
 
@@ -38,6 +39,7 @@ class RecordingApi:
     job_error: ErrorRecord | None = None
     properties: dict[str, Any] | None = None
     seen_before: list[dt.datetime | None] = field(default_factory=list)
+    time: TimeSource = field(default_factory=TimeSource)
 
     def job_submit(self, backend_name: str, qobj: dict[str, Any], **kwargs: Any) -> JobRecord:
         if self.submit_error is not None:

@@ -73,3 +73,16 @@ def test_exceptions_module_all_lists_every_exception():
         and value.__module__ == exceptions.__name__
     }
     assert declared <= set(exceptions.__all__)
+
+
+def test_settings_is_a_public_module_of_frozen_policies():
+    import dataclasses
+
+    from ibmqjob import settings
+
+    assert set(settings.__all__) == {"HttpSettings", "RetryPolicy", "TimeSource", "WebsocketPolicy"}
+    for name in settings.__all__:
+        cls = getattr(settings, name)
+        assert dataclasses.is_dataclass(cls), name
+        assert cls.__dataclass_params__.frozen, name  # type: ignore[attr-defined]
+    assert settings.HttpSettings().time == settings.TimeSource()

@@ -16,12 +16,13 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
 
 from ibmqjob._records import WebsocketTarget
-from ibmqjob._ws import StatusWebsocket, WebsocketPolicy, reconnect_delay
+from ibmqjob._ws import StatusWebsocket, reconnect_delay
 from ibmqjob.exceptions import (
     WebsocketAuthenticationError,
     WebsocketError,
     WebsocketTimeoutError,
 )
+from ibmqjob.settings import WebsocketPolicy
 
 TOKEN = "ws-secret-access-token"
 Script = Callable[[ServerConnection, int], None]
