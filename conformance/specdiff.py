@@ -160,9 +160,10 @@ class SpecDiff:
             grouped.setdefault((change.level, change.rule, change.text), []).append(
                 change.operation_id
             )
+        breaking = sum(1 for level, _, _ in grouped if level in BREAKING_LEVELS)
         lines = [
-            f"{len(self.breaking)} breaking, {len(self.changes) - len(self.breaking)} compatible "
-            f"change(s) (info.version {self.base_version} -> {self.revision_version})"
+            f"{breaking} breaking and {len(grouped) - breaking} compatible change(s) "
+            f"(info.version {self.base_version} -> {self.revision_version})"
         ]
         order = {"ERR": 0, "WARN": 1, "INFO": 2}
         for (level, rule, text), ids in sorted(grouped.items(), key=lambda i: order[i[0][0]]):

@@ -5,7 +5,10 @@ request (undeclared or missing query parameters, a JSON body its schema refuses)
 (a status code the operation does not document, a body its schema refuses). :class:`SpecGuard`
 is an ASGI middleware that checks every answer of an application that way, before the client
 gets the last byte, and hands each violation to a callback: the test suite installs it on every
-reference server it starts, so the server cannot drift from the spec unnoticed.
+reference server it starts, so the server cannot drift from the spec unnoticed. It also checks
+the requests of one client, told by a header (the SDK's ``X-Qx-Client-Application:
+ibmqjob/...``), so the SDK cannot drift either; other clients may send invalid requests on
+purpose to see them refused.
 
 Checks are plain JSON Schema validation (formats not checked), with one validator per
 operation, status and media type built on first use; bodies larger than ``max_body_bytes`` are
@@ -20,6 +23,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs
 
 import jsonschema
 
@@ -207,6 +211,8 @@ class SpecGuard:
         report: Called with ``"METHOD /path -> problem"`` for each violation, from the
             server's thread, before the client receives the end of the response.
         max_body_bytes: Larger bodies are passed through unchecked.
+        client_marker: ``(header name, value prefix)``, lower-case bytes, of the client whose
+            requests are checked too; None to check no request.
     """
 
     def __init__(
@@ -215,11 +221,22 @@ class SpecGuard:
         contract: SpecContract,
         report: Callable[[str], None],
         max_body_bytes: int = 4 << 20,
+        client_marker: tuple[bytes, bytes] | None = None,
     ) -> None:
         self.app = app
         self.contract = contract
         self.report = report
         self.max_body_bytes = max_body_bytes
+        self.client_marker = client_marker
+
+    def _from_checked_client(self, scope: JsonDict) -> bool:
+        if self.client_marker is None:
+            return False
+        name, prefix = self.client_marker
+        return any(
+            key.lower() == name and value.lower().startswith(prefix)
+            for key, value in scope.get("headers", [])
+        )
 
     async def __call__(self, scope: JsonDict, receive: Receive, send: Send) -> None:
         if scope.get("type") != "http":
@@ -233,6 +250,21 @@ class SpecGuard:
         content_type = ""
         chunks: list[bytes] = []
         size = 0
+        check_request = self._from_checked_client(scope)
+        request_chunks: list[bytes] = []
+
+        async def recording_receive() -> Any:
+            message = await receive()
+            if message.get("type") == "http.request":
+                request_chunks.append(message.get("body", b""))
+            return message
+
+        def request_problems() -> list[str]:
+            body = b"".join(request_chunks)
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"), True)
+            return self.contract.request_problems(
+                method, path, query, body, check_body=len(body) <= self.max_body_bytes
+            )
 
         async def checked_send(message: JsonDict) -> None:
             nonlocal status, content_type, size
@@ -246,12 +278,15 @@ class SpecGuard:
                 size += len(chunk)
                 if size <= self.max_body_bytes:
                     chunks.append(chunk)
-                if not message.get("more_body", False) and size <= self.max_body_bytes:
-                    body = b"".join(chunks)
-                    for problem in self.contract.response_problems(
-                        method, path, status, content_type, body
-                    ):
+                if not message.get("more_body", False):
+                    problems = request_problems() if check_request else []
+                    if size <= self.max_body_bytes:
+                        body = b"".join(chunks)
+                        problems += self.contract.response_problems(
+                            method, path, status, content_type, body
+                        )
+                    for problem in problems:
                         self.report(f"{method} {path} -> {problem}")
             await send(message)
 
-        await self.app(scope, receive, checked_send)
+        await self.app(scope, recording_receive if check_request else receive, checked_send)

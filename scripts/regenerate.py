@@ -152,7 +152,8 @@ def base_spec(root: Path, base: str | None) -> tuple[str, dict[str, Any] | None]
 
 def _load(text: str, where: str) -> dict[str, Any]:
     try:
-        document = yaml.safe_load(text)
+        # The C loader when PyYAML has it: the spec is read twice per run.
+        document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as err:
         raise SystemExit(f"{where}: not valid YAML: {err}") from None
     if not isinstance(document, dict):

@@ -9,8 +9,9 @@
 
 Every reference server a test starts (through these fixtures, ``ServerThread`` or the CLI's
 embedded server) answers through :class:`conformance.specguard.SpecGuard` unless it runs with
-deliberate faults: a response that ``spec/openapi.yaml`` does not allow fails the test that
-caused it (``spec_violations`` holds the findings). The guard is installed only in runs that
+deliberate faults: a response that ``spec/openapi.yaml`` does not allow, or a request of the
+SDK that it does not describe, fails the test that caused it (``spec_violations`` holds the
+findings). The guard is installed only in runs that
 hold integration tests or use a server fixture, so unit-only runs do not import the server.
 """
 
@@ -56,7 +57,12 @@ def _spec_guard(request: pytest.FixtureRequest) -> Iterator[bool]:
     def guarded_build_app(config: Any) -> Any:
         app = build_app(config)
         if not config.faults:
-            app.add_middleware(SpecGuard, contract=contract, report=_VIOLATIONS.append)
+            app.add_middleware(
+                SpecGuard,
+                contract=contract,
+                report=_VIOLATIONS.append,
+                client_marker=(b"x-qx-client-application", b"ibmqjob/"),
+            )
         return app
 
     with pytest.MonkeyPatch.context() as patch:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -252,7 +253,8 @@ def copy_project(tmp_path: Path, with_generated: bool = False) -> Path:
 
 
 def write_spec(root: Path, spec: Spec) -> None:
-    (root / "spec" / "openapi.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    (root / "spec" / "openapi.yaml").write_text(yaml.dump(spec, Dumper=dumper, sort_keys=False))
 
 
 def acknowledge(root: Path, spec: Spec, version: str, text: str) -> None:
@@ -352,7 +354,10 @@ def test_an_added_optional_field_regenerates_and_passes_the_check(
     )
     checked = subprocess.run([*run, "--check"], capture_output=True, text=True, timeout=180)
     assert checked.returncode == 0, checked.stderr
-    assert "  0 breaking, " in checked.stdout and "generated/ matches" in checked.stdout
+    assert (
+        "  0 breaking and 1 compatible change(s)" in checked.stdout
+        and "generated/ matches" in checked.stdout
+    )
     model = root / "generated" / "ibmq_api_client" / "models" / "job.py"
     assert name in model.read_text()
 
@@ -385,3 +390,25 @@ def test_without_a_committed_spec_the_comparison_is_skipped(
     write_spec(root, edited(base, remove_a_path))
     assert REGENERATE.main(["--check", "--api-only", "--root", str(root)]) == 0
     assert "no committed spec to compare with" in capsys.readouterr().err
+
+
+def test_the_readme_example_is_what_regenerate_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], base: Spec
+) -> None:
+    section = (ROOT / "README.md").read_text().split("## When the API changes", 1)[1]
+    block = re.search(r"```text\n(.*?)```", section, re.S)
+    assert block is not None, "the README shows no example output"
+    expected = [line for line in block.group(1).splitlines() if not line.startswith("$ ")]
+    job = base["components"]["schemas"]["Job"]["properties"]
+    assert "runTimeEstimate" not in job, "the README example's field is real now"
+
+    def edit(spec: Spec) -> None:
+        rename_a_path(spec)
+        spec["components"]["schemas"]["Job"]["properties"]["runTimeEstimate"] = {"type": "integer"}
+
+    root = copy_project(tmp_path)
+    write_spec(root, edited(base, edit))
+    assert check_api(root) == 1
+    out, err = capsys.readouterr()
+    shown = (out + err).replace(f"against {SPEC}:", "against HEAD:spec/openapi.yaml:")
+    assert shown.splitlines() == expected

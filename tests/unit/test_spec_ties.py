@@ -157,16 +157,29 @@ def test_the_contract_finds_bad_responses(contract: SpecContract) -> None:
     assert "not JSON" in garbled
 
 
-def _serve_once(guard: SpecGuard, path: str) -> list[dict[str, Any]]:
+def _serve_once(
+    guard: SpecGuard,
+    path: str,
+    method: str = "GET",
+    headers: tuple[tuple[bytes, bytes], ...] = (),
+    query: bytes = b"",
+    body: bytes = b"",
+) -> list[dict[str, Any]]:
     sent: list[dict[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
+        return {"type": "http.request", "body": body, "more_body": False}
 
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {"type": "http", "method": "GET", "path": path, "headers": []}
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "headers": list(headers),
+        "query_string": query,
+    }
     asyncio.run(guard(scope, receive, send))
     return sent
 
@@ -199,3 +212,30 @@ def test_the_guard_reports_a_bad_answer_before_the_client_has_it(
     # Bodies above the limit are not checked.
     assert _serve_once(SpecGuard(app, contract, report, max_body_bytes=8), JOB)
     assert len(reported) == 1
+
+
+def test_the_guard_checks_the_requests_of_the_marked_client(contract: SpecContract) -> None:
+    reported: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        headers = [(b"content-type", b"application/json")]
+        body = b'{"error": {"message": "no", "code": 3250}}'
+        await send({"type": "http.response.start", "status": 404, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    marker = (b"x-qx-client-application", b"ibmqjob/")
+    guard = SpecGuard(app, contract, reported.append, client_marker=marker)
+    sdk = ((b"X-Qx-Client-Application", b"ibmqjob/1.0"),)
+    listing = "/api/Network/h/Groups/g/Projects/p/Jobs/status/v/1"
+    _serve_once(guard, listing, query=b"filter=%7B%7D")
+    _serve_once(guard, listing, headers=sdk, query=b"filter=%7B%7D")
+    assert reported == []
+    _serve_once(guard, listing, query=b"limit=5")  # another client: not checked
+    assert reported == []
+    _serve_once(guard, listing, headers=sdk, query=b"limit=5")
+    (problem,) = reported
+    assert problem.startswith(f"GET {listing} -> listJobs") and "`limit`" in problem
+    jobs = "/api/Network/h/Groups/g/Projects/p/Jobs"
+    _serve_once(guard, jobs, "POST", sdk, body=b'{"backend": {"name": "x"}, "priority": 1}')
+    assert len(reported) == 2 and "'priority' was unexpected" in reported[1]
