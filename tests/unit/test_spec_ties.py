@@ -2,7 +2,8 @@
 
 * Every route of the reference server is an operation of the spec, and every operation of the
   spec has a route (so a path renamed in the spec but not in the server, or an endpoint added
-  to one only, fails here). Any route module added to the server is held to the same rule.
+  to one only, fails here); the same for websocket routes and the AsyncAPI channels. Any route
+  module added to the server is held to the same rule.
 * Every request the SDK sends, as recorded in the cassettes of the scenario suite (the replay
   tests prove that the SDK still sends exactly those), is an operation of the spec with only
   the query parameters it declares and a JSON body its schema accepts; every recorded
@@ -23,7 +24,7 @@ import pytest
 import yaml
 
 from conformance.specguard import SpecContract, SpecGuard
-from conformance.specs import load_openapi, operations
+from conformance.specs import load_asyncapi, load_openapi, operations
 
 ROOT = Path(__file__).resolve().parents[2]
 CASSETTES = ROOT / "conformance" / "cassettes"
@@ -44,7 +45,8 @@ def contract(openapi: dict[str, Any]) -> SpecContract:
 
 
 def _server_routes(tmp_path: Path) -> set[tuple[str, str]]:
-    from starlette.routing import Mount, Route
+    """``(METHOD, path)`` of every HTTP route, ``("WEBSOCKET", path)`` of every websocket."""
+    from starlette.routing import Mount, Route, WebSocketRoute
 
     from refserver.app import build_app
     from refserver.config import ServerConfig
@@ -60,6 +62,8 @@ def _server_routes(tmp_path: Path) -> set[tuple[str, str]]:
                 for method in route.methods or ():
                     if method != "HEAD":  # Starlette adds HEAD to every GET route
                         found.add((method, _PARAM.sub("{}", prefix + route.path)))
+            elif isinstance(route, WebSocketRoute):
+                found.add(("WEBSOCKET", _PARAM.sub("{}", prefix + route.path)))
 
     walk(app.routes, "")
     return found
@@ -70,9 +74,13 @@ def test_server_routes_and_spec_operations_are_the_same(
 ) -> None:
     base = openapi["servers"][0]["url"]
     spec = {(op.method, _PARAM.sub("{}", base + op.path)) for op in operations(openapi)}
+    asyncapi = load_asyncapi()
+    ws_base = "/" + asyncapi["servers"]["reference"]["url"].split("/", 1)[1]
+    spec |= {("WEBSOCKET", _PARAM.sub("{}", ws_base + c)) for c in asyncapi["channels"]}
     routes = _server_routes(tmp_path)
     assert routes - spec == set(), "routes of the reference server that the spec lacks"
     assert spec - routes == set(), "operations of the spec the reference server lacks"
+    assert ("WEBSOCKET", "/ws/jobs/{}/status/v/1") in routes
 
 
 def _recorded() -> list[tuple[str, dict[str, Any]]]:
