@@ -249,14 +249,16 @@ class SpecGuard:
             await self.app(scope, receive, send)
             return
         method, path = str(scope.get("method", "GET")), str(scope.get("path", ""))
+        check_request = self._from_checked_client(scope)
         if self.contract.match(method, path) is None:
+            if check_request:
+                self.report(f"{method} {path} -> the client called no operation of the spec")
             await self.app(scope, receive, send)
             return
         status = 0
         content_type = ""
         chunks: list[bytes] = []
         size = 0
-        check_request = self._from_checked_client(scope)
         request_chunks: list[bytes] = []
 
         async def recording_receive() -> Any:

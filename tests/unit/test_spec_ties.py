@@ -247,3 +247,5 @@ def test_the_guard_checks_the_requests_of_the_marked_client(contract: SpecContra
     jobs = "/api/Network/h/Groups/g/Projects/p/Jobs"
     _serve_once(guard, jobs, "POST", sdk, body=b'{"backend": {"name": "x"}, "priority": 1}')
     assert len(reported) == 2 and "'priority' was unexpected" in reported[1]
+    _serve_once(guard, "/api/Network/h/Groups/g/Projects/p/Jobs/abort", "POST", sdk)
+    assert len(reported) == 3 and "client called no operation of the spec" in reported[2]
