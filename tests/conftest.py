@@ -52,10 +52,10 @@ def _spec_guard(request: pytest.FixtureRequest) -> Iterator[bool]:
     import refserver.runner
     from conformance.specguard import SpecContract, SpecGuard
     from conformance.specs import default_spec_dir
+    from refserver.app import build_app
 
     text = (default_spec_dir() / "openapi.yaml").read_text(encoding="utf-8")
     contract = SpecContract(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-    build_app = refserver.runner.build_app
 
     def guarded_build_app(config: Any) -> Any:
         app = build_app(config)
