@@ -6,11 +6,19 @@
   job limits, faults, a data directory) and stops them at the end of the test.
 * ``demo_session`` / ``other_session``: raw HTTP sessions (``refserver.testing``)
   of the two demo users on the shared server.
+
+Every reference server a test starts (through these fixtures, ``ServerThread`` or the CLI's
+embedded server) answers through :class:`conformance.specguard.SpecGuard` unless it runs with
+deliberate faults: a response that ``spec/openapi.yaml`` does not allow, or a request of the
+SDK that it does not describe, fails the test that caused it (``spec_violations`` holds the
+findings). The guard is installed only in runs that
+hold integration tests or use a server fixture, so unit-only runs do not import the server.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -18,6 +26,68 @@ import pytest
 if TYPE_CHECKING:
     from refserver.runner import ServerThread
     from refserver.testing import ApiSession
+
+
+SERVER_FIXTURES = frozenset({"reference_server", "server_factory", "demo_session", "other_session"})
+INTEGRATION = Path(__file__).resolve().parent / "integration"
+# Violations reported by guarded servers (appended from their threads; list.append is atomic).
+_VIOLATIONS: list[str] = []
+
+
+def _needs_servers(session: pytest.Session) -> bool:
+    return any(
+        INTEGRATION in item.path.parents or SERVER_FIXTURES & set(getattr(item, "fixturenames", ()))
+        for item in session.items
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _spec_guard(request: pytest.FixtureRequest) -> Iterator[bool]:
+    """Make every reference server of the run answer through the spec guard."""
+    if not _needs_servers(request.session):
+        yield False
+        return
+    import yaml
+
+    import refserver.runner
+    from conformance.specguard import SpecContract, SpecGuard
+    from conformance.specs import default_spec_dir
+    from refserver.app import build_app
+
+    text = (default_spec_dir() / "openapi.yaml").read_text(encoding="utf-8")
+    contract = SpecContract(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+
+    def guarded_build_app(config: Any) -> Any:
+        app = build_app(config)
+        if not config.faults:
+            app.add_middleware(
+                SpecGuard,
+                contract=contract,
+                report=_VIOLATIONS.append,
+                client_marker=(b"x-qx-client-application", b"ibmqjob/"),
+            )
+        return app
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(refserver.runner, "build_app", guarded_build_app)
+        yield True
+
+
+@pytest.fixture
+def spec_violations() -> list[str]:
+    """The spec guard's findings so far (a test that causes some on purpose clears them)."""
+    return _VIOLATIONS
+
+
+@pytest.fixture(autouse=True)
+def _responses_follow_the_spec(_spec_guard: bool) -> Iterator[None]:
+    start = len(_VIOLATIONS)
+    yield
+    found = _VIOLATIONS[start:]
+    if found:
+        del _VIOLATIONS[start:]
+        shown = "\n  ".join(found[:10])
+        pytest.fail(f"the reference server answered outside spec/openapi.yaml:\n  {shown}")
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
+import yaml
 from ibmq_api_client.models.error_envelope import ErrorEnvelope
 from ibmq_api_client.models.job import Job
 from ibmq_api_client.models.job_status_response import JobStatusResponse
@@ -35,13 +37,12 @@ def test_an_edit_to_the_spec_that_is_not_regenerated_is_caught(tmp_path: Path) -
     assert _check(tmp_path).returncode == 0
     spec = tmp_path / "spec" / "openapi.yaml"
     text = spec.read_text()
-    edited = text.replace(
-        "        cost: {type: number}\n",
-        "        cost: {type: number}\n        priority: {type: integer}\n",
-        1,
-    )
-    assert edited != text
-    spec.write_text(edited)
+    # A field name the spec cannot already hold, so a real new field never collides.
+    probe = f"probe{uuid.uuid4().hex[:8]}"
+    assert probe not in text
+    document = yaml.safe_load(text)
+    document["components"]["schemas"]["Job"]["properties"][probe] = {"type": "integer"}
+    spec.write_text(yaml.safe_dump(document, sort_keys=False))
     proc = _check(tmp_path)
     assert proc.returncode == 1
     assert "stale" in proc.stderr

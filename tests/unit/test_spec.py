@@ -87,7 +87,9 @@ def test_openapi_validator_rejects_a_broken_document(spec: dict[str, Any]) -> No
 
 
 def test_every_endpoint_of_the_job_api_is_described(spec: dict[str, Any]) -> None:
-    assert set(_operations(spec)) == EXPECTED_OPERATIONS
+    # The endpoints of the original client stay; endpoints added later are held to the spec by
+    # tests/unit/test_spec_ties.py (server routes) and the changes gate of scripts/regenerate.
+    assert EXPECTED_OPERATIONS - set(_operations(spec)) == set()
 
 
 def test_every_error_response_uses_the_error_envelope(spec: dict[str, Any]) -> None:
