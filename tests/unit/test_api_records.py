@@ -9,13 +9,12 @@ import numpy as np
 import pytest
 from qiskit.circuit import Parameter
 
-from ibmqjob._account_records import (
+from ibmqjob._api.codec import decode_json_object, encode_qobj
+from ibmqjob._api.records import (
     JobsLimitRecord,
     ProjectRef,
     QueueStatusRecord,
     ServiceUrlsRecord,
-    decode_json_object,
-    encode_qobj,
     projects_from_network,
 )
 from ibmqjob.exceptions import ApiIBMQProtocolError

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from ibmqjob._records import (
+from ibmqjob._api import JobApi
+from ibmqjob._api.records import (
     ErrorRecord,
     InfoQueueRecord,
-    JobApi,
     JobRecord,
     StatusRecord,
     WebsocketTarget,
@@ -147,16 +147,19 @@ def test_fake_api_implements_the_protocol():
     assert isinstance(FakeJobApi(), JobApi)
 
 
-def test_the_api_adapter_implements_the_protocol():
+def test_the_api_adapter_implements_the_protocols():
     import inspect
 
-    from ibmqjob._api import ProjectApi
+    from ibmqjob._api import ProjectApi, ProjectOperations
 
-    members = [name for name in vars(JobApi) if not name.startswith("_")]
-    assert "time" in members and "job_get" in members
-    for name in members:
-        assert hasattr(ProjectApi, name), name
-    for name in ("job_get", "job_status", "job_update_tags", "job_websocket"):
-        ours = inspect.signature(getattr(JobApi, name))
-        theirs = inspect.signature(getattr(ProjectApi, name))
-        assert list(theirs.parameters) == list(ours.parameters), name
+    members = {name for name in vars(JobApi) if not name.startswith("_")}
+    assert {"time", "job_get", "job_websocket"} <= members
+    members |= {name for name in vars(ProjectApi) if not name.startswith("_")}
+    assert {"ref", "job_submit", "jobs_page", "backend_job_limit"} <= members
+    for name in sorted(members):
+        assert hasattr(ProjectOperations, name) or name == "ref", name
+        protocol = getattr(ProjectApi, name)
+        if callable(protocol):
+            ours = inspect.signature(protocol)
+            theirs = inspect.signature(getattr(ProjectOperations, name))
+            assert list(theirs.parameters) == list(ours.parameters), name
