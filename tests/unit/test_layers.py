@@ -1,4 +1,4 @@
-"""The layers stay clean: the wire layer is at the bottom, one module imports the generated client."""
+"""The layers stay clean: the wire layer at the bottom, one importer of the generated client."""
 
 from __future__ import annotations
 
@@ -93,3 +93,34 @@ def test_the_import_scan_sees_imports() -> None:
     assert {"ibmqjob._api.records", "ibmqjob.settings"} <= imported
     # An upward import would be seen.
     assert "ibmqjob.queueinfo" in _imported_modules(PACKAGE / "status.py")
+
+
+PUBLIC_MODULES = {"ibmqjob", "ibmqjob.settings"}
+
+
+def _ibmqjob_imports(path: Path) -> list[tuple[str, list[str]]]:
+    """(module, imported names) of every import of ibmqjob in a file."""
+    found: list[tuple[str, list[str]]] = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found += [(a.name, []) for a in node.names if a.name.split(".")[0] == "ibmqjob"]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module.split(".")[0] == "ibmqjob":
+                found.append((node.module, [alias.name for alias in node.names]))
+    return found
+
+
+def test_conformance_and_benchmarks_use_only_the_public_surface() -> None:
+    import ibmqjob
+    import ibmqjob.settings
+
+    public = {"ibmqjob": set(ibmqjob.__all__), "ibmqjob.settings": set(ibmqjob.settings.__all__)}
+    seen = 0
+    for folder in ("conformance", "benchmarks"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for module, names in _ibmqjob_imports(path):
+                seen += 1
+                where = f"{path.relative_to(ROOT)}: {module}"
+                assert module in PUBLIC_MODULES, where
+                assert set(names) <= public[module] | {"settings"}, (where, names)
+    assert seen > 5  # the scan sees the scenarios' imports
