@@ -41,6 +41,16 @@ def _check_backoff(factor: float, maximum: float) -> None:
         raise ValueError("Backoff delays must not be negative.")
 
 
+def _check_positive(owner: object, *names: str, optional: bool = False) -> None:
+    for name in names:
+        value = getattr(owner, name)
+        if optional and value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            allowed = "a positive number of seconds" + (" or None" if optional else "")
+            raise ValueError(f"{type(owner).__name__}.{name} must be {allowed}, got {value!r}.")
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Bounded retries of HTTP requests with exponential backoff, jitter and ``Retry-After``.
@@ -106,6 +116,10 @@ class TimeSource:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 
+    def __post_init__(self) -> None:
+        if not callable(self.sleep) or not callable(self.clock):
+            raise TypeError("TimeSource.sleep and TimeSource.clock must be callables.")
+
 
 @dataclass(frozen=True)
 class WebsocketPolicy:
@@ -135,6 +149,7 @@ class WebsocketPolicy:
         if self.retries < 0:
             raise ValueError("Websocket retries must not be negative.")
         _check_backoff(self.backoff_factor, self.backoff_max)
+        _check_positive(self, "open_timeout", "ping_interval", "ping_timeout", "min_tick")
 
     def backoff(self, reconnections_done: int) -> float:
         """Return the delay before reconnection number ``reconnections_done + 1``.
@@ -173,3 +188,16 @@ class HttpSettings:
     rand: Callable[[], float] = random.random
     verify: bool = True
     transport: httpx.BaseTransport | None = None
+
+    def __post_init__(self) -> None:
+        _check_positive(self, "connect_timeout")
+        _check_positive(self, "read_timeout", optional=True)
+        for name, kind in (
+            ("policy", RetryPolicy),
+            ("websocket", WebsocketPolicy),
+            ("time", TimeSource),
+        ):
+            if not isinstance(getattr(self, name), kind):
+                raise TypeError(f"HttpSettings.{name} must be a {kind.__name__}.")
+        if not callable(self.rand):
+            raise TypeError("HttpSettings.rand must be a callable.")
