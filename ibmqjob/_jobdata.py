@@ -13,7 +13,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from ._records import ErrorRecord, InfoQueueRecord, JobRecord, parse_utc, to_python_identifier
+from ._api.records import ErrorRecord, InfoQueueRecord, JobRecord, parse_utc, to_python_identifier
 from .exceptions import ApiIBMQProtocolError, IBMQJobApiError, IBMQJobInvalidStateError
 
 __all__ = [

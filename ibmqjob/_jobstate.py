@@ -18,8 +18,9 @@ from qiskit.qobj import PulseQobj, QasmQobj
 from qiskit.result import Result
 
 from . import _jobdata as jobdata
+from ._api import JobApi
+from ._api.records import ErrorRecord, InfoQueueRecord, JobRecord, StatusRecord
 from ._decode import decode_qobj
-from ._records import ErrorRecord, InfoQueueRecord, JobApi, JobRecord, StatusRecord
 from ._results import ResultContext, ResultStore
 from ._time import utc_to_local
 from .exceptions import ApiError, IBMQJobApiError, IBMQJobInvalidStateError

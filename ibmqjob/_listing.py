@@ -6,8 +6,8 @@ of them), a name regex, a creation date range, tags joined with OR or AND, an ex
 and a raw ``db_filter`` merged under the generated clauses.
 
 :func:`fetch_jobs` pages through ``GET /Jobs/status/v/1`` with a cursor instead of ``skip``
-(large skips time out on real servers), for job documents and, through :class:`JobIdRecord`,
-for the id documents of ``GET /Jobs/v/1``: each page after the first asks for jobs created at
+(large skips time out on real servers), for job documents and for the id documents of
+``GET /Jobs/v/1``: each page after the first asks for jobs created at
 or before (after, when ascending) the last job seen, excluding the ids already seen *at that
 instant*. The original excluded only the last id, so jobs sharing a creation date across a
 page boundary came back twice; excluding every id seen at the boundary instant returns each
@@ -19,23 +19,22 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias, TypeVar
 
 from qiskit.providers import JobStatus
 
-from ._records import parse_utc
-from .exceptions import ApiIBMQProtocolError, IBMQBackendValueError
+from ._time import format_query
+from .exceptions import IBMQBackendValueError, IBMQError
 from .status import api_status_filter
 
 __all__ = [
     "ACTIVE_STATUSES",
     "UNBOUNDED_PAGE_SIZE",
-    "JobIdRecord",
     "StatusArg",
     "fetch_jobs",
     "jobs_where",
     "validate_job_tags",
+    "validate_tags",
 ]
 
 UNBOUNDED_PAGE_SIZE = 50
@@ -64,47 +63,36 @@ class Listed(Protocol):
 
 _Item = TypeVar("_Item", bound=Listed)
 
-JOB_ID_FIELDS = {"id": True, "liveDataEnabled": True, "creationDate": True}
-"""The ``fields`` of an id listing (``GET /Jobs/v/1``), as the original client asked."""
 
+def validate_tags(
+    tags: object,
+    what: str,
+    error: type[IBMQError] = IBMQBackendValueError,
+    message: str | None = None,
+) -> list[str]:
+    """Check that ``tags`` is a list of strings: the one tag rule of ``run()``, ``jobs()``
+    and ``update_tags()``.
 
-@dataclass(frozen=True)
-class JobIdRecord:
-    """One item of an id listing: the document as sent, with its id and creation date read.
+    Args:
+        tags: The value given by the user.
+        what: The argument's name, for the message.
+        error: The exception to raise (the original client raised a different one per
+            method).
+        message: The message, when it must be the original client's.
 
-    Attributes:
-        job_id: ``id``.
-        creation_date: ``creationDate``, aware UTC.
-        document: The item as the server sent it.
+    Returns:
+        The tags (a copy).
+
+    Raises:
+        IBMQError: ``error``, if it is not a list of strings.
     """
-
-    job_id: str
-    creation_date: dt.datetime
-    document: Mapping[str, Any]
-
-    @classmethod
-    def from_wire(cls, data: object) -> JobIdRecord:
-        """Read an item of ``GET /Jobs/v/1``.
-
-        Args:
-            data: The decoded item.
-
-        Returns:
-            The record.
-
-        Raises:
-            ApiIBMQProtocolError: If the item is not an object with a string ``id`` and a
-                valid ``creationDate``.
-        """
-        job_id = data.get("id") if isinstance(data, Mapping) else None
-        if not isinstance(data, Mapping) or not isinstance(job_id, str):
-            raise ApiIBMQProtocolError(f"A listed job has no valid id: {data!r}")
-        creation_date = parse_utc(data.get("creationDate"), "creationDate")
-        return cls(job_id, creation_date, dict(data))
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        raise error(message or f"{what} needs to be a list of strings, got {tags!r:.200}.")
+    return list(tags)
 
 
 def validate_job_tags(job_tags: object) -> list[str] | None:
-    """Check that ``job_tags`` is ``None`` or a list of strings.
+    """Check that ``job_tags`` (of ``run()`` and ``jobs()``) is ``None`` or a list of strings.
 
     Args:
         job_tags: The value given by the user.
@@ -117,9 +105,8 @@ def validate_job_tags(job_tags: object) -> list[str] | None:
     """
     if job_tags is None:
         return None
-    if not isinstance(job_tags, list) or not all(isinstance(tag, str) for tag in job_tags):
-        raise IBMQBackendValueError("job_tags needs to be a list or strings.")
-    return list(job_tags)
+    # The original client's message, typo included: scripts may match on it.
+    return validate_tags(job_tags, "job_tags", message="job_tags needs to be a list or strings.")
 
 
 def jobs_where(
@@ -216,7 +203,7 @@ def _date_clause(start: dt.datetime | None, end: dt.datetime | None) -> dict[str
 def _utc_iso(value: object, name: str) -> str:
     if not isinstance(value, dt.datetime):
         raise IBMQBackendValueError(f"{name} needs to be a datetime, not {type(value).__name__}.")
-    return value.astimezone(dt.UTC).isoformat()  # a naive datetime is taken as local time
+    return format_query(value)  # a naive datetime is taken as local time
 
 
 def _tags_clause(tags: list[str], operator: object) -> dict[str, Any]:
@@ -310,7 +297,7 @@ def _check_count(value: object, name: str, *, allow_none: bool) -> None:
 def _after_cursor(
     where: Mapping[str, Any], boundary: dt.datetime, exclude: list[str], descending: bool
 ) -> dict[str, Any]:
-    date = {"lte" if descending else "gte": boundary.astimezone(dt.UTC).isoformat()}
+    date = {"lte" if descending else "gte": format_query(boundary)}
     ids = {"nin": list(exclude)}
     clauses = dict(where)
     if "creationDate" not in clauses and "id" not in clauses:

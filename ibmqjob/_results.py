@@ -31,8 +31,9 @@ from typing import Any
 from qiskit.providers import JobStatus
 from qiskit.result import Result
 
+from ._api import JobApi
+from ._api.records import ErrorRecord
 from ._decode import decode_result
-from ._records import ErrorRecord, JobApi
 from .exceptions import (
     ApiError,
     IBMQJobApiError,

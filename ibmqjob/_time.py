@@ -1,18 +1,30 @@
-"""Time conversions: the wire speaks UTC, the public API answers in local time."""
+"""Every time rule of the SDK: the wire speaks UTC, the public API answers in local time.
+
+* Reading: :func:`parse_iso` turns an ISO-8601 / RFC 3339 string (or a ``datetime``) into an
+  aware UTC ``datetime``; a value without offset is taken as UTC, any other offset is
+  converted (instants are compared, never strings). Wire records and user input both use it.
+* Writing: :func:`format_utc` gives the ``...Z`` form of ``to_dict()`` and ``repr``;
+  :func:`format_query` the ``+00:00`` form that filters send (a naive value there is the
+  user's local time, as in the original client).
+* Showing: :func:`utc_to_local` for every date-time the public API returns, and
+  :func:`duration_difference` for the queue report.
+
+No I/O and no import from ``ibmqjob``: the wire layer and the public objects share it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 
-__all__ = ["duration_difference", "parse_iso", "utc_to_local"]
+__all__ = ["duration_difference", "format_query", "format_utc", "parse_iso", "utc_to_local"]
 
 
 def parse_iso(value: str | dt.datetime) -> dt.datetime:
-    """Parse an ISO-8601 date-time given by a user; a value without offset is taken as UTC.
+    """Parse an ISO-8601 date-time; a value without offset is taken as UTC.
 
     Args:
-        value: An ISO-8601 string or a ``datetime``.
+        value: An ISO-8601 string (``2019-01-01T12:57:15.052Z``) or a ``datetime``.
 
     Returns:
         An aware ``datetime`` in UTC.
@@ -24,10 +36,32 @@ def parse_iso(value: str | dt.datetime) -> dt.datetime:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     elif not isinstance(value, dt.datetime):
-        raise TypeError(f"Expected an ISO-8601 string or a datetime, got {value!r}.")
-    if value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
+        raise TypeError(f"Expected an ISO-8601 string or a datetime, got {value!r:.200}.")
+    return _as_utc(value)
+
+
+def format_utc(value: dt.datetime) -> str:
+    """Format an instant as ISO-8601 in UTC with a ``Z`` (a naive value is taken as UTC).
+
+    Args:
+        value: The instant.
+
+    Returns:
+        E.g. ``2019-01-01T12:57:15.052000Z``.
+    """
+    return _as_utc(value).isoformat().replace("+00:00", "Z")
+
+
+def format_query(value: dt.datetime) -> str:
+    """Format an instant for a filter sent to the server (a naive value is local time).
+
+    Args:
+        value: The instant.
+
+    Returns:
+        ISO-8601 in UTC with a ``+00:00`` offset, as the original client sent it.
+    """
+    return value.astimezone(dt.UTC).isoformat()
 
 
 def utc_to_local(value: dt.datetime) -> dt.datetime:
@@ -39,9 +73,7 @@ def utc_to_local(value: dt.datetime) -> dt.datetime:
     Returns:
         The same instant as an aware ``datetime`` in the local time zone.
     """
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone()
+    return _as_utc(value).astimezone()
 
 
 def duration_difference(when: dt.datetime, now: dt.datetime | None = None) -> str:
@@ -58,7 +90,7 @@ def duration_difference(when: dt.datetime, now: dt.datetime | None = None) -> st
         The description.
     """
     now = now or dt.datetime.now(dt.UTC)
-    seconds = (_aware(when) - _aware(now)).total_seconds()
+    seconds = (_as_utc(when) - _as_utc(now)).total_seconds()
     if seconds < 1:
         return ""
     total = math.floor(seconds)
@@ -74,5 +106,7 @@ def duration_difference(when: dt.datetime, now: dt.datetime | None = None) -> st
     return f"{secs} sec"
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)

@@ -12,16 +12,17 @@ an exception it raises ends the wait.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from qiskit.providers import JobStatus
 
-from ._records import StatusRecord
+from ._api.records import StatusRecord
 from .exceptions import UserTimeoutExceededError, WebsocketError, WebsocketTimeoutError
 from .queueinfo import QueueInfo
 from .status import is_final
@@ -38,12 +39,14 @@ class StatusStream(Protocol):
 
     Called with the monotonic ``deadline`` (``None``: none) and ``tick``: the longest time the
     stream may block before yielding ``None`` to hand control back (``None``: block until a
-    frame arrives). The stream ends after a final status or when the server closes without
-    error; it raises ``WebsocketTimeoutError`` at the deadline and other ``WebsocketError``
-    subclasses when the websocket cannot be used.
+    frame arrives). The stream ends when the server closes without error (the wait closes it
+    as soon as it observes a final status); it raises ``WebsocketTimeoutError`` at the
+    deadline and other ``WebsocketError`` subclasses when the websocket cannot be used.
     """
 
-    def __call__(self, deadline: float | None, tick: float | None) -> Iterator[StatusRecord | None]:
+    def __call__(
+        self, deadline: float | None, tick: float | None
+    ) -> Generator[StatusRecord | None, None, None]:
         """Open the stream."""
         ...
 
@@ -161,14 +164,15 @@ def _wait_on_stream(
 ) -> Observation | None:
     """Follow the websocket; ``None`` means "fall back to polling"."""
     try:
-        for record in stream(deadline, dispatcher.period):
-            if record is not None:
-                observation = observe(record)
-                dispatcher.observe(*observation)
-                if is_final(observation[0]):
-                    return observation
-            _check_deadline(deadline, clock)
-            dispatcher.tick()
+        with contextlib.closing(stream(deadline, dispatcher.period)) as records:
+            for record in records:
+                if record is not None:
+                    observation = observe(record)
+                    dispatcher.observe(*observation)
+                    if is_final(observation[0]):
+                        return observation  # closing the stream closes the websocket
+                _check_deadline(deadline, clock)
+                dispatcher.tick()
     except WebsocketTimeoutError as err:
         raise UserTimeoutExceededError("Timeout while waiting for the job status.") from err
     except WebsocketError as err:

@@ -15,8 +15,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ._account_records import ProjectRef
 from ._api import AccountSession, login
+from ._api.records import ProjectRef
 from .exceptions import (
     IBMQAccountCredentialsInvalidToken,
     IBMQAccountCredentialsInvalidUrl,

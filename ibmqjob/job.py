@@ -21,12 +21,12 @@ from qiskit.qobj import PulseQobj, QasmQobj
 from qiskit.result import Result
 
 from . import _jobdata as jobdata
+from ._api.websocket import StatusWebsocket
 from ._decode import decode_properties
 from ._jobstate import JobState, api_to_job_error
 from ._results import OBJECT_STORAGE_KIND, choose_error_message
 from ._time import utc_to_local
 from ._wait import CallbackDispatcher, wait_for_final_status
-from ._ws import StatusWebsocket
 from .exceptions import (
     ApiError,
     IBMQJobApiError,

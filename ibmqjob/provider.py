@@ -18,10 +18,9 @@ from qiskit.providers import ProviderV1
 from qiskit.providers.models import PulseBackendConfiguration, QasmBackendConfiguration
 from qiskit.providers.providerutils import filter_backends
 
-from ._account_records import ProjectRef
 from ._api import ProjectApi
+from ._api.records import JobRecord, ProjectRef
 from ._listing import StatusArg, fetch_jobs, jobs_where
-from ._records import JobRecord
 from .backend import IBMQBackend, IBMQRetiredBackend
 from .exceptions import ApiError, IBMQBackendApiError
 from .job import IBMQJob

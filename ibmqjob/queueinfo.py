@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from ._records import to_python_identifier
+from ._api.records import to_python_identifier
 from ._time import duration_difference, parse_iso, utc_to_local
 
 if TYPE_CHECKING:
-    from ._records import InfoQueueRecord
+    from ._api.records import InfoQueueRecord
 
 __all__ = ["QueueInfo"]
 

@@ -24,9 +24,84 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from ._retry import RetryPolicy
-
 __all__ = ["HttpSettings", "RetryPolicy", "TimeSource", "WebsocketPolicy"]
+
+
+def _exponential_backoff(factor: float, maximum: float, retries_done: int) -> float:
+    """The one backoff formula: ``min(maximum, factor * 2**retries_done)``.
+
+    HTTP retries (:meth:`RetryPolicy.backoff`) and websocket reconnections
+    (:meth:`WebsocketPolicy.backoff`) both wait this long; only the HTTP retries add jitter.
+    """
+    return min(maximum, factor * 2.0 ** min(max(retries_done, 0), 62))
+
+
+def _check_backoff(factor: float, maximum: float) -> None:
+    if factor < 0 or maximum < 0:
+        raise ValueError("Backoff delays must not be negative.")
+
+
+def _check_positive(owner: object, *names: str, optional: bool = False) -> None:
+    for name in names:
+        value = getattr(owner, name)
+        if optional and value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            allowed = "a positive number of seconds" + (" or None" if optional else "")
+            raise ValueError(f"{type(owner).__name__}.{name} must be {allowed}, got {value!r}.")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded retries of HTTP requests with exponential backoff, jitter and ``Retry-After``.
+
+    Which failures are retried is decided per attempt by the transport: connection failures
+    for every method (within ``connect``), read failures and ``server_error_statuses`` only
+    for requests that are safe to repeat (never job creation), ``overload_statuses`` for
+    every method, honouring their ``Retry-After`` up to ``retry_after_max``.
+
+    Attributes:
+        total: Maximum number of retries of one request.
+        connect: Maximum number of retries after connection failures.
+        backoff_factor: Delay before the first retry, in seconds.
+        backoff_max: Longest backoff delay, in seconds.
+        jitter: Fraction (0 to 1) by which a delay may be shortened at random.
+        retry_after_max: Longest ``Retry-After`` honoured, in seconds.
+        server_error_statuses: Statuses retried when the method is safe to repeat.
+        overload_statuses: Statuses retried for every method (the request was not acted on).
+    """
+
+    total: int = 5
+    connect: int = 3
+    backoff_factor: float = 0.5
+    backoff_max: float = 8.0
+    jitter: float = 0.25
+    retry_after_max: float = 30.0
+    server_error_statuses: frozenset[int] = frozenset({500, 502, 504, 520, 522, 524})
+    overload_statuses: frozenset[int] = frozenset({429, 503})
+
+    def __post_init__(self) -> None:
+        if self.total < 0 or self.connect < 0:
+            raise ValueError("Retry budgets must not be negative.")
+        _check_backoff(self.backoff_factor, self.backoff_max)
+        if self.retry_after_max < 0:
+            raise ValueError("Retry delays must not be negative.")
+        if not 0 <= self.jitter <= 1:
+            raise ValueError(f"jitter must be between 0 and 1, got {self.jitter}.")
+
+    def backoff(self, retries_done: int, rand: Callable[[], float] = random.random) -> float:
+        """Return the delay before retry number ``retries_done + 1``.
+
+        Args:
+            retries_done: How many retries were already made.
+            rand: Source of randomness in [0, 1) for the jitter.
+
+        Returns:
+            ``min(backoff_max, backoff_factor * 2**retries_done)`` (0.5, 1, 2, 4, 8 s by
+            default) shortened by up to ``jitter`` at random.
+        """
+        base = _exponential_backoff(self.backoff_factor, self.backoff_max, retries_done)
+        return base * (1.0 - self.jitter * rand())
 
 
 @dataclass(frozen=True)
@@ -40,6 +115,10 @@ class TimeSource:
 
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+
+    def __post_init__(self) -> None:
+        if not callable(self.sleep) or not callable(self.clock):
+            raise TypeError("TimeSource.sleep and TimeSource.clock must be callables.")
 
 
 @dataclass(frozen=True)
@@ -66,6 +145,24 @@ class WebsocketPolicy:
     ping_timeout: float = 10.0
     min_tick: float = 0.05
 
+    def __post_init__(self) -> None:
+        if self.retries < 0:
+            raise ValueError("Websocket retries must not be negative.")
+        _check_backoff(self.backoff_factor, self.backoff_max)
+        _check_positive(self, "open_timeout", "ping_interval", "ping_timeout", "min_tick")
+
+    def backoff(self, reconnections_done: int) -> float:
+        """Return the delay before reconnection number ``reconnections_done + 1``.
+
+        Args:
+            reconnections_done: How many reconnections in a row were already made.
+
+        Returns:
+            ``min(backoff_max, backoff_factor * 2**reconnections_done)``: 0.5, 1, 2, 4, 8 s
+            by default, the formula of :meth:`RetryPolicy.backoff` without jitter.
+        """
+        return _exponential_backoff(self.backoff_factor, self.backoff_max, reconnections_done)
+
 
 @dataclass(frozen=True)
 class HttpSettings:
@@ -91,3 +188,16 @@ class HttpSettings:
     rand: Callable[[], float] = random.random
     verify: bool = True
     transport: httpx.BaseTransport | None = None
+
+    def __post_init__(self) -> None:
+        _check_positive(self, "connect_timeout")
+        _check_positive(self, "read_timeout", optional=True)
+        for name, kind in (
+            ("policy", RetryPolicy),
+            ("websocket", WebsocketPolicy),
+            ("time", TimeSource),
+        ):
+            if not isinstance(getattr(self, name), kind):
+                raise TypeError(f"HttpSettings.{name} must be a {kind.__name__}.")
+        if not callable(self.rand):
+            raise TypeError("HttpSettings.rand must be a callable.")

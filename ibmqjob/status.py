@@ -18,7 +18,7 @@ from typing import Any
 
 from qiskit.providers import JobStatus
 
-from ._records import InfoQueueRecord
+from ._api.records import InfoQueueRecord
 from .queueinfo import QueueInfo
 
 __all__ = [

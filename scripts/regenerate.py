@@ -63,8 +63,11 @@ def _installed_generator_version() -> str:
     return version(GENERATOR)
 
 
-def generate(spec: Path, config: Path, workdir: Path) -> Path:
-    """Run the generator on ``spec`` into ``workdir`` and return the package directory."""
+def generate(spec: Path, config: Path, workdir: Path, templates: Path | None = None) -> Path:
+    """Run the generator on ``spec`` into ``workdir`` and return the package directory.
+
+    ``templates`` holds custom templates that replace the generator's of the same name.
+    """
     bindir = Path(sys.executable).parent
     env = dict(os.environ)
     # The generator's formatting hooks call `ruff`; without it on PATH it silently skips them.
@@ -80,6 +83,8 @@ def generate(spec: Path, config: Path, workdir: Path) -> Path:
         "none",
         "--fail-on-warning",
     ]
+    if templates is not None:
+        command += ["--custom-template-path", str(templates)]
     proc = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
@@ -217,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"{GENERATOR} {GENERATOR_VERSION} is required, {installed} is installed")
 
     with tempfile.TemporaryDirectory(prefix="ibmq-regenerate-") as tmp:
-        package = generate(spec, config, Path(tmp))
+        package = generate(spec, config, Path(tmp), root / "spec" / "templates")
         record = stamp(spec, config, package)
         stamp_path = target_dir / "GENERATED.json"
         if args.check:

@@ -17,8 +17,7 @@ from typing import Any
 import httpx
 
 from ibmqjob._api import AccountSession, ProjectApi, login
-from ibmqjob._retry import RetryPolicy
-from ibmqjob.settings import HttpSettings, TimeSource
+from ibmqjob.settings import HttpSettings, RetryPolicy, TimeSource
 
 API_TOKEN = "api-token-0123-SECRET"
 ACCESS_TOKEN = "access-token-4567-SECRET"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sdk_support import SIMULATOR, bell
 
-from ibmqjob import _ws
+from ibmqjob._api import websocket as _ws
 from ibmqjob.account import IBMQFactory
 from refserver.runner import ServerThread
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ibmqjob._records import (
+from ibmqjob._api.records import (
     ErrorRecord,
     InfoQueueRecord,
     JobRecord,
@@ -98,7 +98,7 @@ class FakeJob:
 
 
 class FakeJobApi:
-    """Scripted, in-memory implementation of ``ibmqjob._records.JobApi``."""
+    """Scripted, in-memory implementation of ``ibmqjob._api.JobApi``."""
 
     def __init__(self) -> None:
         self.jobs: dict[str, FakeJob] = {}

@@ -12,8 +12,7 @@ from qiskit import QuantumCircuit
 from qiskit.compiler import assemble
 from qiskit.providers.models import QasmBackendConfiguration
 
-from ibmqjob._account_records import JobsLimitRecord, QueueStatusRecord
-from ibmqjob._records import ErrorRecord, JobRecord
+from ibmqjob._api.records import ErrorRecord, JobRecord, JobsLimitRecord, QueueStatusRecord
 from ibmqjob.backend import IBMQBackend, IBMQRetiredBackend
 from ibmqjob.backendjoblimit import BackendJobLimit
 from ibmqjob.exceptions import (

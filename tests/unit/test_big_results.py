@@ -6,7 +6,7 @@ import copy
 import json
 from typing import Any
 
-from ibmqjob._account_records import decode_json_object
+from ibmqjob._api.codec import decode_json_object
 from ibmqjob._decode import decode_result
 
 

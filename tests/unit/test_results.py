@@ -9,7 +9,7 @@ import pytest
 from fake_job_api import FakeJobApi, result_document
 from qiskit.providers import JobStatus
 
-from ibmqjob._records import ErrorRecord
+from ibmqjob._api.records import ErrorRecord
 from ibmqjob._results import (
     ResultContext,
     ResultStore,

@@ -11,7 +11,7 @@ import yaml
 from qiskit.providers import JobStatus
 
 from ibmqjob import status as st
-from ibmqjob._records import InfoQueueRecord
+from ibmqjob._api.records import InfoQueueRecord
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
 

@@ -8,7 +8,7 @@ import pytest
 from fake_job_api import FakeClock
 from qiskit.providers import JobStatus
 
-from ibmqjob._records import InfoQueueRecord, StatusRecord
+from ibmqjob._api.records import InfoQueueRecord, StatusRecord
 from ibmqjob._wait import CallbackDispatcher, wait_for_final_status
 from ibmqjob.exceptions import (
     RequestsApiError,

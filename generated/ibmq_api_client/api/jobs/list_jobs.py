@@ -38,6 +38,38 @@ def _get_kwargs(
     return _kwargs
 
 
+def build_request(
+    hub: str,
+    group: str,
+    project: str,
+    *,
+    client: AuthenticatedClient | Client,
+    filter_: str | Unset = UNSET,
+) -> httpx.Request:
+    """Build the request of this operation on the client's base URL, without sending it.
+
+    Returns:
+        httpx.Request
+    """
+
+    return client.get_httpx_client().build_request(
+        **_get_kwargs(
+            hub=hub,
+            group=group,
+            project=project,
+            filter_=filter_,
+        )
+    )
+
+
+SUCCESS_STATUSES: frozenset[int] = frozenset(
+    {
+        200,
+    }
+)
+"""The 2xx statuses the spec documents for this operation."""
+
+
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorEnvelope | list[Job] | None:

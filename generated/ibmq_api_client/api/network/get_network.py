@@ -20,6 +20,27 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
+def build_request(
+    *,
+    client: AuthenticatedClient | Client,
+) -> httpx.Request:
+    """Build the request of this operation on the client's base URL, without sending it.
+
+    Returns:
+        httpx.Request
+    """
+
+    return client.get_httpx_client().build_request(**_get_kwargs())
+
+
+SUCCESS_STATUSES: frozenset[int] = frozenset(
+    {
+        200,
+    }
+)
+"""The 2xx statuses the spec documents for this operation."""
+
+
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorEnvelope | list[Hub] | None:

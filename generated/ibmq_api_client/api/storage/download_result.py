@@ -37,6 +37,36 @@ def _get_kwargs(
     return _kwargs
 
 
+def build_request(
+    job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    expires: int,
+    signature: str,
+) -> httpx.Request:
+    """Build the request of this operation on the client's base URL, without sending it.
+
+    Returns:
+        httpx.Request
+    """
+
+    return client.get_httpx_client().build_request(
+        **_get_kwargs(
+            job_id=job_id,
+            expires=expires,
+            signature=signature,
+        )
+    )
+
+
+SUCCESS_STATUSES: frozenset[int] = frozenset(
+    {
+        200,
+    }
+)
+"""The 2xx statuses the spec documents for this operation."""
+
+
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorEnvelope | Result | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import httpx
@@ -254,3 +255,64 @@ def test_login_discovers_urls_and_projects() -> None:
     assert target is not None
     assert target.url == f"ws://api.test/ws/jobs/{JOB_ID}/status/v/1"
     assert ACCESS_TOKEN not in repr(target)
+
+
+def test_the_project_api_is_the_protocol_that_backends_use() -> None:
+    from ibmqjob._api import ProjectApi
+
+    assert isinstance(connect().project, ProjectApi)
+
+
+def test_every_request_is_sent_once_and_its_body_parsed_into_a_record() -> None:
+    h = connect()
+    before = len(h.fake.requests)
+
+    record = h.project.job_get(JOB_ID)
+
+    assert len(h.fake.requests) == before + 1
+    assert (record.job_id, record.status, record.backend_name) == (JOB_ID, "COMPLETED", "sim")
+    assert record.extra == {}
+
+
+@pytest.mark.parametrize("status", [201, 204])
+def test_an_undocumented_success_status_is_a_protocol_error(status: int) -> None:
+    h = connect()
+    h.fake.queue("GET", f"{JOB}/v/1", httpx.Response(status, json=job_document()))
+
+    with pytest.raises(ApiIBMQProtocolError, match=f"undocumented status {status}"):
+        h.project.job_get(JOB_ID)
+
+
+@pytest.mark.parametrize(
+    ("answer", "echoed"),
+    [
+        (job_document(tags=["a", "b"]), ["a", "b"]),
+        (job_document(), None),
+        (job_document(tags=None), None),
+    ],
+    ids=["echoed", "absent", "null"],
+)
+def test_the_tag_echo(answer: dict[str, object], echoed: list[str] | None) -> None:
+    h = connect()
+    h.fake.queue("PUT", JOB, httpx.Response(200, json=answer))
+
+    assert h.project.job_update_tags(JOB_ID, ["a", "b"]) == echoed
+    assert json.loads(h.fake.calls("PUT", JOB)[-1].content) == {"tags": ["a", "b"]}
+
+
+def test_a_created_job_without_an_upload_url_is_cancelled() -> None:
+    h = connect()
+    h.fake.queue("POST", f"{HGP}/Jobs$", httpx.Response(200, json=job_document("CREATING")))
+
+    with pytest.raises(ApiIBMQProtocolError, match=r"no objectStorageInfo\.uploadUrl"):
+        h.project.job_submit("sim", {"qobj_id": "q"})
+
+    assert len(h.fake.calls("POST", f"{JOB}/cancel")) == 1
+
+
+def test_a_login_answer_without_a_token_is_a_protocol_error() -> None:
+    fake = FakeApi()
+    fake.queue("POST", "loginWithToken", httpx.Response(200, json={"ttl": 5}))
+
+    with pytest.raises(ApiIBMQProtocolError, match="loginWithToken: The login answer has no"):
+        connect(fake)

@@ -15,14 +15,14 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
 
-from ibmqjob._records import WebsocketTarget
-from ibmqjob._ws import StatusWebsocket, reconnect_delay
+from ibmqjob._api.records import WebsocketTarget
+from ibmqjob._api.websocket import StatusWebsocket
 from ibmqjob.exceptions import (
     WebsocketAuthenticationError,
     WebsocketError,
     WebsocketTimeoutError,
 )
-from ibmqjob.settings import WebsocketPolicy
+from ibmqjob.settings import RetryPolicy, WebsocketPolicy
 
 TOKEN = "ws-secret-access-token"
 Script = Callable[[ServerConnection, int], None]
@@ -246,14 +246,32 @@ def test_the_token_is_never_logged(server_for, caplog):
     with caplog.at_level(logging.DEBUG):
         list(client(server_for(script))(None, None))
     ours = [r for r in caplog.records if not r.name.startswith("scripted.")]
-    assert any(r.name == "ibmqjob._ws.wire" for r in ours)
+    assert any(r.name == "ibmqjob._api.websocket.wire" for r in ours)
     assert any("authentication" in r.getMessage() for r in ours)  # the frame was logged...
     assert not any(TOKEN in r.getMessage() for r in ours)  # ...without the token
 
 
 @pytest.mark.parametrize(("attempt", "delay"), [(1, 0.5), (2, 1), (3, 2), (4, 4), (5, 8), (9, 8)])
 def test_reconnect_delay(attempt, delay):
-    assert reconnect_delay(attempt) == delay
+    assert WebsocketPolicy().backoff(attempt - 1) == delay
+    # One formula: the HTTP retry backoff without its jitter.
+    assert RetryPolicy(jitter=0).backoff(attempt - 1) == delay
+
+
+def test_reconnections_wait_the_policy_backoff(server_for):
+    def script(ws: ServerConnection, attempt: int) -> None:
+        authenticate(ws)
+        if attempt < 3:
+            ws.close(4001, "server error")
+            return
+        ws.send(status_frame("COMPLETED"))
+        ws.close(4002)
+
+    sleeps = Sleeps()
+    server = server_for(script)
+    records = statuses(client(server, sleeps, backoff_factor=0.25, backoff_max=0.75)(None, None))
+    assert records == ["COMPLETED"]
+    assert sleeps == [0.25, 0.5, 0.75]
 
 
 def test_each_status_frame_resets_the_failure_count(server_for):

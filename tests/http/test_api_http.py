@@ -6,9 +6,9 @@ import httpx
 import pytest
 from fake_api import ACCESS_TOKEN, HGP, JOB_ID, SIGNATURE, FakeApi, connect, envelope
 
-from ibmqjob._http import CLIENT_APPLICATION
-from ibmqjob._retry import RetryPolicy
+from ibmqjob._api.http import CLIENT_APPLICATION
 from ibmqjob.exceptions import RequestsApiError
+from ibmqjob.settings import RetryPolicy
 
 JOB = f"{HGP}/Jobs/{JOB_ID}"
 

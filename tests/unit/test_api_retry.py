@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from ibmqjob._retry import Attempt, Failure, RetryPolicy, parse_retry_after
+from ibmqjob._api.retry import Attempt, Failure, is_retryable, next_delay, parse_retry_after
+from ibmqjob.settings import RetryPolicy
 
 POLICY = RetryPolicy()
 NO_JITTER = RetryPolicy(jitter=0)
@@ -43,8 +44,8 @@ def zero() -> float:
     ],
 )
 def test_what_is_retryable(method, attempt, post_safe, retryable):
-    assert POLICY.is_retryable(method, attempt, post_safe=post_safe) is retryable
-    delay = POLICY.next_delay(method, [attempt], post_safe=post_safe, rand=zero)
+    assert is_retryable(POLICY, method, attempt, post_safe=post_safe) is retryable
+    delay = next_delay(POLICY, method, [attempt], post_safe=post_safe, rand=zero)
     assert (delay is not None) is retryable
 
 
@@ -53,44 +54,44 @@ def test_backoff_doubles_to_the_cap():
     delays = []
     for _ in range(8):
         attempts.append(Attempt(status_code=502))
-        delays.append(RetryPolicy(total=10).next_delay("GET", attempts, rand=zero))
+        delays.append(next_delay(RetryPolicy(total=10), "GET", attempts, rand=zero))
     assert delays == [0.5, 1, 2, 4, 8, 8, 8, 8]
 
 
 def test_total_budget():
     attempts = [Attempt(status_code=500)] * 5
-    assert POLICY.next_delay("GET", attempts, rand=zero) == 8
-    assert POLICY.next_delay("GET", [*attempts, Attempt(status_code=500)], rand=zero) is None
-    assert RetryPolicy(total=0).next_delay("GET", [Attempt(status_code=500)]) is None
+    assert next_delay(POLICY, "GET", attempts, rand=zero) == 8
+    assert next_delay(POLICY, "GET", [*attempts, Attempt(status_code=500)], rand=zero) is None
+    assert next_delay(RetryPolicy(total=0), "GET", [Attempt(status_code=500)]) is None
 
 
 def test_connect_budget_counts_connection_failures_only():
     connect = Attempt(failure=Failure.CONNECT)
-    assert POLICY.next_delay("GET", [connect] * 3, rand=zero) is not None
-    assert POLICY.next_delay("GET", [connect] * 4, rand=zero) is None
+    assert next_delay(POLICY, "GET", [connect] * 3, rand=zero) is not None
+    assert next_delay(POLICY, "GET", [connect] * 4, rand=zero) is None
     mixed = [Attempt(status_code=502), Attempt(status_code=502), connect, connect]
-    assert POLICY.next_delay("GET", mixed, rand=zero) is not None
+    assert next_delay(POLICY, "GET", mixed, rand=zero) is not None
 
 
 def test_jitter_only_shortens():
     policy = RetryPolicy(jitter=0.25)
     attempts = [Attempt(status_code=503)] * 3
-    assert policy.next_delay("GET", attempts, rand=zero) == 2
-    assert policy.next_delay("GET", attempts, rand=lambda: 0.999999) == pytest.approx(1.5, 1e-4)
-    assert policy.next_delay("GET", attempts, rand=lambda: 0.5) == 1.75
+    assert next_delay(policy, "GET", attempts, rand=zero) == 2
+    assert next_delay(policy, "GET", attempts, rand=lambda: 0.999999) == pytest.approx(1.5, 1e-4)
+    assert next_delay(policy, "GET", attempts, rand=lambda: 0.5) == 1.75
 
 
 def test_retry_after_is_honoured_and_capped():
     now = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
-    delay = NO_JITTER.next_delay("POST", [Attempt(status_code=429, retry_after="3")], now=now)
+    delay = next_delay(NO_JITTER, "POST", [Attempt(status_code=429, retry_after="3")], now=now)
     assert delay == 3
-    capped = NO_JITTER.next_delay("GET", [Attempt(status_code=503, retry_after="3600")])
+    capped = next_delay(NO_JITTER, "GET", [Attempt(status_code=503, retry_after="3600")])
     assert capped == NO_JITTER.retry_after_max
     date = "Wed, 01 May 2024 12:00:07 GMT"
-    assert NO_JITTER.next_delay("GET", [Attempt(503, retry_after=date)], now=now) == 7
-    garbage = NO_JITTER.next_delay("GET", [Attempt(503, retry_after="soon")], rand=zero)
+    assert next_delay(NO_JITTER, "GET", [Attempt(503, retry_after=date)], now=now) == 7
+    garbage = next_delay(NO_JITTER, "GET", [Attempt(503, retry_after="soon")], rand=zero)
     assert garbage == 0.5  # unparsable: plain backoff
-    ignored = NO_JITTER.next_delay("GET", [Attempt(502, retry_after="30")], rand=zero)
+    ignored = next_delay(NO_JITTER, "GET", [Attempt(502, retry_after="30")], rand=zero)
     assert ignored == 0.5  # Retry-After only matters for 429 and 503
 
 
@@ -121,4 +122,4 @@ def test_policy_validation():
     with pytest.raises(ValueError):
         RetryPolicy(backoff_max=-1)
     with pytest.raises(ValueError, match="at least one"):
-        POLICY.next_delay("GET", [])
+        next_delay(POLICY, "GET", [])

@@ -5,7 +5,8 @@ Protocol (AsyncAPI document ``spec/asyncapi.yaml``): on open the client sends
 ``{"type": "authenticated"}``, then sends ``{"type": "job-status", "data": {"status": ...,
 "infoQueue"?: {...}}}`` frames. After a final status the server closes with code 4002.
 
-Close codes: 4001 (server error) and abnormal closes are retried with backoff, at most
+Close codes: 4001 (server error) and abnormal closes are retried after
+:meth:`WebsocketPolicy.backoff <ibmqjob.settings.WebsocketPolicy.backoff>`, at most
 ``retries`` times in a row (a status frame resets the count); 4002 and 1000 end the stream
 normally; 4003 means the job does not exist. A failure to connect or to authenticate is not
 retried: the caller falls back to polling. The deadline is honoured while connecting,
@@ -17,14 +18,13 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import ClientConnection, connect
 
-from ._records import StatusRecord, WebsocketTarget
-from .exceptions import (
+from ..exceptions import (
     ApiIBMQProtocolError,
     WebsocketAuthenticationError,
     WebsocketError,
@@ -33,10 +33,10 @@ from .exceptions import (
     WebsocketTimeoutError,
     redact,
 )
-from .settings import WebsocketPolicy
-from .status import api_status_to_job_status, is_final
+from ..settings import WebsocketPolicy
+from .records import StatusRecord, WebsocketTarget
 
-__all__ = ["StatusWebsocket", "reconnect_delay"]
+__all__ = ["StatusWebsocket"]
 
 logger = logging.getLogger(__name__)
 _wire_logger = logging.getLogger(__name__ + ".wire")
@@ -47,19 +47,6 @@ CLOSE_JOB_DONE = 4002
 CLOSE_JOB_NOT_FOUND = 4003
 
 _DEFAULT_POLICY = WebsocketPolicy()
-
-
-def reconnect_delay(attempt: int, policy: WebsocketPolicy = _DEFAULT_POLICY) -> float:
-    """Return the delay before reconnection number ``attempt`` (1-based).
-
-    Args:
-        attempt: Which reconnection this is, starting at 1.
-        policy: The tunables.
-
-    Returns:
-        ``backoff_factor * 2**(attempt - 1)`` capped at ``backoff_max``: 0.5, 1, 2, 4, 8 s.
-    """
-    return min(policy.backoff_max, policy.backoff_factor * 2.0 ** min(max(attempt - 1, 0), 62))
 
 
 class _Closed(Exception):
@@ -93,8 +80,10 @@ class StatusWebsocket:
         self._sleep = sleep
         self._clock = clock
 
-    def __call__(self, deadline: float | None, tick: float | None) -> Iterator[StatusRecord | None]:
-        """Stream status records until a final one, yielding ``None`` every ``tick`` seconds.
+    def __call__(
+        self, deadline: float | None, tick: float | None
+    ) -> Generator[StatusRecord | None, None, None]:
+        """Stream status records until the server closes, yielding ``None`` every ``tick`` s.
 
         Args:
             deadline: Monotonic time at which to give up, ``None`` for none.
@@ -129,7 +118,7 @@ class StatusWebsocket:
                 "Max retries exceeded: Failed to establish a websocket connection. "
                 f"Last error: {err.message}"
             ) from err
-        delay = reconnect_delay(failures, self._policy)
+        delay = self._policy.backoff(failures - 1)
         if deadline is not None and self._clock() + delay >= deadline:
             raise WebsocketError(
                 f"Not enough time left to reconnect the websocket: {err.message}"
@@ -152,10 +141,7 @@ class StatusWebsocket:
                 if frame is None:
                     yield None
                     continue
-                record = self._decode(frame)
-                yield record
-                if is_final(api_status_to_job_status(record.status)):
-                    return
+                yield self._decode(frame)
 
     def _open(self, deadline: float | None) -> ClientConnection:
         timeout = self._policy.open_timeout

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from qiskit.providers import JobStatus
 
-from ibmqjob._listing import JobIdRecord, fetch_jobs, jobs_where
-from ibmqjob._records import JobRecord
+from ibmqjob._api.records import JobIdRecord, JobRecord
+from ibmqjob._listing import fetch_jobs, jobs_where
 from ibmqjob.exceptions import ApiIBMQProtocolError, IBMQBackendValueError
 
 T0 = dt.datetime(2024, 5, 1, 12, 0, 0, 123000, tzinfo=dt.UTC)

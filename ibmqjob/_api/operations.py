@@ -1,21 +1,22 @@
-"""Adapter over the generated client: the only module that imports ``ibmq_api_client``.
+"""Every operation of the job API: the only module that imports ``ibmq_api_client``.
+
+One call path for every operation (:meth:`_Wire.call`): the request is built by the
+generated operation (``build_request``, added by the custom template in ``spec/templates``),
+sent through the account's HTTP client (``ibmqjob/_api/http.py``: retries, error statuses
+turned into ``RequestsApiError``), and its 2xx body is parsed once, with ``json``, straight
+into the records of ``ibmqjob/_api/records.py``. A status the spec does not document, a body
+that is not JSON or a record's field guard failing is an ``ApiIBMQProtocolError`` that names
+the request. Generated models serve only to build request bodies; they and ``Unset`` never
+leave this module.
 
 :func:`login` runs the account discovery (``GET /version``, ``POST /users/loginWithToken``,
 ``GET /users/me``) and returns an :class:`AccountSession`; :meth:`AccountSession.project`
-gives a :class:`ProjectApi` for one hub/group/project, which implements the
-:class:`~ibmqjob._records.JobApi` protocol plus the device, submit and listing calls.
-
-Errors follow the contract of ``ibmqjob/_records.py``: HTTP failures are translated by the
-HTTP client (``ibmqjob/_http.py``: ``RequestsApiError`` with the server's error code);
-:meth:`_Caller.call` adds the protocol failures, a 2xx body that is not JSON or lacks a
-required field (``ApiIBMQProtocolError``). Generated models and ``Unset`` never leave this
-module: answers become the records of ``ibmqjob/_records.py`` and
-``ibmqjob/_account_records.py`` or plain JSON dicts.
+gives the :class:`ProjectOperations` of one hub/group/project, which implements the
+``ProjectApi`` protocol of ``ibmqjob/_api/__init__.py``.
 
 Signed object-storage URLs are opaque (they may point to another host), so they are not
 called through the generated storage operations. Results and Qobjs are read as bytes and
-decoded with ``json.loads``; they never go through the generated models, which would be much
-slower and add no check the SDK relies on.
+decoded by ``ibmqjob/_api/codec.py``.
 """
 
 from __future__ import annotations
@@ -23,12 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
-from ibmq_api_client import AuthenticatedClient, Client
+from ibmq_api_client import Client
 from ibmq_api_client.api.auth import get_user_info, get_version, login_with_token
 from ibmq_api_client.api.devices import (
     get_device_defaults,
@@ -53,54 +53,62 @@ from ibmq_api_client.api.jobs import (
     update_job,
 )
 from ibmq_api_client.api.network import get_network
-from ibmq_api_client.errors import UnexpectedStatus
 from ibmq_api_client.models import (
-    AccessToken,
-    BackendProperties,
     BackendRef,
-    CancelResponse,
-    DeviceQueueStatus,
-    Job,
     JobCreateRequest,
-    JobDataUploadedResponse,
     JobNameUpdate,
-    JobsLimit,
-    JobStatusResponse,
     JobTagsUpdate,
     LoginRequest,
-    PulseDefaults,
-    SignedUrl,
-    UserInfo,
-    VersionInfo,
 )
-from ibmq_api_client.types import UNSET, Response, Unset
+from ibmq_api_client.types import UNSET, Unset
 
-from ._account_records import (
+from .._time import format_query
+from ..exceptions import ApiError, ApiIBMQProtocolError, IBMQAccountCredentialsInvalidUrl
+from ..settings import HttpSettings, TimeSource
+from .codec import decode_json_object, encode_qobj
+from .http import build_client, transfer, transport_error
+from .records import (
+    JOB_ID_FIELDS,
+    AccessTokenRecord,
+    CancelRecord,
+    JobIdRecord,
+    JobRecord,
     JobsLimitRecord,
     ProjectRef,
     QueueStatusRecord,
     ServiceUrlsRecord,
-    decode_json_object,
-    encode_qobj,
+    SignedUrlRecord,
+    StatusRecord,
+    UserRecord,
+    VersionRecord,
+    WebsocketTarget,
+    backend_configurations,
+    job_from_upload_answer,
+    optional_document,
     projects_from_network,
 )
-from ._http import build_client, transfer, transport_error
-from ._listing import JOB_ID_FIELDS, JobIdRecord
-from ._records import JobRecord, StatusRecord, WebsocketTarget
-from .exceptions import ApiError, ApiIBMQProtocolError, IBMQAccountCredentialsInvalidUrl
-from .settings import HttpSettings, TimeSource
 
-__all__ = ["AccountSession", "ProjectApi", "login"]
+__all__ = ["AccountSession", "ProjectOperations", "login"]
 
 logger = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
 JsonDict = dict[str, Any]
-_PARSE_ERRORS = (UnexpectedStatus, KeyError, TypeError, ValueError, AttributeError)
 
 
-class _Caller:
-    """Calls generated operations; adds protocol errors to the HTTP errors of the client."""
+class Operation(Protocol):
+    """A generated operation module, as this module uses it."""
+
+    SUCCESS_STATUSES: frozenset[int]
+    build_request: Callable[..., httpx.Request]
+
+
+def _ignore(body: object) -> None:
+    """Parse an acknowledgement: any JSON value."""
+
+
+class _Wire:
+    """The account's HTTP client and the one call path of every operation."""
 
     def __init__(
         self, base_url: str, secrets: list[str], settings: HttpSettings, token: str | None
@@ -108,65 +116,55 @@ class _Caller:
         self.secrets = secrets  # shared and mutable: the access token is added after login
         self.settings = settings
         self.http = build_client(base_url, access_token=token, secrets=secrets, settings=settings)
-        client: Client | AuthenticatedClient
-        if token:
-            client = AuthenticatedClient(
-                base_url,
-                token=token,
-                prefix="",
-                auth_header_name="X-Access-Token",
-                raise_on_unexpected_status=True,
-            )
-        else:
-            client = Client(base_url, raise_on_unexpected_status=True)
-        self.client = client.set_httpx_client(self.http)
-        self._last = threading.local()  # the last 2xx response of each thread
-        self.http.event_hooks["response"].append(self._remember)
+        # The generated client only builds requests on the base URL of ``http``.
+        self.client = Client(base_url).set_httpx_client(self.http)
 
-    def _remember(self, response: httpx.Response) -> None:
-        self._last.response = response
+    def call(
+        self,
+        what: str,
+        operation: Operation,
+        parse: Callable[[Any], _T],
+        *args: Any,
+        **kwargs: Any,
+    ) -> _T:
+        """Build ``operation``'s request, send it and parse its 2xx body once with ``parse``.
 
-    def call_items(self, what: str, operation: Callable[..., Response[Any]]) -> list[Any]:
-        """Like :meth:`call` for a list, returning the items as decoded JSON values.
+        Args:
+            what: The request, for messages (``GET /Jobs/{id}/v/1``).
+            operation: The generated operation.
+            parse: Turns the decoded JSON body into a record; raises ``ApiIBMQProtocolError``.
+            *args: The operation's positional (path) parameters.
+            **kwargs: Its keyword parameters (``body``, query parameters).
 
-        When the generated model rejects the page because of some items, the raw items are
-        returned instead, so that the caller can skip only the bad ones.
+        Returns:
+            What ``parse`` returns.
+
+        Raises:
+            RequestsApiError: On an error status or when no response came.
+            ApiIBMQProtocolError: On an undocumented status, a body that is not JSON, or a
+                body ``parse`` rejects.
         """
         try:
-            return [item.to_dict() for item in self.call(list, what, operation)]
-        except ApiIBMQProtocolError as err:
-            response: httpx.Response | None = getattr(self._last, "response", None)
-            try:
-                items = None if response is None else json.loads(response.content)
-            except ValueError:
-                items = None
-            if not isinstance(items, list):
-                raise
-            logger.warning("Reading the answer to %s item by item: %s", what, err.message)
-            return items
-
-    def call(self, kind: type[_T], what: str, operation: Callable[..., Response[Any]]) -> _T:
-        """Run ``operation(client)`` and return its parsed 2xx body, checked to be a ``kind``.
-
-        ``what`` names the request in messages (``GET /Jobs/{id}/v/1``). Raises ``ApiError``
-        on any failure (see the module docstring).
-        """
-        try:
-            parsed = operation(self.client).parsed
+            request = operation.build_request(*args, client=self.client, **kwargs)
+            response = self.http.send(request)
         except (httpx.TransportError, httpx.InvalidURL) as err:
             raise transport_error(what, err, self.secrets) from err
-        except _PARSE_ERRORS as err:
-            raise ApiIBMQProtocolError(
-                f"Unexpected answer to {what}: {type(err).__name__}: {err}", secrets=self.secrets
-            ) from err
-        if not isinstance(parsed, kind):
-            raise ApiIBMQProtocolError(
-                f"Unexpected answer to {what}: {type(parsed).__name__}", secrets=self.secrets
-            )
-        return parsed
+        if response.status_code not in operation.SUCCESS_STATUSES:
+            raise self._protocol_error(what, f"undocumented status {response.status_code}")
+        try:
+            body = json.loads(response.content)
+        except ValueError as err:
+            raise self._protocol_error(what, f"the body is not JSON ({err})") from err
+        try:
+            return parse(body)
+        except ApiIBMQProtocolError as err:
+            raise self._protocol_error(what, err.message) from err
+
+    def _protocol_error(self, what: str, detail: str) -> ApiIBMQProtocolError:
+        return ApiIBMQProtocolError(f"Unexpected answer to {what}: {detail}", secrets=self.secrets)
 
     def transfer(self, method: str, url: str, what: str, content: bytes | None = None) -> bytes:
-        """Send a request to a signed storage URL (see ``ibmqjob._http.transfer``)."""
+        """Send a request to a signed storage URL (see ``ibmqjob._api.http.transfer``)."""
         return transfer(self.http, method, url, what=what, secrets=self.secrets, content=content)
 
     def close(self) -> None:
@@ -192,30 +190,27 @@ def login(auth_url: str, api_token: str, settings: HttpSettings | None = None) -
     """
     settings = settings or HttpSettings()
     secrets = [api_token]
-    auth = _Caller(auth_url.rstrip("/"), secrets, settings, None)
+    auth = _Wire(auth_url.rstrip("/"), secrets, settings, None)
     try:
         try:
-            auth.call(VersionInfo, "GET /version", lambda c: get_version.sync_detailed(client=c))
+            auth.call("GET /version", get_version, VersionRecord.from_wire)
         except ApiError as err:
             raise IBMQAccountCredentialsInvalidUrl(
                 f"{auth_url} is not the URL of an IBM Quantum authentication service "
                 f"(GET /version must answer a JSON object with 'api-auth'): {err.message}"
             ) from err
-        body = LoginRequest(api_token=api_token)
         token = auth.call(
-            AccessToken,
             "POST /users/loginWithToken",
-            lambda c: login_with_token.sync_detailed(client=c, body=body),
-        )
-        if not isinstance(token.id, str) or not token.id:
-            raise ApiIBMQProtocolError("The login answer has no access token.")
-        secrets.append(token.id)
-        auth.http.headers["X-Access-Token"] = token.id
-        user = auth.call(UserInfo, "GET /users/me", lambda c: get_user_info.sync_detailed(client=c))
-        urls = ServiceUrlsRecord.from_wire(user.urls.to_dict())
+            login_with_token,
+            AccessTokenRecord.from_wire,
+            body=LoginRequest(api_token=api_token),
+        ).token
+        secrets.append(token)
+        auth.http.headers["X-Access-Token"] = token
+        user = auth.call("GET /users/me", get_user_info, UserRecord.from_wire)
     finally:
         auth.close()
-    return AccountSession(auth_url, urls, token.id, secrets, settings)
+    return AccountSession(auth_url, user.urls, token, secrets, settings)
 
 
 class AccountSession:
@@ -241,7 +236,7 @@ class AccountSession:
         self.auth_url = auth_url
         self.urls = urls
         self._access_token = access_token
-        self._caller = _Caller(urls.http.rstrip("/"), secrets, settings, access_token)
+        self._wire = _Wire(urls.http.rstrip("/"), secrets, settings, access_token)
 
     def __repr__(self) -> str:
         return f"<AccountSession auth_url={self.auth_url!r} api_url={self.urls.http!r}>"
@@ -255,12 +250,9 @@ class AccountSession:
         Raises:
             ApiError: On failure.
         """
-        hubs = self._caller.call(
-            list, "GET /Network", lambda c: get_network.sync_detailed(client=c)
-        )
-        return projects_from_network([hub.to_dict() for hub in hubs])
+        return self._wire.call("GET /Network", get_network, projects_from_network)
 
-    def project(self, ref: ProjectRef, *, use_websocket: bool = True) -> ProjectApi:
+    def project(self, ref: ProjectRef, *, use_websocket: bool = True) -> ProjectOperations:
         """Return the API of one hub/group/project (no request is made).
 
         Args:
@@ -272,109 +264,108 @@ class AccountSession:
             Its API.
         """
         ws_url = self.urls.ws if use_websocket else None
-        return ProjectApi(self._caller, ref, ws_url, self._access_token)
+        return ProjectOperations(self._wire, ref, ws_url, self._access_token)
 
     def close(self) -> None:
         """Close the HTTP client; the session and its projects can no longer be used."""
-        self._caller.close()
+        self._wire.close()
 
 
-class ProjectApi:
-    """The job and device calls of one hub/group/project; implements ``JobApi``.
+class ProjectOperations:
+    """The job and device calls of one hub/group/project; implements ``ProjectApi``.
 
     Every method raises :class:`~ibmqjob.exceptions.ApiError` on failure.
     """
 
-    def __init__(
-        self, caller: _Caller, ref: ProjectRef, ws_url: str | None, access_token: str
-    ) -> None:
+    def __init__(self, wire: _Wire, ref: ProjectRef, ws_url: str | None, access_token: str) -> None:
         """Create the API (use :meth:`AccountSession.project`).
 
         Args:
-            caller: The account's caller.
+            wire: The account's client.
             ref: The project.
             ws_url: The websocket base URL, if any.
             access_token: Sent in the websocket authentication frame.
         """
-        self._caller = caller
+        self._wire = wire
         self.ref = ref
         self._hgp = (ref.hub, ref.group, ref.project)
         self._ws_url = ws_url
         self._access_token = access_token
 
     def __repr__(self) -> str:
-        return f"<ProjectApi {self.ref}>"
+        return f"<ProjectOperations {self.ref}>"
 
-    def _on(self, kind: type[_T], what: str, operation: Any, *path: str, **query: Any) -> _T:
-        """Call ``operation.sync_detailed(hub, group, project, *path, **query)``."""
-        return self._caller.call(
-            kind, what, lambda c: operation.sync_detailed(*self._hgp, *path, client=c, **query)
-        )
+    def _call(
+        self,
+        what: str,
+        operation: Operation,
+        parse: Callable[[Any], _T],
+        *path: str,
+        **kwargs: Any,
+    ) -> _T:
+        """Call ``operation(hub, group, project, *path, **kwargs)`` of this project."""
+        return self._wire.call(what, operation, parse, *self._hgp, *path, **kwargs)
 
-    def _signed_url(self, what: str, operation: Any, job_id: str) -> str:
-        url = self._on(SignedUrl, what, operation, job_id).url
-        if not isinstance(url, str) or not url.strip():
-            raise ApiIBMQProtocolError(f"Unexpected answer to {what}: no url.")
-        return url
+    def _signed_url(self, what: str, operation: Operation, job_id: str) -> str:
+        return self._call(what, operation, SignedUrlRecord.from_wire, job_id).url
 
     # ------------------------------------------------------------------ JobApi
 
     def job_get(self, job_id: str) -> JobRecord:
         """``GET /Jobs/{id}/v/1``: the full job document."""
-        job = self._on(Job, "GET /Jobs/{id}/v/1", get_job, job_id)
-        return JobRecord.from_wire(job.to_dict())
+        return self._call("GET /Jobs/{id}/v/1", get_job, JobRecord.from_wire, job_id)
 
     def job_status(self, job_id: str) -> StatusRecord:
         """``GET /Jobs/{id}/status/v/1``: the status and, while queued, the queue info."""
-        body = self._on(JobStatusResponse, "GET /Jobs/{id}/status/v/1", get_job_status, job_id)
-        return StatusRecord.from_wire(body.to_dict())
+        what = "GET /Jobs/{id}/status/v/1"
+        return self._call(what, get_job_status, StatusRecord.from_wire, job_id)
 
     def job_cancel(self, job_id: str) -> bool:
         """``POST /Jobs/{id}/cancel``: whether the server cancelled the job."""
-        body = self._on(CancelResponse, "POST /Jobs/{id}/cancel", cancel_job, job_id)
-        return "error" not in body.additional_properties and bool(body.cancelled)
+        what = "POST /Jobs/{id}/cancel"
+        return self._call(what, cancel_job, CancelRecord.from_wire, job_id).cancelled
 
     def job_result(self, job_id: str) -> JsonDict:
         """``GET /Jobs/{id}/resultDownloadUrl`` then the signed URL: the result document."""
         url = self._signed_url("GET /Jobs/{id}/resultDownloadUrl", get_result_download_url, job_id)
-        return decode_json_object(self._caller.transfer("GET", url, "Result download"), "result")
+        return decode_json_object(self._wire.transfer("GET", url, "Result download"), "result")
 
     def job_result_downloaded(self, job_id: str) -> None:
         """``POST /Jobs/{id}/resultDownloaded``, after a successful download."""
-        self._on(object, "POST /Jobs/{id}/resultDownloaded", result_downloaded, job_id)
+        self._call("POST /Jobs/{id}/resultDownloaded", result_downloaded, _ignore, job_id)
 
     def job_qobj(self, job_id: str) -> JsonDict:
         """``GET /Jobs/{id}/jobDownloadUrl`` then the signed URL: the Qobj document."""
         url = self._signed_url("GET /Jobs/{id}/jobDownloadUrl", get_job_download_url, job_id)
-        return decode_json_object(self._caller.transfer("GET", url, "Qobj download"), "Qobj")
+        return decode_json_object(self._wire.transfer("GET", url, "Qobj download"), "Qobj")
 
     def job_properties(self, job_id: str) -> JsonDict | None:
         """``GET /Jobs/{id}/properties``: the backend properties, ``None`` if empty."""
-        body = self._on(BackendProperties, "GET /Jobs/{id}/properties", get_job_properties, job_id)
-        return body.to_dict() or None
+        return self._call(
+            "GET /Jobs/{id}/properties", get_job_properties, _properties_document, job_id
+        )
 
     def job_update_name(self, job_id: str, name: str) -> str | None:
         """``PUT /Jobs/{id}`` with ``{"name": name}``: the echoed name."""
-        job = self._on(Job, "PUT /Jobs/{id}", update_job, job_id, body=JobNameUpdate(name=name))
-        return None if isinstance(job.name, Unset) else job.name
+        body = JobNameUpdate(name=name)
+        return self._call("PUT /Jobs/{id}", update_job, _echoed_name, job_id, body=body)
 
     def job_update_tags(self, job_id: str, tags: list[str]) -> list[str] | None:
         """``PUT /Jobs/{id}`` with ``{"tags": tags}``: the echoed tags."""
         body = JobTagsUpdate(tags=list(tags))
-        job = self._on(Job, "PUT /Jobs/{id}", update_job, job_id, body=body)
-        return None if isinstance(job.tags, Unset) else list(job.tags)
+        return self._call("PUT /Jobs/{id}", update_job, _echoed_tags, job_id, body=body)
 
     @property
     def time(self) -> TimeSource:
         """The account's clock and sleep, which jobs wait with."""
-        return self._caller.settings.time
+        return self._wire.settings.time
 
     def job_websocket(self, job_id: str) -> WebsocketTarget | None:
         """The status websocket of the job, ``None`` without a websocket URL."""
         if not self._ws_url:
             return None
         url = f"{self._ws_url.rstrip('/')}/jobs/{job_id}/status/v/1"
-        return WebsocketTarget(url, self._access_token, policy=self._caller.settings.websocket)
+        return WebsocketTarget(url, self._access_token, policy=self._wire.settings.websocket)
 
     # ------------------------------------------------------------ other job calls
 
@@ -384,7 +375,7 @@ class ProjectApi:
         Args:
             job_id: The job.
         """
-        self._on(object, "DELETE /Jobs/{id}", delete_job, job_id)
+        self._call("DELETE /Jobs/{id}", delete_job, _ignore, job_id)
 
     def job_submit(
         self,
@@ -425,24 +416,18 @@ class ProjectApi:
             tags=list(tags) if tags else UNSET,
             experiment_tag=experiment_id or UNSET,
         )
-        created = self._on(Job, "POST /Jobs", create_job, body=body)
+        job_id, upload_url = self._call("POST /Jobs", create_job, _created_job, body=body)
         try:
-            return self._upload_and_confirm(created, content)
+            if upload_url is None:
+                raise ApiIBMQProtocolError(
+                    f"The new job {job_id} has no objectStorageInfo.uploadUrl to upload to."
+                )
+            self._wire.transfer("PUT", upload_url, "Qobj upload", content)
+            what = "POST /Jobs/{id}/jobDataUploaded"
+            return self._call(what, job_data_uploaded, job_from_upload_answer, job_id)
         except BaseException:  # even an interrupt: a job stuck in CREATING counts as active
-            self._cancel_quietly(created.id)
+            self._cancel_quietly(job_id)
             raise
-
-    def _upload_and_confirm(self, created: Job, content: bytes) -> JobRecord:
-        info = created.object_storage_info
-        url = None if isinstance(info, Unset) else info.upload_url
-        if not isinstance(url, str) or not url:
-            raise ApiIBMQProtocolError(
-                f"The new job {created.id} has no objectStorageInfo.uploadUrl to upload to."
-            )
-        self._caller.transfer("PUT", url, "Qobj upload", content)
-        what = "POST /Jobs/{id}/jobDataUploaded"
-        answer = self._on(JobDataUploadedResponse, what, job_data_uploaded, created.id)
-        return JobRecord.from_wire(answer.job.to_dict())
 
     def _cancel_quietly(self, job_id: str) -> None:
         try:
@@ -462,31 +447,8 @@ class ProjectApi:
         Returns:
             The jobs of the page, in the server's order.
         """
-        what = "GET /Jobs/status/v/1"
         text = json.dumps(loopback_filter, separators=(",", ":"))
-        # The request comes from the generated operation; the page is decoded straight from
-        # JSON into records, because building and re-serialising a generated model per item
-        # cost more than the request itself on pages of hundreds of jobs.
-        request = list_jobs._get_kwargs(*self._hgp, filter_=text)
-        try:
-            response = self._caller.http.request(**request)
-        except (httpx.TransportError, httpx.InvalidURL) as err:
-            raise transport_error(what, err, self._caller.secrets) from err
-        try:
-            items = json.loads(response.content)
-        except ValueError as err:
-            raise ApiIBMQProtocolError(
-                f"Unexpected answer to {what}: {err}", secrets=self._caller.secrets
-            ) from err
-        if not isinstance(items, list):
-            raise ApiIBMQProtocolError(f"Unexpected answer to {what}: not a list")
-        records = []
-        for item in items:
-            try:
-                records.append(JobRecord.from_wire(item))
-            except ApiIBMQProtocolError as err:
-                logger.warning("Skipping a job the server listed: %s", err.message)
-        return records
+        return self._call("GET /Jobs/status/v/1", list_jobs, _job_page, filter_=text)
 
     def job_ids_page(self, loopback_filter: Mapping[str, Any]) -> list[JobIdRecord]:
         """``GET /Jobs/v/1?filter=``: one page of id documents (id, creation date, live data).
@@ -502,20 +464,13 @@ class ProjectApi:
             ApiIBMQProtocolError: If an item has no id or no valid creation date.
         """
         text = json.dumps({**loopback_filter, "fields": JOB_ID_FIELDS}, separators=(",", ":"))
-        items = self._caller.call_items(
-            "GET /Jobs/v/1",
-            lambda c: list_job_ids.sync_detailed(*self._hgp, client=c, filter_=text),
-        )
-        return [JobIdRecord.from_wire(item) for item in items]
+        return self._call("GET /Jobs/v/1", list_job_ids, _job_id_page, filter_=text)
 
     # ------------------------------------------------------------------ devices
 
     def backends(self) -> list[JsonDict]:
         """``GET /devices/v/1``: the backend configurations, as dicts."""
-        items = self._caller.call_items(
-            "GET /devices/v/1", lambda c: list_devices.sync_detailed(*self._hgp, client=c)
-        )
-        return [item for item in items if isinstance(item, dict)]
+        return self._call("GET /devices/v/1", list_devices, backend_configurations)
 
     def backend_properties(self, backend_name: str, before: dt.datetime | None) -> JsonDict | None:
         """``GET /devices/{name}/properties``: the calibration, ``None`` if there is none.
@@ -526,27 +481,74 @@ class ProjectApi:
         """
         text: str | Unset = UNSET
         if before is not None:
-            iso = before.astimezone(dt.UTC).isoformat()
-            text = json.dumps({"where": {"last_update_date": {"lt": iso}}})
-        what = "GET /devices/{name}/properties"
-        body = self._on(
-            BackendProperties, what, get_device_properties, backend_name, version=1, filter_=text
+            text = json.dumps({"where": {"last_update_date": {"lt": format_query(before)}}})
+        return self._call(
+            "GET /devices/{name}/properties",
+            get_device_properties,
+            _properties_document,
+            backend_name,
+            version=1,
+            filter_=text,
         )
-        return body.to_dict() or None
 
     def backend_defaults(self, backend_name: str) -> JsonDict | None:
         """``GET /devices/{name}/defaults``: the pulse defaults, ``None`` if there are none."""
         what = "GET /devices/{name}/defaults"
-        return self._on(PulseDefaults, what, get_device_defaults, backend_name).to_dict() or None
+        return self._call(what, get_device_defaults, _defaults_document, backend_name)
 
     def backend_status(self, backend_name: str) -> QueueStatusRecord:
         """``GET /devices/{name}/queue/status``."""
         what = "GET /devices/{name}/queue/status"
-        body = self._on(DeviceQueueStatus, what, get_device_queue_status, backend_name)
-        return QueueStatusRecord.from_wire(body.to_dict())
+        return self._call(what, get_device_queue_status, QueueStatusRecord.from_wire, backend_name)
 
     def backend_job_limit(self, backend_name: str) -> JobsLimitRecord:
         """``GET /devices/{name}/jobsLimit``."""
         what = "GET /devices/{name}/jobsLimit"
-        body = self._on(JobsLimit, what, get_device_jobs_limit, backend_name)
-        return JobsLimitRecord.from_wire(body.to_dict())
+        return self._call(what, get_device_jobs_limit, JobsLimitRecord.from_wire, backend_name)
+
+
+# ---------------------------------------------------------------------- body parsers
+
+
+def _properties_document(body: object) -> JsonDict | None:
+    return optional_document(body, "backend properties")
+
+
+def _defaults_document(body: object) -> JsonDict | None:
+    return optional_document(body, "pulse defaults")
+
+
+def _echoed_name(body: object) -> str | None:
+    return JobRecord.from_wire(body).name
+
+
+def _echoed_tags(body: object) -> list[str] | None:
+    record = JobRecord.from_wire(body)
+    # A job document always has tags once set; an answer without them did not echo them.
+    return list(record.tags) if isinstance(body, Mapping) and body.get("tags") is not None else None
+
+
+def _created_job(body: object) -> tuple[str, str | None]:
+    """Read ``POST /Jobs``: the new job's id and the URL to upload its Qobj to."""
+    record = JobRecord.from_wire(body)
+    storage = record.extra.get("objectStorageInfo")
+    url = storage.get("uploadUrl") if isinstance(storage, Mapping) else None
+    return record.job_id, url if isinstance(url, str) and url else None
+
+
+def _job_page(body: object) -> list[JobRecord]:
+    if not isinstance(body, list):
+        raise ApiIBMQProtocolError("not a list")
+    records = []
+    for item in body:
+        try:
+            records.append(JobRecord.from_wire(item))
+        except ApiIBMQProtocolError as err:
+            logger.warning("Skipping a job the server listed: %s", err.message)
+    return records
+
+
+def _job_id_page(body: object) -> list[JobIdRecord]:
+    if not isinstance(body, list):
+        raise ApiIBMQProtocolError("not a list")
+    return [JobIdRecord.from_wire(item) for item in body]

@@ -1,6 +1,7 @@
 """The HTTP transport: one ``httpx.Client`` per account, bounded retries, no secret in logs.
 
-:func:`build_client` makes the client that ``ibmqjob/_api.py`` hands to the generated client:
+:func:`build_client` makes the client of an account, through which ``ibmqjob/_api/operations.py``
+sends every request:
 
 * The access token travels as a static ``X-Access-Token`` header (no ``httpx.Auth`` flow, so
   recorded sessions replay the same requests), with ``X-Qx-Client-Application:
@@ -8,7 +9,7 @@
 * Timeouts: 5 s to connect; a generous read timeout (300 s) for API calls; signed storage
   transfers pass their own, longer, timeout (:data:`STORAGE_TIMEOUT`).
 * :class:`RetryTransport` retries transient failures following the pure policy of
-  ``ibmqjob/_retry.py`` (connection errors, 5xx and the Cloudflare 520/522/524, 429/503 with a
+  ``ibmqjob/_api/retry.py`` (connection errors, 5xx and the Cloudflare 520/522/524, 429/503 with a
   capped ``Retry-After``). Job creation (``POST .../Jobs``) is repeated only when the request
   surely did not create anything (no connection was made, or a 429 refusal): a retry must
   never create a second job. Sleeping is injected, so tests take no wall time.
@@ -30,15 +31,14 @@ from typing import Any
 
 import httpx
 
-from ._retry import Attempt, Failure
-from .exceptions import ApiError, AuthenticationLicenseError, RequestsApiError
-from .settings import HttpSettings
+from ..exceptions import ApiError, AuthenticationLicenseError, RequestsApiError
+from ..settings import HttpSettings
+from .retry import Attempt, Failure, next_delay
 
 __all__ = [
     "ATTEMPTS_KEY",
     "CLIENT_APPLICATION",
     "STORAGE_TIMEOUT",
-    "HttpSettings",
     "RetryTransport",
     "attempts_made",
     "build_client",
@@ -211,8 +211,8 @@ class RetryTransport(httpx.BaseTransport):
             return None
         # Every other POST is safe to repeat: cancel and the upload/download callbacks are
         # idempotent on the server, login only mints another access token.
-        return self._policy.next_delay(
-            request.method, attempts, post_safe=not creation, rand=self._rand
+        return next_delay(
+            self._policy, request.method, attempts, post_safe=not creation, rand=self._rand
         )
 
     def _log_retry(self, request: httpx.Request, delay: float, reason: str, failed: int) -> None:
