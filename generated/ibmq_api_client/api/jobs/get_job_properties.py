@@ -74,7 +74,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[BackendProperties | ErrorEnvelope]:
-    """The backend calibration in force when the job ran (J10)
+    """The backend calibration in force when the job ran, or now if it has not run (J10)
 
     Args:
         hub (str):
@@ -112,7 +112,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> BackendProperties | ErrorEnvelope | None:
-    """The backend calibration in force when the job ran (J10)
+    """The backend calibration in force when the job ran, or now if it has not run (J10)
 
     Args:
         hub (str):
@@ -145,7 +145,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[BackendProperties | ErrorEnvelope]:
-    """The backend calibration in force when the job ran (J10)
+    """The backend calibration in force when the job ran, or now if it has not run (J10)
 
     Args:
         hub (str):
@@ -181,7 +181,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> BackendProperties | ErrorEnvelope | None:
-    """The backend calibration in force when the job ran (J10)
+    """The backend calibration in force when the job ran, or now if it has not run (J10)
 
     Args:
         hub (str):
