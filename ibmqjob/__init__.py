@@ -8,6 +8,7 @@ from qiskit.providers import JobStatus
 from .account import IBMQ, IBMQFactory
 from .backend import IBMQBackend, IBMQRetiredBackend
 from .backendjoblimit import BackendJobLimit
+from .backendreservation import BackendReservation
 from .exceptions import (
     ApiError,
     AuthenticationLicenseError,
@@ -33,6 +34,8 @@ from .exceptions import (
 from .job import IBMQJob
 from .provider import AccountProvider, IBMQBackendService
 from .queueinfo import QueueInfo
+from .reservations import least_busy
+from .simulator import IBMQSimulator
 from .status import JOB_FINAL_STATES
 
 __all__ = [
@@ -42,6 +45,7 @@ __all__ = [
     "ApiError",
     "AuthenticationLicenseError",
     "BackendJobLimit",
+    "BackendReservation",
     "IBMQAccountCredentialsInvalidToken",
     "IBMQAccountCredentialsInvalidUrl",
     "IBMQAccountCredentialsNotFound",
@@ -64,9 +68,11 @@ __all__ = [
     "IBMQJobTimeoutError",
     "IBMQProviderError",
     "IBMQRetiredBackend",
+    "IBMQSimulator",
     "JobStatus",
     "QueueInfo",
     "RequestsApiError",
+    "least_busy",
 ]
 
 __version__ = "0.1.0"
