@@ -7,6 +7,7 @@ import warnings
 from typing import Any
 
 from qiskit.providers import Options
+from qiskit.providers.models import BackendProperties
 
 from .backend import IBMQBackend
 from .job import IBMQJob
@@ -23,7 +24,9 @@ class IBMQSimulator(IBMQBackend):
         options.update_options(noise_model=None, seed_simulator=None)
         return options
 
-    def properties(self, refresh: bool = False, datetime: dt.datetime | None = None) -> None:
+    def properties(
+        self, refresh: bool = False, datetime: dt.datetime | None = None
+    ) -> BackendProperties | None:
         """Return ``None``: simulators have no calibration."""
         return None
 
