@@ -205,3 +205,27 @@ def test_pulse_job_on_a_pulse_device_is_refused_naming_the_gap(demo_session: Api
     assert error["code"] == 1002
     assert "no pulse-level simulator" in error["message"]
     assert "ibmq_manila" in error["message"]
+
+
+def test_the_demo_reservations_file_loads() -> None:
+    import refserver
+
+    demo = Path(refserver.__file__).with_name("demo-reservations.yaml")
+    now = datetime.now(UTC)
+    book = ReservationBook.load(demo, {"ibmq_manila", "ibmq_lima"}, now)
+    upcoming = book.upcoming({("ibm-q", "open", "main")}, now)
+    assert [r.id for r in upcoming] == ["demo-manila"]
+
+
+def test_serve_refuses_a_bad_reservations_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from refserver.__main__ import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("reservations: [{backend: ibmq_nowhere, start: +1h, end: +2h}]")
+    code = main(
+        ["--port", "0", "--data-dir", str(tmp_path / "data"), "--reservations-file", str(bad)]
+    )
+    assert code == 2
+    assert "unknown backend 'ibmq_nowhere'" in capsys.readouterr().err
