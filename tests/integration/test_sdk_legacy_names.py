@@ -238,3 +238,19 @@ def test_saving_twice_needs_overwrite(
     assert factory.stored_account() == {}
     with pytest.raises(IBMQAccountCredentialsNotFound):
         factory.delete_account()
+
+
+def test_a_pulse_schedule_reaches_the_server_and_is_refused_naming_the_gap(
+    provider: AccountProvider,
+) -> None:
+    from qiskit import pulse
+
+    manila = provider.get_backend("ibmq_manila")
+    with pulse.build(manila, name="x-pulse") as schedule:
+        pulse.play(pulse.Constant(160, 0.1), pulse.DriveChannel(0))
+        pulse.measure(0)
+    job = manila.run(schedule, shots=16, job_tags=[unique_tag("pulse")])
+    assert job.wait_for_final_state(timeout=60) is None
+    assert job.status().name == "ERROR"
+    message = job.error_message() or ""
+    assert "no pulse-level simulator" in message and "1002" in message
