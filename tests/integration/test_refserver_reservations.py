@@ -90,6 +90,14 @@ def test_backend_reservations_window_and_empty_list(booked_server: ServerThread)
         endDate="2020-01-02T00:00:00.000Z",
     ).json()
     assert [r["id"] for r in past] == ["lima-past"]
+    inverted = _get(
+        booked_server,
+        booked_server.demo_token,
+        "/Network/devices/ibmq_manila/bookings/v2",
+        initialDate=(now + timedelta(hours=3)).isoformat(),
+        endDate=(now - timedelta(days=400)).isoformat(),
+    )
+    assert inverted.status_code == 200 and inverted.json() == [], "an empty window"
 
 
 @pytest.mark.parametrize(
@@ -99,7 +107,7 @@ def test_backend_reservations_window_and_empty_list(booked_server: ServerThread)
         ("/Network/devices/ibmq_manila/bookings/v2", {"initialDate": "soon"}, 400, 3216),
         (
             "/Network/devices/ibmq_manila/bookings/v2",
-            {"initialDate": "2026-01-02T00:00:00Z", "endDate": "2026-01-01T00:00:00Z"},
+            {"endDate": "2026-13-01T00:00:00Z"},
             400,
             3216,
         ),
