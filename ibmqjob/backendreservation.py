@@ -92,7 +92,8 @@ class BackendReservation:
         )
 
     def __hash__(self) -> int:
-        return hash((self.backend_name, self.start_datetime, self.end_datetime))
+        # Equal reservations may differ in id or in slot, never in backend.
+        return hash(self.backend_name)
 
 
 def convert_reservation_data(

@@ -205,3 +205,10 @@ def test_update_account_migrates_old_urls_after_confirmation(home: Path) -> None
     again: list[str] = []
     assert _stored_account.update(QX_AUTH_URL, True, say=again.append) is None
     assert "already current" in again[-1]
+
+
+def test_equal_reservations_hash_alike() -> None:
+    start = dt.datetime(2026, 1, 1, 10, tzinfo=UTC)
+    one = BackendReservation("b", start, start + dt.timedelta(hours=1), reservation_id="x")
+    moved = BackendReservation("b", start, start + dt.timedelta(hours=2), reservation_id="x")
+    assert one == moved and hash(one) == hash(moved) and len({one, moved}) == 1
