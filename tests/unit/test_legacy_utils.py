@@ -212,3 +212,38 @@ def test_equal_reservations_hash_alike() -> None:
     one = BackendReservation("b", start, start + dt.timedelta(hours=1), reservation_id="x")
     moved = BackendReservation("b", start, start + dt.timedelta(hours=2), reservation_id="x")
     assert one == moved and hash(one) == hash(moved) and len({one, moved}) == 1
+
+
+class _LocalBackend:
+    """A backend that is not an IBMQBackend: reservations are not asked."""
+
+    def __init__(self, name: str, status: object) -> None:
+        self._name, self._status = name, status
+
+    def name(self) -> str:
+        return self._name
+
+    def status(self) -> object:
+        return self._status
+
+
+def test_least_busy_on_backends_of_any_kind() -> None:
+    from qiskit.providers.models import BackendStatus
+
+    from ibmqjob import least_busy
+    from ibmqjob.exceptions import IBMQError
+
+    def status(pending: int, operational: bool = True) -> BackendStatus:
+        return BackendStatus("b", "1", operational, pending, "active" if operational else "off")
+
+    busy, idle = _LocalBackend("busy", status(7)), _LocalBackend("idle", status(2))
+    down = _LocalBackend("down", status(0, operational=False))
+    assert least_busy([busy, down, idle]).name() == "idle"
+    with pytest.raises(IBMQError, match="No backend matches"):
+        least_busy([down])
+
+    class _NoPending:
+        operational, status_msg = True, "active"
+
+    with pytest.raises(IBMQError, match="pending_jobs"):
+        least_busy([_LocalBackend("odd", _NoPending())])
