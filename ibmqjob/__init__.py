@@ -8,13 +8,18 @@ from qiskit.providers import JobStatus
 from .account import IBMQ, IBMQFactory
 from .backend import IBMQBackend, IBMQRetiredBackend
 from .backendjoblimit import BackendJobLimit
+from .backendreservation import BackendReservation
 from .exceptions import (
     ApiError,
     AuthenticationLicenseError,
+    IBMQAccountCredentialsInvalidFormat,
     IBMQAccountCredentialsInvalidToken,
     IBMQAccountCredentialsInvalidUrl,
     IBMQAccountCredentialsNotFound,
     IBMQAccountError,
+    IBMQAccountMultipleCredentialsFound,
+    IBMQAccountValueError,
+    IBMQApiError,
     IBMQBackendApiError,
     IBMQBackendApiProtocolError,
     IBMQBackendError,
@@ -27,12 +32,15 @@ from .exceptions import (
     IBMQJobFailureError,
     IBMQJobInvalidStateError,
     IBMQJobTimeoutError,
+    IBMQNotAuthorizedError,
     IBMQProviderError,
     RequestsApiError,
 )
 from .job import IBMQJob
 from .provider import AccountProvider, IBMQBackendService
 from .queueinfo import QueueInfo
+from .reservations import least_busy
+from .simulator import IBMQSimulator
 from .status import JOB_FINAL_STATES
 
 __all__ = [
@@ -42,10 +50,15 @@ __all__ = [
     "ApiError",
     "AuthenticationLicenseError",
     "BackendJobLimit",
+    "BackendReservation",
+    "IBMQAccountCredentialsInvalidFormat",
     "IBMQAccountCredentialsInvalidToken",
     "IBMQAccountCredentialsInvalidUrl",
     "IBMQAccountCredentialsNotFound",
     "IBMQAccountError",
+    "IBMQAccountMultipleCredentialsFound",
+    "IBMQAccountValueError",
+    "IBMQApiError",
     "IBMQBackend",
     "IBMQBackendApiError",
     "IBMQBackendApiProtocolError",
@@ -62,11 +75,14 @@ __all__ = [
     "IBMQJobFailureError",
     "IBMQJobInvalidStateError",
     "IBMQJobTimeoutError",
+    "IBMQNotAuthorizedError",
     "IBMQProviderError",
     "IBMQRetiredBackend",
+    "IBMQSimulator",
     "JobStatus",
     "QueueInfo",
     "RequestsApiError",
+    "least_busy",
 ]
 
 __version__ = "0.1.0"

@@ -4,7 +4,9 @@ The user gives only an API token and the authentication URL (the IBM Quantum one
 default, or a compatible server such as the reference server); the API and websocket URLs
 come from ``/users/me``. ``IBMQ.load_account()`` reads the credentials from the
 environment: ``IBMQJOB_TOKEN`` and ``IBMQJOB_URL``, or the original client's ``QE_TOKEN``
-and ``QE_URL`` (with the optional ``QE_HUB``, ``QE_GROUP`` and ``QE_PROJECT``).
+and ``QE_URL`` (with the optional ``QE_HUB``, ``QE_GROUP`` and ``QE_PROJECT``); else from
+the account saved by ``IBMQ.save_account()`` in the original client's ``~/.qiskit/qiskitrc``
+(``ibmqjob/credentials.py``).
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from . import _stored_account
 from ._api import AccountSession, login
 from ._api.records import ProjectRef
+from .credentials import StoredCredentials
 from .exceptions import (
     IBMQAccountCredentialsInvalidToken,
     IBMQAccountCredentialsInvalidUrl,
@@ -160,7 +165,11 @@ class IBMQFactory:
         return next(iter(providers.values()))
 
     def load_account(self, *, http_settings: HttpSettings | None = None) -> AccountProvider:
-        """Enable the account whose credentials are in the environment.
+        """Enable the account found in the environment, else the one stored on disk.
+
+        The environment comes first (see :func:`credentials_from_env`), then the account
+        saved with :meth:`save_account` in ``~/.qiskit/qiskitrc``, whose default provider (if
+        any) is returned.
 
         Args:
             http_settings: Timeouts, retries and transport of the HTTP client.
@@ -169,13 +178,22 @@ class IBMQFactory:
             The default (or the selected) provider.
 
         Raises:
-            IBMQAccountCredentialsNotFound: If the environment has no credentials.
+            IBMQAccountCredentialsNotFound: If neither has credentials.
+            IBMQAccountMultipleCredentialsFound: If the file holds more than one account.
+            IBMQAccountCredentialsInvalidFormat: If the file cannot be read.
             IBMQAccountError: See :meth:`enable_account`.
         """
         credentials = credentials_from_env()
+        stored = None if credentials is not None else _stored_account.single_stored()
+        if stored is not None:
+            hub, group, project = stored.default_provider or (None, None, None)
+            credentials = Credentials(stored.token, stored.url, hub, group, project)
+            if http_settings is None and stored.verify is not None:
+                http_settings = HttpSettings(verify=stored.verify)
         if credentials is None:
             raise IBMQAccountCredentialsNotFound(
-                "No credentials found: set IBMQJOB_TOKEN (and IBMQJOB_URL), or QE_TOKEN and QE_URL."
+                "No credentials found: set IBMQJOB_TOKEN (and IBMQJOB_URL), or QE_TOKEN and "
+                "QE_URL, or save an account with IBMQ.save_account()."
             )
         return self.enable_account(
             credentials.token,
@@ -185,6 +203,78 @@ class IBMQFactory:
             credentials.project,
             http_settings=http_settings,
         )
+
+    @staticmethod
+    def save_account(
+        token: str,
+        url: str = QX_AUTH_URL,
+        hub: str | None = None,
+        group: str | None = None,
+        project: str | None = None,
+        overwrite: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """Save the account in ``~/.qiskit/qiskitrc`` (the original client's file) for later.
+
+        Args:
+            token: The API token.
+            url: The authentication URL (any compatible server, unlike the original).
+            hub: Hub of the default provider (all three of hub, group, project, or none).
+            group: Group of the default provider.
+            project: Project of the default provider.
+            overwrite: Replace the account already saved.
+            kwargs: ``verify`` (bool). ``proxies`` is refused: use ``HTTPS_PROXY``.
+
+        Raises:
+            IBMQAccountCredentialsInvalidToken: If the token is not a non-empty string.
+            IBMQAccountCredentialsInvalidUrl: If the URL is not an http(s) URL.
+            IBMQAccountValueError: If only some of hub, group, project are given, or an
+                option is unknown.
+        """
+        checked = _checked_credentials(token, url, hub, group, project)
+        provider = None
+        if checked.hub and checked.group and checked.project:
+            provider = (checked.hub, checked.group, checked.project)
+        elif checked.hub or checked.group or checked.project:
+            raise IBMQAccountValueError(
+                "The hub, group, and project parameters must all be specified when storing a "
+                f"default provider to disk: hub = {hub!r}, group = {group!r}, project = "
+                f"{project!r}."
+            )
+        _stored_account.save(checked.token, checked.url, provider, overwrite, kwargs)
+
+    @staticmethod
+    def stored_account() -> dict[str, str]:
+        """Return ``{"token": ..., "url": ...}`` of the saved account, ``{}`` if none.
+
+        Raises:
+            IBMQAccountMultipleCredentialsFound: If the file holds more than one account.
+        """
+        return _stored_account.stored_summary()
+
+    @staticmethod
+    def delete_account() -> None:
+        """Delete the saved account from ``~/.qiskit/qiskitrc``.
+
+        Raises:
+            IBMQAccountCredentialsNotFound: If no account is saved.
+            IBMQAccountMultipleCredentialsFound: If more than one is.
+        """
+        _stored_account.delete()
+
+    @staticmethod
+    def update_account(force: bool = False) -> StoredCredentials | None:
+        """Migrate saved accounts of older URL forms to one account of the current form.
+
+        Shows the changes and, unless ``force``, asks for confirmation on the terminal.
+
+        Args:
+            force: Write without asking.
+
+        Returns:
+            The new saved account, or ``None`` if nothing was changed.
+        """
+        return _stored_account.update(QX_AUTH_URL, force)
 
     def disable_account(self) -> None:
         """Forget the enabled account and close its connections.
@@ -213,18 +303,14 @@ class IBMQFactory:
             project: Only providers of this project.
 
         Returns:
-            The providers, the default one first.
-
-        Raises:
-            IBMQAccountCredentialsNotFound: If no account is enabled.
+            The providers, the default one first; none when no account is enabled.
         """
-        self._require_session()
         return [
             provider
             for ref, provider in self._providers.items()
-            if (hub is None or ref.hub == hub)
-            and (group is None or ref.group == group)
-            and (project is None or ref.project == project)
+            if (not hub or ref.hub == hub)
+            and (not group or ref.group == group)
+            and (not project or ref.project == project)
         ]
 
     def get_provider(
@@ -241,17 +327,25 @@ class IBMQFactory:
             The provider.
 
         Raises:
-            IBMQAccountCredentialsNotFound: If no account is enabled.
-            IBMQProviderError: If no provider, or more than one, matches.
+            IBMQProviderError: If no provider, or more than one, matches (or no account is
+                enabled).
         """
         providers = self.providers(hub, group, project)
-        wanted = f"hub={hub!r}, group={group!r}, project={project!r}"
+        wanted = f"hub = {hub}, group = {group}, project = {project}"
         if not providers:
+            if self._session is None:
+                raise IBMQProviderError(
+                    f"No provider matches the specified criteria: {wanted}. No account is "
+                    "enabled: call enable_account() or load_account() first."
+                )
             known = ", ".join(str(ref) for ref in self._providers)
-            raise IBMQProviderError(f"No provider matches {wanted}. Available: {known}.")
+            raise IBMQProviderError(
+                f"No provider matches the specified criteria: {wanted}. Available: {known}."
+            )
         if len(providers) > 1:
             raise IBMQProviderError(
-                f"More than one provider matches {wanted}; give hub, group and project."
+                f"More than one provider matches the specified criteria: {wanted}; give hub, "
+                "group and project."
             )
         return providers[0]
 

@@ -29,6 +29,7 @@ from ._decode import decode_properties, decode_pulse_defaults
 from ._listing import ACTIVE_STATUSES, StatusArg
 from ._runinput import assemble_qobj, run_metadata
 from .backendjoblimit import BackendJobLimit
+from .backendreservation import BackendReservation
 from .exceptions import (
     ApiError,
     ApiIBMQProtocolError,
@@ -39,6 +40,7 @@ from .exceptions import (
     IBMQBackendValueError,
 )
 from .job import IBMQJob
+from .reservations import backend_reservations
 
 if TYPE_CHECKING:
     from ._api import ProjectApi
@@ -234,10 +236,38 @@ class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type info
         job = self._provider_of_jobs().retrieve_job(job_id)
         job_backend = job.backend().name()
         if job_backend != self.name():
+            warnings.warn(
+                f"Job {job_id} belongs to another backend than the one queried. The query was"
+                f" made on backend {self.name()}, but the job actually belongs to backend"
+                f" {job_backend}.",
+                stacklevel=2,
+            )
             raise IBMQBackendError(
                 f"Failed to get job {job_id}: job does not belong to backend {self.name()}."
             )
         return job
+
+    def reservations(
+        self, start_datetime: dt.datetime | None = None, end_datetime: dt.datetime | None = None
+    ) -> list[BackendReservation]:
+        """Return the reservations of the backend, optionally those overlapping a window.
+
+        The mode, id, creation date and hub/group/project are known only for reservations
+        made by one of your projects.
+
+        Args:
+            start_datetime: Start of the window (naive: local time).
+            end_datetime: End of the window (naive: local time).
+
+        Returns:
+            The reservations, earliest first.
+
+        Raises:
+            TypeError: If a bound is not a ``datetime``.
+            IBMQBackendApiError: If the server could not be asked.
+            IBMQBackendApiProtocolError: If the answer is not a list of reservations.
+        """
+        return backend_reservations(self, self._api, start_datetime, end_datetime)
 
     def _provider_of_jobs(self) -> AccountProvider:
         provider: AccountProvider = self.provider()
@@ -383,6 +413,12 @@ class IBMQRetiredBackend(IBMQBackend):
     def defaults(self, refresh: bool = False) -> PulseDefaults | None:
         """Return ``None``: a retired backend has no pulse defaults."""
         return None
+
+    def reservations(
+        self, start_datetime: dt.datetime | None = None, end_datetime: dt.datetime | None = None
+    ) -> list[BackendReservation]:
+        """Return ``[]``: a retired backend takes no reservations."""
+        return []
 
     def status(self) -> BackendStatus:
         """Return a non-operational status."""

@@ -8,6 +8,7 @@ offers it).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import warnings
@@ -16,14 +17,18 @@ from typing import Any
 
 from qiskit.providers import ProviderV1
 from qiskit.providers.models import PulseBackendConfiguration, QasmBackendConfiguration
-from qiskit.providers.providerutils import filter_backends
 
 from ._api import ProjectApi
 from ._api.records import JobRecord, ProjectRef
 from ._listing import StatusArg, fetch_jobs, jobs_where
 from .backend import IBMQBackend, IBMQRetiredBackend
+from .backendreservation import BackendReservation
 from .exceptions import ApiError, IBMQBackendApiError
 from .job import IBMQJob
+from .reservations import account_reservations
+from .selection import select_backends
+from .simulator import IBMQSimulator
+from .utils.json_decoder import decode_backend_configuration
 
 __all__ = ["AccountProvider", "IBMQBackendService"]
 
@@ -79,6 +84,8 @@ class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type
         self,
         name: str | None = None,
         filters: Callable[[IBMQBackend], bool] | None = None,
+        min_num_qubits: int | None = None,
+        input_allowed: str | list[str] | None = None,
         **kwargs: Any,
     ) -> list[IBMQBackend]:
         """Return the backends of the provider, optionally filtered.
@@ -86,8 +93,12 @@ class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type
         Args:
             name: Only the backend of this name.
             filters: Only backends for which this returns ``True``.
+            min_num_qubits: Only backends with at least this many qubits.
+            input_allowed: Only backends accepting this input type (``"job"``,
+                ``"runtime"``), or all the types of a list.
             kwargs: Only backends whose configuration or status has these values
-                (e.g. ``simulator=True``, ``operational=True``).
+                (e.g. ``simulator=True``, ``operational=True``). ``timeout`` is accepted
+                and ignored, as the original client deprecated it.
 
         Returns:
             The backends.
@@ -95,11 +106,14 @@ class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type
         Raises:
             IBMQBackendApiError: If the server could not be asked.
         """
-        backends = list(self._discover().values())
-        if name:
-            backends = [backend for backend in backends if backend.name() == name]
-        result: list[IBMQBackend] = filter_backends(backends, filters=filters, **kwargs)
-        return result
+        return select_backends(
+            list(self._discover().values()),
+            name=name,
+            filters=filters,
+            min_num_qubits=min_num_qubits,
+            input_allowed=input_allowed,
+            **kwargs,
+        )
 
     def _discover(self) -> dict[str, IBMQBackend]:
         if self._backends is None:
@@ -119,9 +133,8 @@ class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type
             PulseBackendConfiguration if data.get("open_pulse") else QasmBackendConfiguration
         )
         try:
-            config = dict(data)
-            if isinstance(config.get("online_date"), str):
-                config["online_date"] = dt.datetime.fromisoformat(config["online_date"])
+            config = copy.deepcopy(dict(data))
+            decode_backend_configuration(config)
             configuration = config_class.from_dict(config)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             # One odd configuration must not hide the other backends.
@@ -130,7 +143,8 @@ class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type
                 stacklevel=3,
             )
             return None
-        return IBMQBackend(configuration, self, self._api)
+        backend_class = IBMQSimulator if configuration.simulator else IBMQBackend
+        return backend_class(configuration, self, self._api)
 
     def _backend_of(self, record: JobRecord) -> IBMQBackend:
         return self._backend_named(record.backend_name)
@@ -300,9 +314,9 @@ class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type
 class IBMQBackendService:
     """``provider.backend``: the original client's view of the backends and jobs.
 
-    ``provider.backend.jobs(...)``, ``provider.backend.job_ids(...)`` and
-    ``provider.backend.retrieve_job(id)`` are the provider's; each backend is also an
-    attribute (``provider.backend.ibmq_qasm_simulator``).
+    ``backends()``, ``jobs()``, ``job_ids()`` and ``retrieve_job()`` are the provider's (with
+    the same signatures); ``my_reservations()`` lists the account's reservations; each backend
+    is also an attribute (``provider.backend.ibmq_qasm_simulator``).
     """
 
     def __init__(self, provider: AccountProvider) -> None:
@@ -312,10 +326,88 @@ class IBMQBackendService:
             provider: The provider.
         """
         self._provider = provider
-        self.backends = provider.backends
-        self.jobs = provider.jobs
-        self.job_ids = provider.job_ids
-        self.retrieve_job = provider.retrieve_job
+
+    def backends(
+        self,
+        name: str | None = None,
+        filters: Callable[[IBMQBackend], bool] | None = None,
+        min_num_qubits: int | None = None,
+        input_allowed: str | list[str] | None = None,
+        **kwargs: Any,
+    ) -> list[IBMQBackend]:
+        """Return the provider's backends, filtered (see :meth:`AccountProvider.backends`)."""
+        return self._provider.backends(name, filters, min_num_qubits, input_allowed, **kwargs)
+
+    def jobs(
+        self,
+        limit: int | None = 10,
+        skip: int = 0,
+        backend_name: str | None = None,
+        status: StatusArg | None = None,
+        job_name: str | None = None,
+        start_datetime: dt.datetime | None = None,
+        end_datetime: dt.datetime | None = None,
+        job_tags: list[str] | None = None,
+        job_tags_operator: str = "OR",
+        experiment_id: str | None = None,
+        descending: bool = True,
+        db_filter: Mapping[str, Any] | None = None,
+    ) -> list[IBMQJob]:
+        """Return the provider's jobs that match the filters (see :meth:`AccountProvider.jobs`)."""
+        return self._provider.jobs(
+            limit,
+            skip,
+            backend_name,
+            status,
+            job_name,
+            start_datetime,
+            end_datetime,
+            job_tags,
+            job_tags_operator,
+            experiment_id,
+            descending,
+            db_filter,
+        )
+
+    def job_ids(
+        self,
+        limit: int | None = 10,
+        skip: int = 0,
+        backend_name: str | None = None,
+        status: StatusArg | None = None,
+        job_name: str | None = None,
+        start_datetime: dt.datetime | None = None,
+        end_datetime: dt.datetime | None = None,
+        job_tags: list[str] | None = None,
+        job_tags_operator: str = "OR",
+        descending: bool = True,
+    ) -> list[dict[str, Any]]:
+        """Return the id documents of the provider's jobs (see :meth:`AccountProvider.job_ids`)."""
+        return self._provider.job_ids(
+            limit,
+            skip,
+            backend_name,
+            status,
+            job_name,
+            start_datetime,
+            end_datetime,
+            job_tags,
+            job_tags_operator,
+            descending,
+        )
+
+    def retrieve_job(self, job_id: str) -> IBMQJob:
+        """Return a job of the provider by its ID (see :meth:`AccountProvider.retrieve_job`)."""
+        return self._provider.retrieve_job(job_id)
+
+    def my_reservations(self) -> list[BackendReservation]:
+        """Return your reservations that have not ended, on every backend, earliest first.
+
+        Raises:
+            IBMQBackendApiError: If the server could not be asked.
+            IBMQBackendApiProtocolError: If the answer is not a list of reservations.
+        """
+        return account_reservations(self._provider._api)
 
     def __getattr__(self, name: str) -> IBMQBackend:
         if name.startswith("_"):

@@ -12,9 +12,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 
-from refserver import errors, routes_account, routes_devices, routes_jobs, routes_storage, websocket
+from refserver import (
+    errors,
+    routes_account,
+    routes_devices,
+    routes_jobs,
+    routes_reservations,
+    routes_storage,
+    websocket,
+)
 from refserver.config import ServerConfig
 from refserver.errors import ApiError
+from refserver.reservations import ReservationBook
 from refserver.state import ServerState
 
 logger = logging.getLogger(__name__)
@@ -24,9 +33,16 @@ def build_app(config: ServerConfig) -> Starlette:
     """Build the application; its lifespan starts and stops the background work.
 
     Raises:
-        ValueError: the users file is invalid.
+        ValueError: the users file or the reservations file is invalid.
     """
     state = ServerState.open(config)
+    try:
+        reservations = ReservationBook.load(
+            config.reservations_file, {device.name for device in state.devices.all()}
+        )
+    except ValueError:
+        state.store.close()
+        raise
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -37,7 +53,11 @@ def build_app(config: ServerConfig) -> Starlette:
             state.stop()
 
     api_routes = (
-        routes_account.ROUTES + routes_devices.ROUTES + routes_jobs.ROUTES + routes_storage.ROUTES
+        routes_account.ROUTES
+        + routes_devices.ROUTES
+        + routes_jobs.ROUTES
+        + routes_storage.ROUTES
+        + routes_reservations.ROUTES
     )
     app = Starlette(
         routes=[Mount("/api", routes=api_routes), *websocket.ROUTES],
@@ -49,6 +69,7 @@ def build_app(config: ServerConfig) -> Starlette:
         lifespan=lifespan,
     )
     app.state.server = state
+    app.state.reservations = reservations
     return app
 
 

@@ -56,6 +56,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--users-file", type=Path, help="users YAML file (default: the bundled demo users)"
     )
     parser.add_argument(
+        "--reservations-file",
+        type=Path,
+        help="YAML file of backend reservations (format: refserver/reservations.py; default none)",
+    )
+    parser.add_argument(
         "--step-delay",
         type=float,
         default=0.5,
@@ -143,6 +148,7 @@ def run_serve(args: argparse.Namespace) -> int:
             calibration_interval=args.calibration_interval,
             max_upload_bytes=args.max_upload_mb << 20,
             faults=parse_faults(args.fault),
+            reservations_file=args.reservations_file,
         )
         return _serve(config, args)
     except (ValueError, OSError) as err:

@@ -29,6 +29,8 @@ class ServerConfig:
         max_body_bytes: largest JSON request body accepted.
         max_upload_bytes: largest Qobj upload accepted.
         faults: names of deliberate contract deviations (see :mod:`refserver.faults`).
+        reservations_file: YAML file of backend reservations (:mod:`refserver.reservations`);
+            None for none.
     """
 
     data_dir: Path
@@ -44,6 +46,7 @@ class ServerConfig:
     max_body_bytes: int = 1 << 20
     max_upload_bytes: int = 64 << 20
     faults: frozenset[str] = field(default_factory=frozenset)
+    reservations_file: Path | None = None
 
     def __post_init__(self) -> None:
         for name in ("step_delay", "run_delay", "calibration_interval"):

@@ -297,11 +297,17 @@ class JobService:
         return [project(doc, listing.fields, {"id", "creationDate", "status"}) for doc in documents]
 
     def properties(self, user: User, member: Membership, job_id: str) -> dict[str, Any]:
-        """The calibration in force when the job ran, or ``{}``."""
+        """The calibration in force when the job ran, or ``{}`` without one (simulators).
+
+        A job that has not run yet gets the backend's current calibration, as the original
+        server answered.
+        """
         record = self.find(user, member, job_id)
-        if record.calibration_id is None:
-            return {}
-        return self._calibrations.get(record.calibration_id) or {}
+        if record.calibration_id is not None:
+            return self._calibrations.get(record.calibration_id) or {}
+        device = self._devices.get(record.backend)
+        current = None if device is None else self._calibrations.current(device)
+        return current[1] if current else {}
 
     def download_url(
         self, user: User, member: Membership, job_id: str, name: str, api_base: str

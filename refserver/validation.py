@@ -136,8 +136,9 @@ def _check_type(qobj: dict[str, Any], device: Device) -> None:
         raise QobjRejected(errors.PULSE_NOT_SUPPORTED, "The backend does not support open pulse")
     raise QobjRejected(
         errors.VALIDATION_FAILED,
-        "Error in the validation process of the job: this server simulates QASM jobs only, "
-        f"Pulse Qobjs cannot be executed on {device.name}",
+        f"Pulse jobs are not supported on {device.name}: this server has no pulse-level "
+        "simulator (the one known gap of the reference server), so it runs circuit (QASM) "
+        "Qobjs only",
     )
 
 

@@ -169,3 +169,13 @@ class ProjectApi(JobApi, Protocol):
     def backend_job_limit(self, backend_name: str) -> JobsLimitRecord:
         """``GET /devices/{name}/jobsLimit``."""
         ...
+
+    def backend_reservations(
+        self, backend_name: str, since: dt.datetime | None, until: dt.datetime | None
+    ) -> list[JsonDict]:
+        """``GET /Network/devices/{backend}/bookings/v2``: reservations overlapping a window."""
+        ...
+
+    def my_reservations(self) -> list[JsonDict]:
+        """``GET /Network/bookings/v2``: the account's reservations that have not ended."""
+        ...

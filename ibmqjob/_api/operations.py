@@ -52,7 +52,11 @@ from ibmq_api_client.api.jobs import (
     result_downloaded,
     update_job,
 )
-from ibmq_api_client.api.network import get_network
+from ibmq_api_client.api.network import (
+    get_backend_reservations,
+    get_my_reservations,
+    get_network,
+)
 from ibmq_api_client.models import (
     BackendRef,
     JobCreateRequest,
@@ -86,6 +90,7 @@ from .records import (
     job_from_upload_answer,
     optional_document,
     projects_from_network,
+    reservation_documents,
 )
 
 __all__ = ["AccountSession", "ProjectOperations", "login"]
@@ -505,6 +510,32 @@ class ProjectOperations:
         """``GET /devices/{name}/jobsLimit``."""
         what = "GET /devices/{name}/jobsLimit"
         return self._call(what, get_device_jobs_limit, JobsLimitRecord.from_wire, backend_name)
+
+    # ------------------------------------------------------- reservations (account-wide)
+
+    def backend_reservations(
+        self, backend_name: str, since: dt.datetime | None, until: dt.datetime | None
+    ) -> list[JsonDict]:
+        """``GET /Network/devices/{backend}/bookings/v2``: reservations overlapping a window.
+
+        Args:
+            backend_name: The backend.
+            since: Start of the window (aware), or ``None``.
+            until: End of the window (aware), or ``None``.
+        """
+        return self._wire.call(
+            "GET /Network/devices/{backend}/bookings/v2",
+            get_backend_reservations,
+            reservation_documents,
+            backend_name,
+            initial_date=UNSET if since is None else since,
+            end_date=UNSET if until is None else until,
+        )
+
+    def my_reservations(self) -> list[JsonDict]:
+        """``GET /Network/bookings/v2``: the account's reservations that have not ended."""
+        what = "GET /Network/bookings/v2"
+        return self._wire.call(what, get_my_reservations, reservation_documents)
 
 
 # ---------------------------------------------------------------------- body parsers

@@ -704,6 +704,17 @@ def backend_configurations(data: object) -> list[JsonDict]:
     return [item for item in data if isinstance(item, dict)]
 
 
+def reservation_documents(data: object) -> list[JsonDict]:
+    """Read ``GET /Network/.../bookings/v2``: a list of reservation documents.
+
+    Raises:
+        ApiIBMQProtocolError: If the answer is not a list of objects.
+    """
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise ApiIBMQProtocolError(f"Unexpected reservations answer: {data!r:.300}")
+    return data
+
+
 def job_from_upload_answer(data: object) -> JobRecord:
     """Read ``POST /Jobs/{id}/jobDataUploaded``: ``{"job": <job document>}``.
 

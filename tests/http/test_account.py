@@ -60,8 +60,9 @@ def test_one_account_at_a_time() -> None:
         factory.enable_account(API_TOKEN, AUTH_URL, http_settings=_settings(fake))
     factory.disable_account()
     assert factory.active_account() is None
-    with pytest.raises(IBMQAccountCredentialsNotFound):
-        factory.providers()
+    assert factory.providers() == [], "as the original: no account, no providers"
+    with pytest.raises(IBMQProviderError, match="No account is enabled"):
+        factory.get_provider()
     factory.enable_account(API_TOKEN, AUTH_URL, http_settings=_settings(fake))
 
 

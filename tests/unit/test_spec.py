@@ -26,6 +26,8 @@ EXPECTED_OPERATIONS = {
     ("post", "/users/loginWithToken"),
     ("get", "/users/me"),
     ("get", "/Network"),
+    ("get", "/Network/devices/{backend_name}/bookings/v2"),  # reservations of a backend
+    ("get", "/Network/bookings/v2"),  # the caller's reservations
     ("get", HGP + "/devices/v/1"),
     ("get", DEVICE + "/properties"),
     ("get", DEVICE + "/defaults"),

@@ -54,6 +54,7 @@ from .qobj_experiment_header import QobjExperimentHeader
 from .qobj_header import QobjHeader
 from .qobj_instruction import QobjInstruction
 from .qobj_type import QobjType
+from .reservation import Reservation
 from .result import Result
 from .result_header import ResultHeader
 from .service_urls import ServiceUrls
@@ -117,6 +118,7 @@ __all__ = (
     "QobjHeader",
     "QobjInstruction",
     "QobjType",
+    "Reservation",
     "Result",
     "ResultHeader",
     "ServiceUrls",

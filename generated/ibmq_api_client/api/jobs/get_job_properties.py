@@ -106,7 +106,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[BackendProperties | ErrorEnvelope]:
-    """The backend calibration in force when the job ran (J10)
+    """The backend calibration in force when the job ran, or now if it has not run (J10)
 
     Args:
         hub (str):
@@ -144,7 +144,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> BackendProperties | ErrorEnvelope | None:
-    """The backend calibration in force when the job ran (J10)
+    """The backend calibration in force when the job ran, or now if it has not run (J10)
 
     Args:
         hub (str):
@@ -177,7 +177,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[BackendProperties | ErrorEnvelope]:
-    """The backend calibration in force when the job ran (J10)
+    """The backend calibration in force when the job ran, or now if it has not run (J10)
 
     Args:
         hub (str):
@@ -213,7 +213,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> BackendProperties | ErrorEnvelope | None:
-    """The backend calibration in force when the job ran (J10)
+    """The backend calibration in force when the job ran, or now if it has not run (J10)
 
     Args:
         hub (str):
