@@ -62,7 +62,7 @@ def connect_all(
         The providers.
     """
     factory = IBMQFactory()
-    settings = HttpSettings(sleep=ctx.sleep, transport=ctx.audit.transport() if ctx.audit else None)
+    settings = HttpSettings(sleep=ctx.sleep, transport=ctx.transport())
     factory.enable_account(
         token or ctx.token,
         ctx.url,
