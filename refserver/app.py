@@ -15,6 +15,7 @@ from starlette.routing import Mount
 from refserver import errors, routes_account, routes_devices, routes_jobs, routes_storage, websocket
 from refserver.config import ServerConfig
 from refserver.errors import ApiError
+from refserver.faults import WIRE_FAULTS, WireFaults
 from refserver.state import ServerState
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ def build_app(config: ServerConfig) -> Starlette:
         lifespan=lifespan,
     )
     app.state.server = state
+    if config.faults & WIRE_FAULTS:
+        app.add_middleware(WireFaults, faults=config.faults)
     return app
 
 

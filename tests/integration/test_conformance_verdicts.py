@@ -1,0 +1,216 @@
+"""Verdicts by the contract, both ways: broken servers are caught and named, legal ones pass.
+
+* Broken: the reference server with one *wire fault* of ``refserver.faults`` switched on
+  (results that ignore the circuit, a seed ignored, a listing that drops part of its filter,
+  a cancel, delete or update without effect). The scenarios meant to catch the fault fail and
+  name it, with evidence; no scenario that does not cover the broken operation fails.
+* Legal: the reference server behind ``variant_proxy`` with every legal variant at once
+  (dates at +02:00, unknown fields, extra headers, gzip, chunked bodies, keys reordered, UUID
+  job ids). The whole validator, every profile but the websocket, passes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from variant_proxy import VARIANTS, VariantProxy
+
+from conformance.record import limited_users
+from conformance.report import Outcome, Verdict
+from conformance.scenarios import SCENARIOS, ScenarioContext, run_scenarios
+from conformance.specs import load_asyncapi, load_openapi
+from ibmqjob.cli import main
+from refserver.runner import ServerThread
+
+pytestmark = pytest.mark.slow
+
+STEP_DELAY = 0.05
+
+
+def _covering(operation: str) -> set[str]:
+    return {scenario.name for scenario in SCENARIOS if operation in scenario.covers}
+
+
+def _scenarios(server: Any, *names: str) -> list[Outcome]:
+    ctx = ScenarioContext(
+        url=server.auth_url,
+        token=server.demo_token,
+        other_token=server.other_token,
+        openapi=load_openapi(),
+        asyncapi=load_asyncapi(),
+        poll_interval=0.05,
+        timeout=30,
+        websocket=False,
+    )
+    return run_scenarios(ctx, names)
+
+
+# fault, the operation it breaks, scenarios run, the ones that must fail, a phrase of the reason
+WIRE_FAULTS = [
+    (
+        "results_ignore_circuit",
+        "downloadResult",
+        ("circuit_outcomes", "submit_and_wait_polling"),
+        {"circuit_outcomes"},
+        "a deterministic circuit",
+    ),
+    (
+        "seed_ignored",
+        "uploadQobj",
+        ("circuit_outcomes", "submit_and_wait_polling"),
+        {"circuit_outcomes"},
+        "two runs with seed_simulator=1234 disagree",
+    ),
+    (
+        "listing_ignores_skip",
+        "listJobs",
+        ("operation_effects", "circuit_outcomes"),
+        {"operation_effects"},
+        "skip 1, limit 2 listed",
+    ),
+    (
+        "listing_ignores_limit",
+        "listJobs",
+        ("operation_effects", "circuit_outcomes"),
+        {"operation_effects"},
+        "limit 2 listed",
+    ),
+    (
+        "listing_ignores_order",
+        "listJobs",
+        ("operation_effects", "circuit_outcomes"),
+        {"operation_effects"},
+        "order `creationDate ASC` listed",
+    ),
+    (
+        "listing_ignores_status",
+        "listJobs",
+        ("operation_effects", "circuit_outcomes"),
+        {"operation_effects"},
+        "where.status CANCELLED listed",
+    ),
+    (
+        "cancel_without_effect",
+        "cancelJob",
+        ("operation_effects", "cancel_while_queued", "circuit_outcomes"),
+        {"operation_effects", "cancel_while_queued"},
+        "not CANCELLED",
+    ),
+    (
+        "delete_without_effect",
+        "deleteJob",
+        ("operation_effects", "circuit_outcomes"),
+        {"operation_effects"},
+        "after deleteJob answered 200, getJob answered HTTP 200",
+    ),
+    (
+        "update_without_effect",
+        "updateJob",
+        ("operation_effects", "name_and_tags", "circuit_outcomes"),
+        {"operation_effects", "name_and_tags"},
+        "getJob shows",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fault", "operation", "run", "broken", "phrase"), WIRE_FAULTS)
+def test_wire_fault_is_caught_and_named_by_the_checks_that_cover_it(
+    server_factory: Callable[..., Any],
+    tmp_path: Path,
+    fault: str,
+    operation: str,
+    run: tuple[str, ...],
+    broken: set[str],
+    phrase: str,
+) -> None:
+    server = server_factory(
+        step_delay=STEP_DELAY,
+        job_limit=-1,
+        faults=[fault],
+        users_file=limited_users(tmp_path / "users.yaml"),
+    )
+    outcomes = _scenarios(server, *run)
+    failed = {o.name: o for o in outcomes if o.failed}
+    assert broken <= set(failed), f"{fault}: only {sorted(failed)} failed"
+    assert set(failed) <= _covering(operation), f"{fault} also failed {sorted(failed)}"
+    for name in broken:
+        assert phrase in failed[name].reason, failed[name].reason
+    for name in set(run) - broken:
+        assert {o.name: o.verdict for o in outcomes}[name] is Verdict.PASS, outcomes
+
+
+@pytest.fixture(scope="module")
+def variant_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VariantProxy]:
+    users = limited_users(tmp_path_factory.mktemp("variants") / "users.yaml")
+    # Steps long enough to see a job QUEUED through the proxy, on a loaded machine too.
+    with ServerThread(step_delay=0.3, job_limit=-1, users_file=users) as server:
+        proxy = VariantProxy(server.base_url, VARIANTS).start()
+        try:
+            yield proxy
+        finally:
+            proxy.stop()
+
+
+def test_the_proxy_really_answers_differently(variant_server: VariantProxy) -> None:
+    # The legal variants are in force: otherwise the next test would prove nothing.
+    login = httpx.post(
+        variant_server.auth_url + "/users/loginWithToken",
+        json={"apiToken": "ibmqjob-demo-token"},
+        headers={"Accept-Encoding": "gzip"},
+    )
+    assert login.headers["content-encoding"] == "gzip"
+    assert login.headers["transfer-encoding"] == "chunked"
+    assert login.headers["x-vendor"] == "variant"
+    body = json.loads(gzip.decompress(login.read()) if not login.content else login.content)
+    assert "x-vendor-extension" in body
+    assert str(body["created"]).endswith("+02:00"), body
+    direct = httpx.post(
+        variant_server.upstream + "/api/users/loginWithToken",
+        json={"apiToken": "ibmqjob-demo-token"},
+    ).json()
+    assert [key for key in body if key in direct] == list(direct)[::-1]
+    status = httpx.get(variant_server.auth_url + "/version")
+    assert "x-vendor-extension" in status.json()
+
+
+def test_legal_variants_pass_the_whole_validator(
+    variant_server: VariantProxy, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reports = tmp_path / "reports"
+    code = main(
+        [
+            "conformance",
+            "--url",
+            variant_server.auth_url,
+            "--token",
+            "ibmqjob-demo-token",
+            "--other-token",
+            "ibmqjob-other-token",
+            "--profile",
+            "core,devices,isolation,limits",
+            "--no-websocket",
+            # The schema checks of the job operations (ids and dates are in their answers).
+            "--operations",
+            "createJob,getJob,getJobStatus,listJobs,updateJob,cancelJob",
+            "--max-examples",
+            "3",
+            "--phases",
+            "fuzzing,stateful",
+            "--timeout",
+            "30",
+            "--report-dir",
+            str(reports),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    document = json.loads((reports / "conformance.json").read_text())
+    assert document["totals"]["fail"] == 0 and document["totals"]["skip"] == 0, out
+    names = {o["name"] for o in document["outcomes"]}
+    assert {"circuit_outcomes", "operation_effects", "listing_pages", "isolation"} <= names
