@@ -194,7 +194,8 @@ class WireFaults:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        await self.app(scope, receive, answer.send)
+        # A copy each time: routing writes into the scope it is given (Mount's root_path).
+        await self.app(dict(scope), receive, answer.send)
         return answer
 
     async def _get(self, scope: Scope, path: str) -> _Answer:

@@ -21,6 +21,7 @@ import httpx
 import pytest
 from variant_proxy import VARIANTS, VariantProxy
 
+from conformance.evidence import ExchangeLog, OperationIndex, Redactor
 from conformance.record import limited_users
 from conformance.report import Outcome, Verdict
 from conformance.scenarios import SCENARIOS, ScenarioContext, run_scenarios
@@ -38,96 +39,96 @@ def _covering(operation: str) -> set[str]:
 
 
 def _scenarios(server: Any, *names: str) -> list[Outcome]:
+    openapi = load_openapi()
     ctx = ScenarioContext(
         url=server.auth_url,
         token=server.demo_token,
         other_token=server.other_token,
-        openapi=load_openapi(),
+        openapi=openapi,
         asyncapi=load_asyncapi(),
         poll_interval=0.05,
         timeout=30,
         websocket=False,
+        exchanges=ExchangeLog(
+            Redactor(server.demo_token), OperationIndex(openapi, server.auth_url)
+        ),
     )
     return run_scenarios(ctx, names)
 
 
-# fault, the operation it breaks, scenarios run, the ones that must fail, a phrase of the reason
+# fault, the operation it breaks, scenarios run, {scenario that must fail: phrase of its reason}
 WIRE_FAULTS = [
     (
         "results_ignore_circuit",
         "downloadResult",
         ("circuit_outcomes", "submit_and_wait_polling"),
-        {"circuit_outcomes"},
-        "a deterministic circuit",
+        {"circuit_outcomes": "a deterministic circuit (X on qubits 0 and 1 of 3"},
     ),
     (
         "seed_ignored",
         "uploadQobj",
         ("circuit_outcomes", "submit_and_wait_polling"),
-        {"circuit_outcomes"},
-        "two runs with seed_simulator=1234 disagree",
+        {"circuit_outcomes": "two runs with seed_simulator=1234 disagree"},
     ),
     (
         "listing_ignores_skip",
         "listJobs",
-        ("operation_effects", "circuit_outcomes"),
-        {"operation_effects"},
-        "skip 1, limit 2 listed",
+        ("operation_effects", "submit_and_wait_polling"),
+        {"operation_effects": "skip 1, limit 2 listed"},
     ),
     (
         "listing_ignores_limit",
         "listJobs",
-        ("operation_effects", "circuit_outcomes"),
-        {"operation_effects"},
-        "limit 2 listed",
+        ("operation_effects", "submit_and_wait_polling"),
+        {"operation_effects": "limit 2 listed"},
     ),
     (
         "listing_ignores_order",
         "listJobs",
-        ("operation_effects", "circuit_outcomes"),
-        {"operation_effects"},
-        "order `creationDate ASC` listed",
+        ("operation_effects", "submit_and_wait_polling"),
+        {"operation_effects": "order `creationDate ASC` listed"},
     ),
     (
         "listing_ignores_status",
         "listJobs",
-        ("operation_effects", "circuit_outcomes"),
-        {"operation_effects"},
-        "where.status CANCELLED listed",
+        ("operation_effects", "submit_and_wait_polling"),
+        {"operation_effects": "where.status CANCELLED listed"},
     ),
     (
         "cancel_without_effect",
         "cancelJob",
-        ("operation_effects", "cancel_while_queued", "circuit_outcomes"),
-        {"operation_effects", "cancel_while_queued"},
-        "not CANCELLED",
+        ("operation_effects", "cancel_while_queued", "submit_and_wait_polling"),
+        {
+            "operation_effects": "after cancelJob answered 200, getJobStatus shows status",
+            "cancel_while_queued": "the cancelled job ended DONE",
+        },
     ),
     (
         "delete_without_effect",
         "deleteJob",
-        ("operation_effects", "circuit_outcomes"),
-        {"operation_effects"},
-        "after deleteJob answered 200, getJob answered HTTP 200",
+        ("operation_effects", "submit_and_wait_polling"),
+        {"operation_effects": "after deleteJob answered 200, getJob answered HTTP 200"},
     ),
     (
         "update_without_effect",
         "updateJob",
-        ("operation_effects", "name_and_tags", "circuit_outcomes"),
-        {"operation_effects", "name_and_tags"},
-        "getJob shows",
+        ("operation_effects", "name_and_tags", "submit_and_wait_polling"),
+        {
+            "operation_effects": "after updateJob, getJob shows name",
+            "name_and_tags": "getJob shows tags",
+        },
     ),
 ]
 
 
-@pytest.mark.parametrize(("fault", "operation", "run", "broken", "phrase"), WIRE_FAULTS)
+@pytest.mark.parametrize(("fault", "operation", "run", "broken"), WIRE_FAULTS)
 def test_wire_fault_is_caught_and_named_by_the_checks_that_cover_it(
     server_factory: Callable[..., Any],
     tmp_path: Path,
     fault: str,
     operation: str,
     run: tuple[str, ...],
-    broken: set[str],
-    phrase: str,
+    broken: dict[str, str],
 ) -> None:
     server = server_factory(
         step_delay=STEP_DELAY,
@@ -137,11 +138,14 @@ def test_wire_fault_is_caught_and_named_by_the_checks_that_cover_it(
     )
     outcomes = _scenarios(server, *run)
     failed = {o.name: o for o in outcomes if o.failed}
-    assert broken <= set(failed), f"{fault}: only {sorted(failed)} failed"
+    assert set(broken) <= set(failed), f"{fault}: only {sorted(failed)} failed"
     assert set(failed) <= _covering(operation), f"{fault} also failed {sorted(failed)}"
-    for name in broken:
+    for name, phrase in broken.items():
         assert phrase in failed[name].reason, failed[name].reason
-    for name in set(run) - broken:
+        evidence = "\n".join(failed[name].details)
+        assert "reproduce: curl" in evidence and "spec operation: " in evidence, evidence
+        assert server.demo_token not in evidence
+    for name in set(run) - set(broken):
         assert {o.name: o.verdict for o in outcomes}[name] is Verdict.PASS, outcomes
 
 
