@@ -194,7 +194,10 @@ def run_conformance(args: argparse.Namespace) -> int:
         done.append(outcome)
         print(progress_line(len(done), max(total[0], len(done)), outcome), flush=True)
 
-    run = validate(_options(args), on_outcome=progress, on_start=started)
+    def note(text: str) -> None:
+        print(f"        {text}", flush=True)
+
+    run = validate(_options(args), on_outcome=progress, on_start=started, on_note=note)
     print()
     print(run.table())
     failures = format_failures(run.outcomes)

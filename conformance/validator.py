@@ -167,6 +167,7 @@ def validate(
     options: ValidationOptions,
     on_outcome: Callable[[Outcome], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> ValidationRun:
     """Run the chosen scenarios and schema checks against a server.
 
@@ -174,6 +175,7 @@ def validate(
         options: What and how.
         on_outcome: Called with each outcome as soon as it is known.
         on_start: Called once with the number of checks the run will judge.
+        on_note: Called with lines of progress between outcomes (the schema checks' phases).
 
     Returns:
         The run, with one outcome per scenario and per operation.
@@ -210,7 +212,10 @@ def validate(
         run.outcomes += run_scenarios(ctx, names, lambda o: report(_redacted(o, redactor)))
     if _schema_selected(options, openapi):
         since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)
-        for outcome in run_schema_checks(openapi, target, _schema_options(options)):
+        if on_note is not None:
+            on_note(f"schema checks: {', '.join(options.phases)} on every selected operation")
+        schema_outcomes = run_schema_checks(openapi, target, _schema_options(options), on_note)
+        for outcome in schema_outcomes:
             run.outcomes.append(outcome)
             report(_redacted(outcome, redactor))
         sweep_created_jobs(target, since)
