@@ -62,7 +62,8 @@ def _row(outcome: Outcome) -> str:
     evidence = ""
     if outcome.details:
         blocks = "".join(f"<pre>{_e(text)}</pre>" for text in outcome.details)
-        evidence = f"<details{' open' if outcome.failed else ''}><summary>evidence</summary>"
+        label = "evidence" if outcome.failed else "notes"
+        evidence = f"<details{' open' if outcome.failed else ''}><summary>{label}</summary>"
         evidence += f"{blocks}</details>"
     covers = _e(", ".join(outcome.covers))
     sections = _e(", ".join(outcome.sections))
