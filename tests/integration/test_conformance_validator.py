@@ -61,7 +61,7 @@ def test_validator_passes_on_the_reference_server(
     table = capsys.readouterr().out
     assert code == 0, table
     # A line per check as it ends, then the total time.
-    assert "[1/43] PASS  scenario login_and_discovery" in table
+    assert "[ 1/43] PASS  scenario login_and_discovery" in table
     assert "43 passed, 0 failed, 0 skipped in " in table and ": conformant" in table
     document = json.loads((reports / "conformance.json").read_text())
     meta = document["meta"]
