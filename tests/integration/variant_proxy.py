@@ -13,12 +13,14 @@ the way another conformant server might, and the validator must pass them all:
 * ``reordered``: the keys of every JSON object come in reverse order;
 * ``ids``: job ids are UUIDs instead of 24 hexadecimal digits (mapped both ways).
 
-The status websocket is not proxied: ``urls.ws`` keeps naming the reference server, which a
-server may legally do; with ``ids`` on, run the validator without the websocket.
+The status websocket goes through the proxy too (``urls.ws`` names it): frames are relayed
+with their ids mapped, dates moved to ``+02:00`` and keys reordered, and the server's close
+code is passed on.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import gzip
 import json
@@ -33,7 +35,10 @@ import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from refserver.runner import bind_socket, uvicorn_server
 
@@ -67,8 +72,13 @@ class VariantProxy:
         self._client: httpx.AsyncClient | None = None
         self._socket = bind_socket("127.0.0.1", 0)
         self.base_url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        route = Route("/{path:path}", self._forward, methods=["GET", "POST", "PUT", "DELETE"])
-        self._server = uvicorn_server(Starlette(routes=[route]))
+        self.ws_base = self.base_url.replace("http://", "ws://")
+        self._upstream_ws = self.upstream.replace("http://", "ws://")
+        routes = [
+            WebSocketRoute("/ws/{path:path}", self._relay),
+            Route("/{path:path}", self._forward, methods=["GET", "POST", "PUT", "DELETE"]),
+        ]
+        self._server = uvicorn_server(Starlette(routes=routes))
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
         )
@@ -129,6 +139,37 @@ class VariantProxy:
             content = self._rewrite(json.loads(content), path).encode()
         return self._response(request, answer, content)
 
+    async def _relay(self, websocket: WebSocket) -> None:
+        path = self._theirs(websocket.scope["raw_path"].decode("latin-1"))
+        await websocket.accept()
+        async with connect(self._upstream_ws + path) as upstream:
+
+            async def inbound() -> None:
+                try:
+                    while True:
+                        await upstream.send(self._theirs(await websocket.receive_text()))
+                except WebSocketDisconnect:
+                    await upstream.close()
+
+            task = asyncio.create_task(inbound())
+            try:
+                async for frame in upstream:
+                    text = frame if isinstance(frame, str) else frame.decode()
+                    try:
+                        text = self._rewrite(json.loads(text), "/ws")
+                    except ValueError:
+                        pass
+                    await websocket.send_text(text)
+            except ConnectionClosed:
+                pass
+            finally:
+                task.cancel()
+            code = upstream.close_code or 1000
+        try:
+            await websocket.close(code=code)
+        except RuntimeError:  # the client closed first
+            pass
+
     def _rewrite(self, document: Any, path: str) -> str:
         own = not any(part in path for part in _QISKIT_DOCUMENTS)
         if isinstance(document, list):
@@ -151,6 +192,7 @@ class VariantProxy:
 
     def _string(self, text: str) -> str:
         text = text.replace(self.upstream, self.base_url)
+        text = text.replace(self._upstream_ws, self.ws_base)
         if "offsets" in self.variants and _UTC_DATE.match(text):
             moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
             text = moment.astimezone(_OFFSET).isoformat(timespec="milliseconds")
