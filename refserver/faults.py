@@ -39,6 +39,7 @@ FAULTS: dict[str, str] = {
     "listing_ignores_limit": "job listings ignore the filter's `limit`",
     "listing_ignores_order": "job listings ignore the filter's `order` (always newest first)",
     "listing_ignores_status": "job listings ignore `status` in the filter's `where`",
+    "filter_dates_ignore_offset": "dates in listing filters are read as UTC, their offset dropped",
     "cancel_without_effect": "`POST /Jobs/{id}/cancel` answers `cancelled: true`, changes nothing",
     "delete_without_effect": "`DELETE /Jobs/{id}` answers `deleted: true`, deletes nothing",
     "update_without_effect": "`PUT /Jobs/{id}` echoes the update, which is then undone",
@@ -52,6 +53,7 @@ WIRE_FAULTS = frozenset(
         "listing_ignores_limit",
         "listing_ignores_order",
         "listing_ignores_status",
+        "filter_dates_ignore_offset",
         "cancel_without_effect",
         "delete_without_effect",
         "update_without_effect",
@@ -181,6 +183,8 @@ class WireFaults:
         where = loopback.get("where")
         if "listing_ignores_status" in self.faults and isinstance(where, dict):
             where.pop("status", None)
+        if "filter_dates_ignore_offset" in self.faults:
+            loopback["where"] = _offsets_dropped(where)
         return json.dumps(loopback)
 
     async def _call(self, scope: Scope, body: bytes) -> _Answer:
@@ -218,6 +222,20 @@ class WireFaults:
             for key, value in restore.items():
                 await self._call(scope, json.dumps({key: value}).encode())
         await _reply(send, answer)
+
+
+_DATE_WITH_OFFSET = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)[+-]\d\d:\d\d$")
+
+
+def _offsets_dropped(node: Any) -> Any:
+    """Every date-time string of a filter with its offset replaced by ``Z`` (a wrong instant)."""
+    if isinstance(node, dict):
+        return {key: _offsets_dropped(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_offsets_dropped(item) for item in node]
+    if isinstance(node, str):
+        return _DATE_WITH_OFFSET.sub(r"\1Z", node)
+    return node
 
 
 async def _read_body(receive: Receive) -> bytes:

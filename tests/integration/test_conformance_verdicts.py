@@ -95,6 +95,12 @@ WIRE_FAULTS = [
         {"operation_effects": "where.status CANCELLED listed"},
     ),
     (
+        "filter_dates_ignore_offset",
+        "listJobs",
+        ("operation_effects", "listing_pages"),
+        {"operation_effects": "dates in filters are instants, whatever their offset"},
+    ),
+    (
         "cancel_without_effect",
         "cancelJob",
         ("operation_effects", "cancel_while_queued", "submit_and_wait_polling"),

@@ -6,6 +6,7 @@ each fault does what it says and nothing is broken without it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -181,6 +182,18 @@ def test_listing_ignores_status(server_factory) -> None:
         ids = _three_jobs(session, "status")
         listed = session.jobs({"where": {"tags": "status", "status": "COMPLETED"}})
     assert sorted(job["id"] for job in listed) == sorted(ids)
+
+
+def test_filter_dates_ignore_offset(server_factory) -> None:
+    with _session(server_factory(faults={"filter_dates_ignore_offset"}, job_limit=-1)) as session:
+        newest = session.job(_three_jobs(session, "dates")[0])
+        moment = dt.datetime.fromisoformat(newest["creationDate"].replace("Z", "+00:00"))
+        for offset, found in ((0, 1), (330, 0)):
+            # The newest job's own instant: read at +05:30 as if UTC, it is 5.5 h later.
+            zone = dt.timezone(dt.timedelta(minutes=offset))
+            bound = {"gte": moment.astimezone(zone).isoformat(timespec="milliseconds")}
+            listed = session.jobs({"where": {"tags": "dates", "creationDate": bound}})
+            assert len(listed) == found, (bound, listed)
 
 
 def test_cancel_without_effect(server_factory) -> None:
