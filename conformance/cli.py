@@ -1,13 +1,14 @@
-"""``ibmqjob conformance``: validate a server of the job API and report, part by part.
+"""``ibmqjob conformance``: validate a server of the job API and report, check by check.
 
 Example::
 
     ibmqjob conformance --url http://127.0.0.1:8390/api --token ibmqjob-demo-token \\
-        --other-token ibmqjob-other-token --report-dir reports/conformance
+        --other-token ibmqjob-other-token --report-dir reports/conformance --certify
 
-Prints a table (each scenario and each operation: pass, fail or skip, and why), writes
-``conformance.xml`` (JUnit) and ``conformance.json`` into the report directory, and exits 1
-if anything failed (2 for bad arguments).
+Prints a line per check as it ends and the total time, then a table and every failure with
+its evidence; writes ``conformance.xml`` (JUnit), ``conformance.json`` and ``conformance.html``
+into the report directory. Exit codes: 0 conformant, 1 not conformant (or, with ``--certify``,
+a check skipped), 2 bad usage, 3 the server could not be reached.
 """
 
 from __future__ import annotations
@@ -19,14 +20,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .profiles import ALL_PROFILES, PROFILES, parse_profiles
+from .report import Outcome, format_failures, progress_line, summary_line
 from .scenarios import SCENARIOS
 from .schema_checks import ALL_PHASES
 from .specs import load_openapi, operations
 from .validator import ValidationOptions, validate
 
-__all__ = ["configure", "run_conformance"]
+__all__ = ["EXIT_BAD_USAGE", "EXIT_UNREACHABLE", "configure", "list_checks", "run_conformance"]
 
 DEFAULT_REPORT_DIR = Path("reports") / "conformance"
+EXIT_BAD_USAGE = 2
+EXIT_UNREACHABLE = 3
 
 
 def configure(subparsers: Any) -> None:
@@ -39,7 +44,8 @@ def configure(subparsers: Any) -> None:
         "conformance",
         help="validate a server of the job API (scenarios and schema checks)",
         description="Validate a server of the job API: scenarios through the SDK, then"
-        " schemathesis checks of every operation. Exits 1 if anything failed.",
+        " schemathesis checks of every operation. Exit codes: 0 conformant, 1 not conformant,"
+        " 2 bad usage, 3 server unreachable.",
     )
     add_arguments(parser)
     parser.set_defaults(func=run_conformance)
@@ -49,13 +55,34 @@ def _csv(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
+def _profiles(text: str) -> tuple[str, ...]:
+    try:
+        return parse_profiles(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``ibmqjob conformance`` to a parser."""
-    parser.add_argument("--url", required=True, help="the server's API base, e.g. http://host/api")
+    parser.add_argument("--url", help="the server's API base, e.g. http://host/api")
     parser.add_argument(
         "--token", default=os.environ.get("IBMQJOB_TOKEN"), help="API token of a user"
     )
     parser.add_argument("--other-token", help="API token of a second user (isolation checks)")
+    parser.add_argument(
+        "--profile",
+        type=_profiles,
+        default=ALL_PROFILES,
+        help=f"profiles to run, comma-separated: full (default) or {', '.join(ALL_PROFILES)}",
+    )
+    parser.add_argument(
+        "--certify",
+        action="store_true",
+        help="a certified run: every profile, and any skipped check fails the run",
+    )
+    parser.add_argument(
+        "--list", action="store_true", help="list the checks, their profile and what they cover"
+    )
     parser.add_argument(
         "--report-dir", type=Path, default=DEFAULT_REPORT_DIR, help="where to write the reports"
     )
@@ -87,12 +114,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _check(args: argparse.Namespace) -> str | None:
     """Why the arguments cannot be used, or ``None``."""
+    if not args.url:
+        return "--url is required"
     if not args.token:
         return "--token is required (or IBMQJOB_TOKEN)"
     if args.max_examples < 1:
         return "--max-examples must be at least 1"
     if args.poll_interval <= 0 or args.timeout <= 0:
         return "--poll-interval and --timeout must be positive"
+    if args.certify and (
+        args.profile != ALL_PROFILES or args.scenarios is not None or args.operations
+    ):
+        return "--certify runs every check: drop --profile, --scenarios and --operations"
+    if args.certify and (args.no_schema or args.no_websocket):
+        return "--certify runs every check: drop --no-schema and --no-websocket"
     unknown_phases = sorted(set(args.phases) - set(ALL_PHASES))
     if unknown_phases:
         return f"unknown phases {unknown_phases}; known: {', '.join(ALL_PHASES)}"
@@ -110,6 +145,25 @@ def _check(args: argparse.Namespace) -> str | None:
     return None
 
 
+def list_checks(spec_dir: Path | None = None) -> str:
+    """Every check, by profile: its name, what it judges and what it covers."""
+    lines = []
+    for profile, meaning in PROFILES.items():
+        lines.append(f"{profile}: {meaning}")
+        for scenario in SCENARIOS:
+            if scenario.profile == profile:
+                lines.append(f"  scenario {scenario.name}: {scenario.summary}")
+                lines.append(f"      reference {', '.join(scenario.sections)}")
+                lines.append(f"      covers {', '.join(scenario.covers)}")
+        if profile == "core":
+            for op in operations(load_openapi(spec_dir)):
+                lines.append(
+                    f"  schema {op.operation_id}: {op.label}, every schemathesis check"
+                    " (status codes, response schemas, headers, auth, stateful links)"
+                )
+    return "\n".join(lines)
+
+
 def run_conformance(args: argparse.Namespace) -> int:
     """Run ``ibmqjob conformance``.
 
@@ -117,37 +171,62 @@ def run_conformance(args: argparse.Namespace) -> int:
         args: The parsed options.
 
     Returns:
-        0 if everything passed, 1 if anything failed, 2 for unusable options.
+        0 conformant, 1 not conformant, 2 for unusable options, 3 server unreachable.
     """
+    if args.list:
+        print(list_checks(args.spec_dir))
+        return 0
     problem = _check(args)
     if problem is not None:
         print(f"ibmqjob conformance: error: {problem}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_USAGE
     if args.verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    run = validate(
-        ValidationOptions(
-            url=args.url,
-            token=args.token,
-            other_token=args.other_token,
-            strict=args.strict,
-            max_examples=args.max_examples,
-            seed=args.seed,
-            phases=tuple(args.phases),
-            operations=tuple(args.operations),
-            scenarios=args.scenarios,
-            schema=not args.no_schema,
-            websocket=not args.no_websocket,
-            timeout=args.timeout,
-            poll_interval=args.poll_interval,
-            spec_dir=args.spec_dir,
-        )
-    )
+    total = [0]
+    done: list[Outcome] = []
+
+    def started(count: int) -> None:
+        total[0] = count
+        print(f"validating {args.url}: {count} checks, profiles {','.join(args.profile)}")
+        sys.stdout.flush()
+
+    def progress(outcome: Outcome) -> None:
+        done.append(outcome)
+        print(progress_line(len(done), max(total[0], len(done)), outcome), flush=True)
+
+    def note(text: str) -> None:
+        print(f"        {text}", flush=True)
+
+    run = validate(_options(args), on_outcome=progress, on_start=started, on_note=note)
+    print()
     print(run.table())
-    junit, report = run.write_reports(args.report_dir)
-    print(f"reports: {junit} {report} ({run.seconds:.1f} s)")
-    for outcome in run.outcomes:
-        if outcome.failed and outcome.details:
-            print(f"\n== {outcome.suite} {outcome.name}: {outcome.reason}\n")
-            print("\n\n".join(outcome.details))
+    failures = format_failures(run.outcomes)
+    if failures:
+        print("\n" + failures)
+    paths = run.write_reports(args.report_dir)
+    print("\nreports: " + " ".join(str(path) for path in paths))
+    print(summary_line(run.outcomes, run.seconds, args.certify))
+    if run.unreachable:
+        return EXIT_UNREACHABLE
     return 0 if run.passed else 1
+
+
+def _options(args: argparse.Namespace) -> ValidationOptions:
+    return ValidationOptions(
+        url=args.url,
+        token=args.token,
+        other_token=args.other_token,
+        strict=args.strict,
+        max_examples=args.max_examples,
+        seed=args.seed,
+        phases=tuple(args.phases),
+        operations=tuple(args.operations),
+        scenarios=args.scenarios,
+        schema=not args.no_schema,
+        websocket=not args.no_websocket,
+        timeout=args.timeout,
+        poll_interval=args.poll_interval,
+        spec_dir=args.spec_dir,
+        profiles=tuple(args.profile),
+        certify=args.certify,
+    )

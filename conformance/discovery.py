@@ -13,13 +13,24 @@ from urllib.parse import quote
 
 import httpx
 
-__all__ = ["DiscoveryError", "ServerTarget", "discover", "login", "project_prefix"]
+__all__ = [
+    "DiscoveryError",
+    "ServerTarget",
+    "ServerUnreachable",
+    "discover",
+    "login",
+    "project_prefix",
+]
 
 _TIMEOUT = 15.0
 
 
 class DiscoveryError(Exception):
     """The server did not answer the discovery requests as the contract says."""
+
+
+class ServerUnreachable(DiscoveryError):
+    """No answer at all: the connection failed or timed out."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +158,7 @@ def discover(base_url: str, api_token: str) -> ServerTarget:
             prefix = project_prefix(hub, group, project)
             devices = _json(client.get(prefix + "/devices/v/1", headers=headers), "listDevices")
         except httpx.HTTPError as err:
-            raise DiscoveryError(f"cannot reach {base_url}: {err}") from err
+            raise ServerUnreachable(f"cannot reach {base_url}: {err}") from err
     backend_name = _simulator_first(devices)
     if backend_name is None:
         raise DiscoveryError(f"the default project {hub}/{group}/{project} has no backend")

@@ -33,6 +33,7 @@ from __future__ import annotations
 import copy
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,7 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import Failure
 from schemathesis.core.transport import Response
+from schemathesis.engine import events
 from schemathesis.engine import from_schema as engine_for
 from schemathesis.generation.case import Case
 
@@ -172,7 +174,10 @@ def _load_schema(openapi: dict[str, Any], target: ServerTarget, options: SchemaR
 
 
 def run_schema_checks(
-    openapi: dict[str, Any], target: ServerTarget, options: SchemaRunOptions
+    openapi: dict[str, Any],
+    target: ServerTarget,
+    options: SchemaRunOptions,
+    on_phase: Callable[[str], None] | None = None,
 ) -> list[Outcome]:
     """Run schemathesis against a server and judge every operation.
 
@@ -180,6 +185,7 @@ def run_schema_checks(
         openapi: The OpenAPI document.
         target: The server and the project to test.
         options: How to run.
+        on_phase: Called with a line of progress as each schemathesis phase starts and ends.
 
     Returns:
         One outcome per selected operation, in spec order, plus a ``schemathesis-run``
@@ -192,22 +198,31 @@ def run_schema_checks(
         if not options.operation_ids or op.operation_id in options.operation_ids
     ]
     started = time.monotonic()
-    collector = _run_engine(openapi, target, options)
+    collector = _run_engine(openapi, target, options, on_phase)
     if collector.glitches:
         # An interpreter bug, not a finding: the seeded run is made once more; a second
         # glitch is reported like any other error (see `is_interpreter_glitch`).
         logger.warning("schema checks hit %s; running them again", collector.glitches[0])
-        collector = _run_engine(openapi, target, options)
+        collector = _run_engine(openapi, target, options, on_phase)
     return collector.outcomes(selected, time.monotonic() - started)
 
 
 def _run_engine(
-    openapi: dict[str, Any], target: ServerTarget, options: SchemaRunOptions
+    openapi: dict[str, Any],
+    target: ServerTarget,
+    options: SchemaRunOptions,
+    on_phase: Callable[[str], None] | None = None,
 ) -> FindingsCollector:
     collector = FindingsCollector()
+    started = time.monotonic()
     try:
         for event in engine_for(_load_schema(openapi, target, options)).execute():
             collector.feed(event)
+            if on_phase is not None and isinstance(event, events.PhaseFinished):
+                name = str(getattr(event.phase.name, "value", event.phase.name))
+                if name in options.phases:
+                    seconds = time.monotonic() - started
+                    on_phase(f"schema checks: phase {name} over after {seconds:.1f} s")
     except Exception as err:  # the engine failing is a finding of the run, not a crash
         collector.fatal = f"{type(err).__name__}: {err}"
     return collector

@@ -20,9 +20,7 @@ from .specs import Operation
 
 __all__ = ["FindingsCollector", "is_interpreter_glitch"]
 
-_DETAILS_PER_OPERATION = 5
-_MESSAGE_LINES = 12
-_BODY_SHOWN = 300
+_BODY_SHOWN = 4000
 RUN_OUTCOME_NAME = "schemathesis-run"
 
 
@@ -46,10 +44,12 @@ class _Findings:
 
 def _problem(failure: Failure, code_sample: str, response: Response | None) -> _Problem:
     headline = f"[{failure.code}] {failure.title}"
-    text = headline + "\n" + "\n".join(str(failure.message).strip().splitlines()[:_MESSAGE_LINES])
+    text = headline + "\n" + str(failure.message).strip()
     if response is not None:
         headline += f" (HTTP {response.status_code})"
         body = response.content[:_BODY_SHOWN].decode("utf-8", "replace")
+        if len(response.content) > _BODY_SHOWN:
+            body += f"... ({len(response.content) - _BODY_SHOWN} more bytes not shown)"
         text += f"\nGot: HTTP {response.status_code} {body}"
     if code_sample:
         text += f"\nReproduce: {code_sample}"
@@ -148,14 +148,18 @@ class FindingsCollector:
 def _judge(operation: Operation, findings: _Findings | None, seconds: float) -> Outcome:
     covers = (operation.operation_id,)
     name = operation.operation_id
+    sections = (f"openapi {operation.label}",)
     if findings is None or (findings.cases == 0 and not findings.problems):
         why = findings.skipped if findings and findings.skipped else "no request was generated"
-        return Outcome("schema", name, Verdict.SKIP, why, covers, seconds=seconds)
+        return Outcome("schema", name, Verdict.SKIP, why, covers, (), seconds, sections=sections)
     problems = list(findings.problems.values())
     if not problems:
-        return Outcome("schema", name, Verdict.PASS, f"{findings.cases} cases", covers, (), seconds)
+        reason = f"{findings.cases} cases"
+        return Outcome("schema", name, Verdict.PASS, reason, covers, (), seconds, sections=sections)
     reason = problems[0].headline
     if len(problems) > 1:
         reason += f" (and {len(problems) - 1} more)"
-    details = tuple(p.text for p in problems[:_DETAILS_PER_OPERATION])
-    return Outcome("schema", name, Verdict.FAIL, reason, covers, details, seconds)
+    details = tuple(p.text for p in problems)
+    return Outcome(
+        "schema", name, Verdict.FAIL, reason, covers, details, seconds, sections=sections
+    )

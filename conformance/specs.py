@@ -13,6 +13,7 @@ loads them and derives, in memory and never on disk, the variants a run needs:
 from __future__ import annotations
 
 import copy
+import hashlib
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ __all__ = [
     "operations",
     "schema_problems",
     "schema_validator",
+    "spec_sha256",
     "strict_openapi",
 ]
 
@@ -153,6 +155,22 @@ def load_asyncapi(spec_dir: Path | None = None) -> JsonDict:
         ValueError: the file is missing or not a YAML mapping.
     """
     return _load_yaml((spec_dir or default_spec_dir()) / "asyncapi.yaml")
+
+
+def spec_sha256(spec_dir: Path | None = None) -> str:
+    """SHA-256 of ``openapi.yaml`` followed by ``asyncapi.yaml``: which contract judged.
+
+    Raises:
+        ValueError: a file cannot be read.
+    """
+    folder = spec_dir or default_spec_dir()
+    digest = hashlib.sha256()
+    for name in ("openapi.yaml", "asyncapi.yaml"):
+        try:
+            digest.update((folder / name).read_bytes())
+        except OSError as err:
+            raise ValueError(f"cannot read the spec {folder / name}: {err}") from err
+    return digest.hexdigest()
 
 
 def operations(openapi: JsonDict) -> list[Operation]:

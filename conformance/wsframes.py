@@ -9,7 +9,6 @@ connection must end as the document says (4002 after a final status, 4003 for an
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ import jsonschema
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import connect
 
+from .instants import is_rfc3339
 from .specs import FINAL_JOB_STATUSES
 
 __all__ = [
@@ -115,13 +115,7 @@ def record_status_session(
 
 
 def _date_time(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    try:
-        dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return True
+    return not isinstance(value, str) or is_rfc3339(value)
 
 
 _FORMATS = jsonschema.FormatChecker(formats=())

@@ -23,6 +23,7 @@ from refserver import (
 )
 from refserver.config import ServerConfig
 from refserver.errors import ApiError
+from refserver.faults import WIRE_FAULTS, WireFaults
 from refserver.reservations import ReservationBook
 from refserver.state import ServerState
 
@@ -70,6 +71,8 @@ def build_app(config: ServerConfig) -> Starlette:
     )
     app.state.server = state
     app.state.reservations = reservations
+    if config.faults & WIRE_FAULTS:
+        app.add_middleware(WireFaults, faults=config.faults)
     return app
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from ..report import Outcome, Verdict
 from .base import Scenario, ScenarioContext, ScenarioFailure, ScenarioSkip
@@ -42,6 +42,8 @@ def run_scenario(scenario: Scenario, ctx: ScenarioContext) -> Outcome:
     if scenario.needs_websocket and not ctx.websocket:
         return _outcome(scenario, Verdict.SKIP, "needs the status websocket (disabled)")
     ctx.notes.clear()
+    if ctx.exchanges is not None:
+        ctx.exchanges.clear()
     audited = len(ctx.audit.problems) if ctx.audit else 0
     started = time.monotonic()
     details: tuple[str, ...] = ()
@@ -63,6 +65,10 @@ def run_scenario(scenario: Scenario, ctx: ScenarioContext) -> Outcome:
         details = (*details, *wire)
         if verdict is not Verdict.FAIL:
             verdict, reason = Verdict.FAIL, f"wire audit: {wire[0]}"
+    if verdict is Verdict.FAIL and ctx.exchanges is not None:
+        shown = ctx.exchanges.render()
+        if shown:
+            details = (*details, "the last HTTP exchanges before the failure:\n" + shown)
     logger.info("scenario %s: %s %s", scenario.name, verdict.value, reason)
     return _outcome(scenario, verdict, reason, (*details, *ctx.notes), time.monotonic() - started)
 
@@ -74,15 +80,30 @@ def _outcome(
     details: tuple[str, ...] = (),
     seconds: float = 0.0,
 ) -> Outcome:
-    return Outcome("scenario", scenario.name, verdict, reason, scenario.covers, details, seconds)
+    return Outcome(
+        "scenario",
+        scenario.name,
+        verdict,
+        reason,
+        scenario.covers,
+        details,
+        seconds,
+        scenario.profile,
+        scenario.sections,
+    )
 
 
-def run_scenarios(ctx: ScenarioContext, names: Iterable[str] | None = None) -> list[Outcome]:
+def run_scenarios(
+    ctx: ScenarioContext,
+    names: Iterable[str] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
     """Run scenarios (all of them by default), in registry order.
 
     Args:
         ctx: The context.
         names: The scenarios to run; all when ``None``.
+        on_outcome: Called with each outcome as soon as it is known (progress).
 
     Returns:
         One outcome per scenario.
@@ -93,4 +114,9 @@ def run_scenarios(ctx: ScenarioContext, names: Iterable[str] | None = None) -> l
     chosen: Sequence[Scenario] = (
         SCENARIOS if names is None else [scenario_named(name) for name in names]
     )
-    return [run_scenario(scenario, ctx) for scenario in chosen]
+    outcomes = []
+    for scenario in chosen:
+        outcomes.append(run_scenario(scenario, ctx))
+        if on_outcome is not None:
+            on_outcome(outcomes[-1])
+    return outcomes

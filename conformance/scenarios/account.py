@@ -25,7 +25,7 @@ _BAD_TOKEN = "not-a-valid-token"
 
 def login_and_discovery(ctx: ScenarioContext) -> None:
     """Version, login, service URLs, projects and backends as the SDK and the wire see them."""
-    version = httpx.get(ctx.url.rstrip("/") + "/version", timeout=30).json()
+    version = ctx.http_get(ctx.url.rstrip("/") + "/version").json()
     expect(isinstance(version, dict) and "api-auth" in version, f"/version answered {version!r}")
     with WireClient(ctx) as wire:
         target = wire.target
@@ -101,7 +101,7 @@ def isolation(ctx: ScenarioContext) -> None:
         )
         for headers, what in tokens:
             for path in ("/users/me", "/Network", owner.project_path("/Jobs/status/v/1")):
-                response = httpx.get(f"{base}{path}", headers=headers, timeout=30)
+                response = ctx.http_get(f"{base}{path}", headers=headers)
                 _expect_refused(response, f"GET {path} {what}", 401)
         created = owner.json_of(
             owner.http.post(

@@ -11,6 +11,7 @@ from ibmqjob import IBMQBackendApiError, IBMQBackendError, IBMQJobApiError
 
 from ..specs import schema_problems
 from .base import ScenarioContext, expect, expect_raises, fail
+from .outcomes import check_noisy_share
 from .sdk import adopt, bell, connect, simulator, submit, wait_final
 from .wire import UNKNOWN_JOB_ID, WireClient, error_code
 
@@ -135,6 +136,7 @@ def properties(ctx: ScenarioContext) -> None:
     job = submit(ctx, device, circuit, job_tags=[ctx.tag("properties")])
     final = wait_final(ctx, job)
     expect(final is JobStatus.DONE, f"a job on {device.name()} ended {final.name}")
+    check_noisy_share(job.result().get_counts(), ("00", "11"), f"a Bell pair on {device.name()}")
     used = job.properties()
     if used is None:
         fail("job.properties() of a job run on a device is None")

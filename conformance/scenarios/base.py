@@ -18,8 +18,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn
 
+import httpx
+
 if TYPE_CHECKING:
     from ..audit import WireAudit
+    from ..evidence import ExchangeLog
 
 __all__ = [
     "Scenario",
@@ -122,6 +125,7 @@ class ScenarioContext:
         timeout: Longest wait for a job to end, in seconds.
         shots: Shots per job (small: the suite checks the protocol, not the physics).
         audit: Checks every HTTP response of the scenarios against the spec (strict mode).
+        exchanges: Keeps the last HTTP exchanges of the running scenario (its evidence).
         notes: What a scenario observed, for the report.
         cleanups: Called after the scenario (closing the accounts it opened), newest first.
     """
@@ -139,6 +143,7 @@ class ScenarioContext:
     timeout: float = 60.0
     shots: int = 256
     audit: WireAudit | None = None
+    exchanges: ExchangeLog | None = None
     notes: list[str] = field(default_factory=list)
     cleanups: list[Callable[[], None]] = field(default_factory=list)
 
@@ -157,6 +162,19 @@ class ScenarioContext:
                 self.cleanups.pop()()
             except Exception:  # a failed close must not hide the verdict
                 continue
+
+    def transport(self) -> httpx.BaseTransport | None:
+        """The httpx transport every client of a scenario uses (logged, and audited if strict).
+
+        ``None`` when neither is on: httpx's default.
+        """
+        inner = self.audit.transport() if self.audit else None
+        return self.exchanges.transport(inner) if self.exchanges else inner
+
+    def http_get(self, url: str, **options: Any) -> httpx.Response:
+        """``GET`` an absolute URL without the user's token (signed URLs, ``/version``)."""
+        with httpx.Client(transport=self.transport(), timeout=30) as client:
+            return client.get(url, **options)
 
     def tag(self, scenario: str) -> str:
         """The tag (and name prefix) of the jobs a scenario submits."""
@@ -204,6 +222,8 @@ class Scenario:
         run: The scenario itself.
         needs_websocket: Whether it only makes sense with the websocket (cannot be recorded).
         needs_other_user: Whether it needs a second user's token.
+        profile: The profile it belongs to (:mod:`conformance.profiles`).
+        sections: The sections of the API reference it judges (``J7``, ``8.3``, ...).
     """
 
     name: str
@@ -212,3 +232,5 @@ class Scenario:
     run: Callable[[ScenarioContext], None]
     needs_websocket: bool = False
     needs_other_user: bool = False
+    profile: str = "core"
+    sections: tuple[str, ...] = ()

@@ -7,7 +7,6 @@ import warnings
 from collections.abc import Collection
 from typing import Any
 
-import httpx
 from qiskit import assemble
 from qiskit.providers import JobStatus
 
@@ -105,7 +104,7 @@ def result_download(ctx: ScenarioContext) -> None:
     expect(first == again, f"result(refresh=True) gave {again}, the first download {first}")
     with WireClient(ctx) as wire:
         result_url = _signed_url(wire, job.job_id(), "/resultDownloadUrl", "getResultDownloadUrl")
-        result = _download(wire, result_url, "downloadResult")
+        result = _download(ctx, wire, result_url, "downloadResult")
         problems = schema_problems(ctx.openapi, "Result", result)
         expect(not problems, f"the downloaded result does not match the spec: {problems}")
         expect(result.get("job_id") == job.job_id(), "the downloaded result names another job")
@@ -114,9 +113,9 @@ def result_download(ctx: ScenarioContext) -> None:
             acknowledged.status_code == 200, f"resultDownloaded: HTTP {acknowledged.status_code}"
         )
         qobj_url = _signed_url(wire, job.job_id(), "/jobDownloadUrl", "getJobDownloadUrl")
-        qobj = _download(wire, qobj_url, "downloadQobj")
+        qobj = _download(ctx, wire, qobj_url, "downloadQobj")
         expect(isinstance(qobj, dict) and qobj.get("qobj_id"), "the downloaded Qobj has no qobj_id")
-        _check_signature_scope(wire, result_url, qobj_url)
+        _check_signature_scope(ctx, result_url, qobj_url)
 
 
 def _signed_url(wire: WireClient, job_id: str, suffix: str, what: str) -> str:
@@ -127,23 +126,23 @@ def _signed_url(wire: WireClient, job_id: str, suffix: str, what: str) -> str:
     return url
 
 
-def _download(wire: WireClient, url: str, what: str) -> Any:
+def _download(ctx: ScenarioContext, wire: WireClient, url: str, what: str) -> Any:
     # Signed URLs carry their own authorization: no token is sent.
-    return wire.json_of(httpx.get(url, timeout=wire.http.timeout), what)
+    return wire.json_of(ctx.http_get(url), what)
 
 
-def _check_signature_scope(wire: WireClient, result_url: str, qobj_url: str) -> None:
+def _check_signature_scope(ctx: ScenarioContext, result_url: str, qobj_url: str) -> None:
     """A signature is valid for one object only, and a tampered one is refused (403)."""
     result_query = result_url.partition("?")[2]
     crossed = qobj_url.partition("?")[0] + "?" + result_query
-    response = httpx.get(crossed, timeout=wire.http.timeout)
+    response = ctx.http_get(crossed)
     expect(
         response.status_code == 403,
         f"the result URL's signature opened the Qobj (HTTP {response.status_code});"
         " signatures must be bound to one object",
     )
     tampered = re.sub(r"signature=[^&]*", "signature=0", result_url)
-    response = httpx.get(tampered, timeout=wire.http.timeout)
+    response = ctx.http_get(tampered)
     expect(response.status_code == 403, f"a tampered signature got HTTP {response.status_code}")
 
 

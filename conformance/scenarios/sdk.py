@@ -61,8 +61,7 @@ def connect_all(
     """
     factory = IBMQFactory()
     settings = HttpSettings(
-        time=TimeSource(sleep=ctx.sleep, clock=ctx.clock),
-        transport=ctx.audit.transport() if ctx.audit else None,
+        time=TimeSource(sleep=ctx.sleep, clock=ctx.clock), transport=ctx.transport()
     )
     factory.enable_account(
         token or ctx.token,

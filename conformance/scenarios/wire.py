@@ -54,7 +54,7 @@ class WireClient:
             base_url=self.target.api_url,
             headers={"X-Access-Token": self.target.access_token},
             timeout=_TIMEOUT,
-            transport=ctx.audit.transport() if ctx.audit else None,
+            transport=ctx.transport(),
         )
 
     def close(self) -> None:

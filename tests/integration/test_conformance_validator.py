@@ -8,6 +8,7 @@ scenario has a limit to reach.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -19,9 +20,11 @@ import pytest
 
 from conformance.discovery import discover
 from conformance.record import limited_users
+from conformance.report import Verdict, summary_line
 from conformance.scenarios import SCENARIOS
 from conformance.schema_checks import JOB_LIMIT_CODE, SchemaRunOptions, run_schema_checks
 from conformance.specs import load_openapi, operations, schema_problems, strict_openapi
+from conformance.validator import ValidationOptions, validate
 from ibmqjob.cli import main
 
 pytestmark = pytest.mark.slow
@@ -51,11 +54,21 @@ def test_validator_passes_on_the_reference_server(
             str(reports),
             # Strict: the reference server sends no field or status the spec leaves out.
             "--strict",
+            # Certified: every profile, no skip allowed.
+            "--certify",
         ]
     )
     table = capsys.readouterr().out
     assert code == 0, table
+    # A line per check as it ends, then the total time.
+    assert "[ 1/43] PASS  scenario login_and_discovery" in table
+    assert "43 passed, 0 failed, 0 skipped in " in table and ": conformant" in table
     document = json.loads((reports / "conformance.json").read_text())
+    meta = document["meta"]
+    assert meta["server_version"]["api-auth"] and meta["url"] == server.auth_url
+    assert len(meta["spec_sha256"]) == 64 and meta["tool_version"] and meta["started"]
+    assert meta["profiles"] == ["core", "websocket", "devices", "isolation", "limits"]
+    assert (reports / "conformance.html").read_text().count('class="check pass"') == 43
     verdicts = {outcome["name"]: outcome["verdict"] for outcome in document["outcomes"]}
     expected = {s.name for s in SCENARIOS} | {op.operation_id for op in operations(load_openapi())}
     assert set(verdicts) == expected
@@ -86,9 +99,7 @@ def test_bad_options_exit_2_and_say_why(
     assert message in capsys.readouterr().err
 
 
-def test_unreachable_server_fails_at_discovery(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_unreachable_server_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(
         [
             "conformance",
@@ -100,9 +111,27 @@ def test_unreachable_server_fails_at_discovery(
             str(tmp_path),
         ]
     )
-    assert code == 1
-    assert "discovery" in capsys.readouterr().out
-    assert json.loads((tmp_path / "conformance.json").read_text())["passed"] is False
+    assert code == 3
+    out = capsys.readouterr().out
+    assert "discovery" in out and "cannot reach http://127.0.0.1:9/api" in out
+    document = json.loads((tmp_path / "conformance.json").read_text())
+    assert document["passed"] is False
+    assert document["meta"]["server_version"].startswith("no answer: ConnectError")
+
+
+def test_a_certified_run_fails_on_a_skip(server_factory: Callable[..., Any]) -> None:
+    server = server_factory(job_limit=-1)
+    options = ValidationOptions(
+        url=server.auth_url, token=server.demo_token, profiles=("isolation",), schema=False
+    )
+    run = validate(options)
+    assert [(o.name, o.verdict) for o in run.outcomes] == [("isolation", Verdict.SKIP)]
+    assert run.passed
+    certified = validate(dataclasses.replace(options, certify=True))
+    assert not certified.passed
+    assert "a certified run fails on any skip" in summary_line(
+        certified.outcomes, certified.seconds, certify=True
+    )
 
 
 def test_strict_spec_rejects_undocumented_response_fields() -> None:

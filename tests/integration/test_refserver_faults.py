@@ -6,6 +6,7 @@ each fault does what it says and nothing is broken without it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -119,6 +120,106 @@ def test_ws_retry_once(server_factory) -> None:
         second = status_stream(server.ws_url, job_id, session.access_token)
     assert first == ([{"type": "authenticated"}], 4001)
     assert second[1] == 4002 and second[0][-1]["data"]["status"] == "COMPLETED"
+
+
+# The wire faults (refserver.faults.WireFaults): what an operation does is broken, not its answer.
+
+
+def _three_jobs(session: ApiSession, tag: str) -> list[str]:
+    ids = [session.create(tags=[tag], name=f"{tag}-{index}")["id"] for index in range(3)]
+    return ids[::-1]  # newest first
+
+
+def test_results_ignore_circuit(server_factory) -> None:
+    with _session(server_factory(faults={"results_ignore_circuit"})) as session:
+        job_id = session.submit(bell_qobj(shots=100))
+        session.wait_for(job_id)
+        counts = session.result(job_id)["results"][0]["data"]["counts"]
+    assert counts == {"0x0": 25, "0x1": 25, "0x2": 25, "0x3": 25}
+
+
+def test_seed_ignored(server_factory) -> None:
+    from qiskit import QuantumCircuit, assemble
+
+    from refserver.testing import qobj_json
+
+    circuit = QuantumCircuit(4, 4)
+    circuit.h(range(4))
+    circuit.measure(range(4), range(4))
+    qobj = qobj_json(assemble(circuit, shots=512, seed_simulator=7))
+    with _session(server_factory(faults={"seed_ignored"})) as session:
+        runs = []
+        for _ in range(2):
+            job_id = session.submit(qobj)
+            session.wait_for(job_id)
+            runs.append(session.result(job_id)["results"][0]["data"]["counts"])
+    assert runs[0] != runs[1]
+
+
+def test_listing_ignores_skip(server_factory) -> None:
+    with _session(server_factory(faults={"listing_ignores_skip"}, job_limit=-1)) as session:
+        ids = _three_jobs(session, "skip")
+        listed = session.jobs({"where": {"tags": "skip"}, "skip": 1, "limit": 1})
+    assert [job["id"] for job in listed] == ids[:1]
+
+
+def test_listing_ignores_limit(server_factory) -> None:
+    with _session(server_factory(faults={"listing_ignores_limit"}, job_limit=-1)) as session:
+        ids = _three_jobs(session, "limit")
+        listed = session.jobs({"where": {"tags": "limit"}, "limit": 1})
+    assert [job["id"] for job in listed] == ids
+
+
+def test_listing_ignores_order(server_factory) -> None:
+    with _session(server_factory(faults={"listing_ignores_order"}, job_limit=-1)) as session:
+        ids = _three_jobs(session, "order")
+        listed = session.jobs({"where": {"tags": "order"}, "order": "creationDate ASC"})
+    assert [job["id"] for job in listed] == ids
+
+
+def test_listing_ignores_status(server_factory) -> None:
+    with _session(server_factory(faults={"listing_ignores_status"}, job_limit=-1)) as session:
+        ids = _three_jobs(session, "status")
+        listed = session.jobs({"where": {"tags": "status", "status": "COMPLETED"}})
+    assert sorted(job["id"] for job in listed) == sorted(ids)
+
+
+def test_filter_dates_ignore_offset(server_factory) -> None:
+    with _session(server_factory(faults={"filter_dates_ignore_offset"}, job_limit=-1)) as session:
+        newest = session.job(_three_jobs(session, "dates")[0])
+        moment = dt.datetime.fromisoformat(newest["creationDate"].replace("Z", "+00:00"))
+        for offset, found in ((0, 1), (330, 0)):
+            # The newest job's own instant: read at +05:30 as if UTC, it is 5.5 h later.
+            zone = dt.timezone(dt.timedelta(minutes=offset))
+            bound = {"gte": moment.astimezone(zone).isoformat(timespec="milliseconds")}
+            listed = session.jobs({"where": {"tags": "dates", "creationDate": bound}})
+            assert len(listed) == found, (bound, listed)
+
+
+def test_cancel_without_effect(server_factory) -> None:
+    with _session(server_factory(faults={"cancel_without_effect"})) as session:
+        job_id = session.create()["id"]
+        answer = session.request("POST", f"/Jobs/{job_id}/cancel")
+        assert answer.status_code == 200 and answer.json() == {"cancelled": True}
+        assert session.status(job_id)["status"] == "CREATING"
+        assert session.request("POST", "/Jobs/" + "0" * 24 + "/cancel").status_code == 404
+
+
+def test_delete_without_effect(server_factory) -> None:
+    with _session(server_factory(faults={"delete_without_effect"})) as session:
+        job_id = session.create()["id"]
+        answer = session.request("DELETE", f"/Jobs/{job_id}")
+        assert answer.status_code == 200 and answer.json() == {"deleted": True}
+        assert session.job(job_id)["id"] == job_id
+
+
+def test_update_without_effect(server_factory) -> None:
+    with _session(server_factory(faults={"update_without_effect"})) as session:
+        job_id = session.create(name="before", tags=["old"])["id"]
+        answer = session.request("PUT", f"/Jobs/{job_id}", json={"tags": ["new"]})
+        assert answer.status_code == 200 and answer.json()["tags"] == ["new"]
+        job = session.job(job_id)
+    assert (job["name"], job["tags"]) == ("before", ["old"])
 
 
 def test_every_fault_has_a_test() -> None:
