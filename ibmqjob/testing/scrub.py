@@ -196,6 +196,8 @@ class Scrubber:
                     self._learn(value, "EMAIL")
                 elif key in ("accessToken", "access_token") and isinstance(value, str):
                     self._learn(value, "ACCESS_TOKEN")
+                elif key == "apiToken" and isinstance(value, str):
+                    self._learn(value, "API_TOKEN")
                 else:
                     self._learn_from_answer(value)
         elif isinstance(data, list):
