@@ -39,7 +39,12 @@ if TYPE_CHECKING:  # vcrpy is imported only by tests that use a cassette
     from .session import SessionRecorder
     from .websocket import WebsocketTape
 
-__all__ = ["ibmqjob_session", "pytest_recording_configure", "pytest_runtest_call"]
+__all__ = [
+    "ibmqjob_session",
+    "pytest_recording_configure",
+    "pytest_runtest_call",
+    "pytest_runtest_setup",
+]
 
 _RECORDER: pytest.StashKey[SessionRecorder] = pytest.StashKey()
 
@@ -75,8 +80,18 @@ def ibmqjob_session(request: pytest.FixtureRequest) -> Iterator[WebsocketTape | 
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
+    """Say "no recorded answer for ..." when a fixture (a login) makes an unrecorded request."""
+    return (yield from _explained())
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     """Say "no recorded answer for ..." when a replayed test makes an unrecorded request."""
+    return (yield from _explained())
+
+
+def _explained() -> Generator[None, Any, Any]:
     try:
         return (yield)
     except Exception as err:

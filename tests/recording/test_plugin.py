@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import secrets
+import subprocess
+import sys
 import threading
+import tomllib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import vcr.serializers.yamlserializer  # noqa: F401
@@ -17,6 +21,7 @@ import vcr.serializers.yamlserializer  # noqa: F401
 pytest_plugins = ["pytester"]
 
 LEAKY = secrets.token_urlsafe(48)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -57,6 +62,21 @@ def test_get():
 """
 
 
+FIXTURE_FILE = """
+import os
+import httpx
+import pytest
+
+@pytest.fixture
+def answer():
+    return httpx.get(os.environ["PLUGIN_URL"] + "/login?x=" + os.environ.get("PLUGIN_X", "1"))
+
+@pytest.mark.vcr
+def test_with_fixture(answer):
+    assert answer.status_code == 200
+"""
+
+
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     return pytester.runpytest_inprocess(
         "-p", "ibmqjob.testing.plugin", "-p", "no:cacheprovider", *args
@@ -80,13 +100,36 @@ def test_a_changed_request_gets_no_recorded_answer(
     pytester: pytest.Pytester, http_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PLUGIN_URL", http_url)
-    pytester.makepyfile(test_clean=TEST_FILE)
-    run(pytester, "--record-mode=once").assert_outcomes(passed=1)
+    pytester.makepyfile(test_clean=TEST_FILE, test_fixture=FIXTURE_FILE)
+    run(pytester, "--record-mode=once").assert_outcomes(passed=2)
     assert (pytester.path / "cassettes" / "test_clean" / "test_get.yaml").exists()
-    run(pytester, "--block-network").assert_outcomes(passed=1)
+    run(pytester, "--block-network").assert_outcomes(passed=2)
     monkeypatch.setenv("PLUGIN_X", "2")
     result = run(pytester, "--block-network")
-    result.assert_outcomes(failed=1)
+    result.assert_outcomes(failed=1, errors=1)
     result.stdout.fnmatch_lines(
-        [f"*NoRecordedAnswer: no recorded answer for GET {http_url}/data?x=2 in cassette*"]
+        [
+            # pytest reports setup errors before failures
+            f"*NoRecordedAnswer: no recorded answer for GET {http_url}/login?x=2 in cassette*",
+            f"*NoRecordedAnswer: no recorded answer for GET {http_url}/data?x=2 in cassette*",
+        ],
+        consecutive=False,
     )
+
+
+def test_the_plugin_is_declared_and_loads_without_vcrpy() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = pyproject["project"]["entry-points"]["pytest11"]
+    # The entry point's name is the module's: `-p ibmqjob.testing.plugin` then never loads
+    # it a second time.
+    assert declared == {"ibmqjob.testing.plugin": "ibmqjob.testing.plugin"}
+    assert (
+        "pytest-recording>=0.14.1,<0.15" in pyproject["project"]["optional-dependencies"]["testing"]
+    )
+    # Every pytest run of an environment with ibmqjob loads the plugin: vcrpy (an optional
+    # dependency) must wait until a test asks for a cassette.
+    probe = "import sys, ibmqjob.testing.plugin; print('vcr' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=True
+    )
+    assert done.stdout.strip() == "False"

@@ -103,10 +103,6 @@ def test_record_then_replay_offline(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert {k: v for k, v in replayed.items() if k not in volatile} == {
         k: v for k, v in live.items() if k not in volatile
     }
-    print(
-        f"recorded: {recorded_seconds:.2f} s (test body {live['seconds']:.2f} s); "
-        f"replayed: {replay_seconds:.2f} s (test body {replayed['seconds']:.2f} s)"
-    )
     assert live["seconds"] >= 10.0, "the recording should have waited for the jobs"
     assert replayed["seconds"] < 1.0
     assert replay_seconds < 5.0  # login and teardown included; generous for loaded machines
@@ -126,3 +122,7 @@ def test_record_then_replay_offline(tmp_path: Path, capsys: pytest.CaptureFixtur
     )
     assert code == 1
     assert "NoRecordedAnswer: no recorded answer for GET" in output, output
+    print(
+        f"recorded: {recorded_seconds:.2f} s (test body {live['seconds']:.2f} s); "
+        f"replayed: {replay_seconds:.2f} s (test body {replayed['seconds']:.2f} s)"
+    )
