@@ -3,8 +3,9 @@
 Run by ``scripts/record``. The sessions are recorded the way they are replayed: websocket off
 (vcrpy records HTTP only, so the SDK polls), a :class:`~conformance.scenarios.base.VirtualClock`
 (so waits make the same requests in replay), a fixed run id (so listing filters match), and
-every secret scrubbed by :class:`~conformance.recording.Scrubber`. A scenario that does not pass
-leaves no cassette and fails the recording.
+every secret scrubbed by ``ibmqjob.testing`` (:mod:`conformance.recording`), and the leak
+check run on every saved cassette. A scenario that does not pass leaves no cassette and fails
+the recording.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from .recording import CASSETTE_DIR, REPLAY_ORIGIN, Scrubber, cassette_path, find_secrets, vcr_for
+from ibmqjob.testing import CassetteLeakError
+
+from .recording import CASSETTE_DIR, REPLAY_ORIGIN, cassette_path, record_cassette
 from .report import Outcome, Verdict, format_table
 from .scenarios import SCENARIOS, Scenario, ScenarioContext, run_scenario
 from .scenarios.base import VirtualClock
@@ -123,18 +126,14 @@ def record_scenario(
         The scenario's outcome.
     """
     path = cassette_path(scenario.name, directory)
-    path.unlink(missing_ok=True)
-    scrubber = Scrubber(list(tokens), url.removesuffix("/api"))
-    with vcr_for("all", scrubber).use_cassette(str(path)):
-        outcome = run_scenario(scenario, _context(url, tokens[0], tokens[1], True))
+    try:
+        with record_cassette(path, tokens, url.removesuffix("/api")):
+            outcome = run_scenario(scenario, _context(url, tokens[0], tokens[1], True))
+    except CassetteLeakError as err:  # the cassette was deleted
+        reason = f"the cassette held secrets after scrubbing: {err}"
+        return Outcome("scenario", scenario.name, Verdict.FAIL, reason, scenario.covers)
     if outcome.verdict is not Verdict.PASS:
         path.unlink(missing_ok=True)
-        return outcome
-    leaks = find_secrets(path.read_text(encoding="utf-8"), list(tokens))
-    if leaks:
-        path.unlink(missing_ok=True)
-        reason = f"the cassette held secrets after scrubbing: {leaks[:3]}"
-        return Outcome("scenario", scenario.name, Verdict.FAIL, reason, scenario.covers)
     return outcome
 
 

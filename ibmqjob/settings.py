@@ -13,18 +13,41 @@ websocket and the job waits::
 reconnections of the status websocket and the waits of ``IBMQJob.result()`` and
 ``wait_for_final_state()`` all use it. Tests and recorded sessions swap it for a virtual
 clock, so that waits take no wall time.
+
+Recorded sessions (``ibmqjob.testing``) also need to reach accounts that a user enables
+plainly, with no ``http_settings``. :func:`session_defaults` is that seam: while it is active,
+settings built with their defaults take its time source and its websocket connect function
+(which opens the status websocket, as ``websockets.sync.client.connect`` does)::
+
+    with session_defaults(time=TimeSource(sleep=clock.sleep, clock=clock.now)):
+        provider = IBMQ.enable_account(token, url)  # its waits use the virtual clock
 """
 
 from __future__ import annotations
 
 import random
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Protocol, Self
 
 import httpx
+from websockets.sync.client import connect as _websockets_connect
 
-__all__ = ["HttpSettings", "RetryPolicy", "TimeSource", "WebsocketPolicy"]
+__all__ = [
+    "HttpSettings",
+    "RetryPolicy",
+    "TimeSource",
+    "WebsocketConnect",
+    "WebsocketConnection",
+    "WebsocketPolicy",
+    "default_time_source",
+    "default_websocket_connect",
+    "session_defaults",
+]
 
 
 def _exponential_backoff(factor: float, maximum: float, retries_done: int) -> float:
@@ -121,6 +144,102 @@ class TimeSource:
             raise TypeError("TimeSource.sleep and TimeSource.clock must be callables.")
 
 
+class WebsocketConnection(Protocol):
+    """An open websocket, as the status websocket uses it (``websockets``' sync connection)."""
+
+    def send(self, message: str) -> None:
+        """Send a text frame."""
+        ...
+
+    def recv(self, timeout: float | None = None) -> str | bytes:
+        """Return the next frame; ``TimeoutError`` after ``timeout`` seconds, and
+        ``websockets.exceptions.ConnectionClosed`` once the connection is closed."""
+        ...
+
+    def close(self) -> None:
+        """Close the connection."""
+        ...
+
+    def __enter__(self) -> Self:
+        """Return the connection."""
+        ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close the connection."""
+        ...
+
+
+WebsocketConnect = Callable[..., WebsocketConnection]
+"""Opens a websocket: called as ``websockets.sync.client.connect(url, **options)`` is, and
+raises what it raises (``OSError``, ``InvalidHandshake``, ``TimeoutError``...)."""
+
+
+class _SessionDefaults:
+    """What settings built with their defaults use; changed only by :func:`session_defaults`."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.time: TimeSource | None = None
+        self.websocket_connect: WebsocketConnect | None = None
+
+
+_defaults = _SessionDefaults()
+
+
+def default_time_source() -> TimeSource:
+    """Return the time source of settings built without one.
+
+    Returns:
+        The one set by the innermost active :func:`session_defaults`, else the system's
+        (``time.sleep`` and ``time.monotonic``).
+    """
+    return _defaults.time or TimeSource()
+
+
+def default_websocket_connect() -> WebsocketConnect:
+    """Return the function that opens status websockets of settings built without one.
+
+    Returns:
+        The one set by the innermost active :func:`session_defaults`, else
+        ``websockets.sync.client.connect``.
+    """
+    return _defaults.websocket_connect or _websockets_connect
+
+
+@contextmanager
+def session_defaults(
+    *, time: TimeSource | None = None, websocket_connect: WebsocketConnect | None = None
+) -> Iterator[None]:
+    """Change the defaults of settings built while the block runs (recorded sessions use it).
+
+    An account enabled inside the block with default settings waits on ``time`` and opens
+    its status websockets with ``websocket_connect``; it keeps them after the block. Blocks
+    nest; leaving one restores what was in force before it. The defaults are process-wide
+    (every thread sees them).
+
+    Args:
+        time: The time source; ``None`` keeps the current one.
+        websocket_connect: Opens status websockets; ``None`` keeps the current one.
+
+    Yields:
+        Nothing.
+    """
+    with _defaults.lock:
+        saved: tuple[Any, Any] = (_defaults.time, _defaults.websocket_connect)
+        _defaults.time = time or _defaults.time
+        _defaults.websocket_connect = websocket_connect or _defaults.websocket_connect
+    try:
+        yield
+    finally:
+        with _defaults.lock:
+            _defaults.time, _defaults.websocket_connect = saved
+
+
 @dataclass(frozen=True)
 class WebsocketPolicy:
     """Tunables of the status websocket.
@@ -133,6 +252,8 @@ class WebsocketPolicy:
         ping_interval: Keepalive ping interval, in seconds.
         ping_timeout: Keepalive pong timeout, in seconds.
         min_tick: Shortest time a read blocks before handing control back, in seconds.
+        connect: Opens the websocket (``websockets.sync.client.connect`` unless
+            :func:`session_defaults` says otherwise when the policy is built).
     """
 
     retries: int = 5
@@ -144,6 +265,7 @@ class WebsocketPolicy:
     ping_interval: float = 20.0
     ping_timeout: float = 10.0
     min_tick: float = 0.05
+    connect: WebsocketConnect = field(default_factory=default_websocket_connect)
 
     def __post_init__(self) -> None:
         if self.retries < 0:
@@ -173,7 +295,8 @@ class HttpSettings:
         read_timeout: Seconds to wait for data of an API response (``None``: forever).
         policy: The retry policy of HTTP requests.
         websocket: The tunables of the status websocket.
-        time: The clock and sleep of retries, reconnections and job waits.
+        time: The clock and sleep of retries, reconnections and job waits (the system's,
+            unless :func:`session_defaults` says otherwise when the settings are built).
         rand: Source of randomness in [0, 1) for the retry jitter.
         verify: Whether to verify TLS certificates.
         transport: The transport doing the I/O; a pooled ``httpx.HTTPTransport`` if ``None``
@@ -184,7 +307,7 @@ class HttpSettings:
     read_timeout: float | None = 300.0
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     websocket: WebsocketPolicy = field(default_factory=WebsocketPolicy)
-    time: TimeSource = field(default_factory=TimeSource)
+    time: TimeSource = field(default_factory=default_time_source)
     rand: Callable[[], float] = random.random
     verify: bool = True
     transport: httpx.BaseTransport | None = None

@@ -22,7 +22,6 @@ from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
-from websockets.sync.client import ClientConnection, connect
 
 from ..exceptions import (
     ApiIBMQProtocolError,
@@ -33,7 +32,7 @@ from ..exceptions import (
     WebsocketTimeoutError,
     redact,
 )
-from ..settings import WebsocketPolicy
+from ..settings import WebsocketConnection, WebsocketPolicy
 from .records import StatusRecord, WebsocketTarget
 
 __all__ = ["StatusWebsocket"]
@@ -143,14 +142,14 @@ class StatusWebsocket:
                     continue
                 yield self._decode(frame)
 
-    def _open(self, deadline: float | None) -> ClientConnection:
+    def _open(self, deadline: float | None) -> WebsocketConnection:
         timeout = self._policy.open_timeout
         if deadline is not None:
             timeout = min(timeout, deadline - self._clock())
             if timeout <= 0:
                 raise WebsocketTimeoutError(f"Timeout while waiting for job {self._job_id}.")
         try:
-            return connect(
+            return self._policy.connect(
                 self._target.url,
                 open_timeout=timeout,
                 ping_interval=self._policy.ping_interval,
@@ -167,7 +166,7 @@ class StatusWebsocket:
                 f"Failed to open the status websocket of job {self._job_id}: {err}"
             ) from err
 
-    def _authenticate(self, ws: ClientConnection, deadline: float | None) -> None:
+    def _authenticate(self, ws: WebsocketConnection, deadline: float | None) -> None:
         wait = _min(_remaining(deadline, self._clock), self._policy.open_timeout)
         try:
             ws.send(json.dumps({"type": "authentication", "data": self._target.access_token}))
@@ -192,7 +191,7 @@ class StatusWebsocket:
                 f"Failed to authenticate against the server: unexpected answer {raw!r:.200}"
             )
 
-    def _read(self, ws: ClientConnection, deadline: float | None, tick: float | None) -> Any:
+    def _read(self, ws: WebsocketConnection, deadline: float | None, tick: float | None) -> Any:
         remaining = _remaining(deadline, self._clock)
         wait = remaining if tick is None else _min(remaining, max(tick, self._policy.min_tick))
         try:
@@ -206,7 +205,7 @@ class StatusWebsocket:
         except ConnectionClosed as err:
             raise self._closed(err) from err
 
-    def _recv(self, ws: ClientConnection, timeout: float | None) -> str | bytes:
+    def _recv(self, ws: WebsocketConnection, timeout: float | None) -> str | bytes:
         if timeout is not None and timeout <= 0:
             raise TimeoutError
         return ws.recv(timeout=timeout)

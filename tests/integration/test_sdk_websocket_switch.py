@@ -8,33 +8,26 @@ from typing import Any
 import pytest
 from sdk_support import SIMULATOR, bell
 
-from ibmqjob._api import websocket as _ws
 from ibmqjob.account import IBMQFactory
+from ibmqjob.settings import default_websocket_connect, session_defaults
 from refserver.runner import ServerThread
 
 
-def _count_connections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    real_connect = _ws.connect
+@pytest.mark.parametrize("use_websocket", [True, False])
+def test_websocket_switch(reference_server: ServerThread, use_websocket: bool) -> None:
+    connections: list[str] = []
+    real_connect = default_websocket_connect()
 
     def counting_connect(uri: str, *args: Any, **kwargs: Any) -> Any:
-        seen.append(uri)
+        connections.append(uri)
         return real_connect(uri, *args, **kwargs)
 
-    monkeypatch.setattr(_ws, "connect", counting_connect)
-    return seen
-
-
-@pytest.mark.parametrize("use_websocket", [True, False])
-def test_websocket_switch(
-    reference_server: ServerThread, monkeypatch: pytest.MonkeyPatch, use_websocket: bool
-) -> None:
-    connections = _count_connections(monkeypatch)
     factory = IBMQFactory()
     assert reference_server.demo_token is not None
-    provider = factory.enable_account(
-        reference_server.demo_token, reference_server.auth_url, use_websocket=use_websocket
-    )
+    with session_defaults(websocket_connect=counting_connect):
+        provider = factory.enable_account(
+            reference_server.demo_token, reference_server.auth_url, use_websocket=use_websocket
+        )
     try:
         job = provider.get_backend(SIMULATOR).run(bell(), shots=64, seed_simulator=5)
         counts = job.result(wait=0.05).get_counts()
