@@ -28,9 +28,16 @@ pytestmark = pytest.mark.slow
 STEP_DELAY = 0.1
 
 
-def _server(server_factory: Callable[..., Any], tmp_path: Path, fault: str) -> Any:
+def _server(
+    server_factory: Callable[..., Any],
+    tmp_path: Path,
+    fault: str,
+    step_delay: float = STEP_DELAY,
+    run_delay: float = 0.0,
+) -> Any:
     return server_factory(
-        step_delay=STEP_DELAY,
+        step_delay=step_delay,
+        run_delay=run_delay,
         job_limit=-1,
         faults=[fault],
         users_file=limited_users(tmp_path / "users.yaml"),
@@ -75,7 +82,10 @@ SCENARIO_FAULTS = [
 def test_scenario_names_the_fault(
     server_factory: Callable[..., Any], tmp_path: Path, fault: str, scenario: str, phrase: str
 ) -> None:
-    server = _server(server_factory, tmp_path, fault)
+    # The websocket scenario connects after submitting: its job must still be on its way
+    # (VALIDATED, RUNNING) then, however slow the machine, for the frames to show the fault.
+    slow = scenario == "websocket_frames"
+    server = _server(server_factory, tmp_path, fault, *((1.0, 1.0) if slow else (STEP_DELAY,)))
     failed = _failed(_scenarios(server, scenario))
     assert scenario in failed, f"{scenario} passed on a server with {fault}"
     assert phrase in failed[scenario]
