@@ -8,6 +8,11 @@ value); operators ``eq``, ``neq``, ``inq``, ``nin``, ``gt``, ``gte``, ``lt``,
 (nested fields are dotted paths). Strings that are both date-times are
 compared as instants, so ``...Z`` and ``...+00:00`` mix freely.
 
+Regular expressions run on RE2 (``google-re2``): matching takes time linear in the
+text whatever the pattern, so no filter can stall the server (catastrophic
+backtracking such as ``^(a+)+$`` is impossible). RE2 has no backreferences and no
+lookaround; a pattern using them is refused with a 400.
+
 ``order``: ``creationDate ASC`` or ``creationDate DESC`` (the default); ties are
 broken by id in the same direction. ``limit`` (0 = none), ``skip`` and ``fields``
 (projection) complete the filter.
@@ -15,7 +20,6 @@ broken by id in the same direction. ``limit`` (0 = none), ``skip`` and ``fields`
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,12 +27,16 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+import re2
+
+from refserver.decoding import MalformedJson, parse_json
 from refserver.errors import INVALID_FILTER, ApiError
 from refserver.timeutil import parse_instant
 
 _MISSING = object()
 _ORDERS = {"creationdate asc": False, "creationdate desc": True}
-_JS_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "g": 0, "u": 0, "y": 0}
+# JavaScript flags as RE2 inline flags; g, u and y change nothing for a search.
+_JS_FLAGS = {"i": "i", "m": "m", "s": "s", "g": "", "u": "", "y": ""}
 _MAX_PATTERN = 1000
 
 
@@ -57,9 +65,9 @@ def parse_filter(text: str | None) -> ListingFilter:
     if text is None or text == "":
         return ListingFilter({})
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise invalid(f"not valid JSON ({err})") from None
+        data = parse_json(text)
+    except MalformedJson as err:
+        raise invalid(str(err)) from None
     if not isinstance(data, dict):
         raise invalid("expected a JSON object")
     unknown = sorted(set(data) - {"where", "order", "limit", "skip", "fields"})
@@ -168,25 +176,34 @@ def _fields(value: Any) -> dict[str, bool] | None:
 
 
 @lru_cache(maxsize=256)
-def _compile(source: str, flags: int) -> re.Pattern[str]:
-    return re.compile(source, flags)
+def _compile(source: str) -> re2._Regexp:
+    options = re2.Options()
+    options.log_errors = False  # a bad pattern is the client's error, answered with a 400
+    return re2.compile(source, options)
 
 
-def _regex(argument: Any) -> re.Pattern[str]:
+def _regex(argument: Any) -> re2._Regexp:
     if not isinstance(argument, str) or len(argument) > _MAX_PATTERN:
         raise invalid(f"a regular expression must be a string of at most {_MAX_PATTERN} characters")
-    source, flags = argument, 0
+    source, flags = argument, ""
     literal = re.fullmatch(r"/(.*)/([a-z]*)", argument, re.DOTALL)
     if literal and all(flag in _JS_FLAGS for flag in literal.group(2)):
         source = literal.group(1)
-        for flag in literal.group(2):
-            flags |= _JS_FLAGS[flag]
-    # JavaScript writes named groups (?<name>...), Python (?P<name>...).
+        flags = "".join(sorted({_JS_FLAGS[flag] for flag in literal.group(2)}))
+    # JavaScript writes named groups (?<name>...), RE2 (?P<name>...).
     source = re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", source)
+    if flags:
+        source = f"(?{flags}){source}"
     try:
-        return _compile(source, flags)
-    except re.error as err:
-        raise invalid(f"bad regular expression {argument!r} ({err})") from None
+        return _compile(source)
+    except (re2.error, TypeError, ValueError) as err:
+        detail = err.args[0] if err.args else err
+        if isinstance(detail, bytes):
+            detail = detail.decode("utf-8", "replace")
+        raise invalid(
+            f"bad regular expression {argument!r} ({detail}; RE2 syntax:"
+            " no backreferences or lookaround)"
+        ) from None
 
 
 # -- evaluation -------------------------------------------------------------------------------

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from refserver import errors
+from refserver.decoding import MalformedJson, parse_json
 from refserver.devices import Device
 from refserver.web import route, scope, server
 
@@ -52,9 +51,9 @@ def _before_date(text: str | None) -> str | None:
     if not text:
         return None
     try:
-        data = json.loads(text)
+        data = parse_json(text)
         bound = data["where"]["last_update_date"]["lt"]
-    except (json.JSONDecodeError, KeyError, TypeError):
+    except (MalformedJson, KeyError, TypeError):
         raise errors.bad_request(
             'Invalid filter: expected {"where": {"last_update_date": {"lt": "<date-time>"}}}',
             errors.INVALID_FILTER,

@@ -61,6 +61,8 @@ def check_upload(data: bytes) -> dict[str, Any]:
         qobj = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ValueError(f"the Qobj is not valid JSON: {err}") from None
+    except RecursionError:
+        raise ValueError("the Qobj is nested too deeply") from None
     if not isinstance(qobj, dict):
         raise ValueError("the Qobj must be a JSON object")
     for key, kind in (
