@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_PORT = 8390
 DEFAULT_JOB_LIMIT = 5
@@ -29,6 +30,10 @@ class ServerConfig:
         max_body_bytes: largest JSON request body accepted.
         max_upload_bytes: largest Qobj upload accepted.
         faults: names of deliberate contract deviations (see :mod:`refserver.faults`).
+        public_url: the server's root URL as clients reach it (``https://host[:port][/prefix]``);
+            the API is under ``<public_url>/api`` and the websocket under ``<public_url>/ws``
+            (``ws``/``wss``). Every URL the server hands out is built from it, never from a
+            request's ``Host`` header. None: the listening address.
     """
 
     data_dir: Path
@@ -44,8 +49,11 @@ class ServerConfig:
     max_body_bytes: int = 1 << 20
     max_upload_bytes: int = 64 << 20
     faults: frozenset[str] = field(default_factory=frozenset)
+    public_url: str | None = None
 
     def __post_init__(self) -> None:
+        if self.public_url is not None:
+            object.__setattr__(self, "public_url", normalize_public_url(self.public_url))
         for name in ("step_delay", "run_delay", "calibration_interval"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")
@@ -62,3 +70,25 @@ class ServerConfig:
                 raise ValueError(f"{name} must be > 0")
         if self.queue_update_interval <= 0:
             raise ValueError("queue_update_interval must be > 0")
+
+
+def normalize_public_url(url: str) -> str:
+    """Check a public root URL and drop its trailing slash (and a trailing ``/api``).
+
+    Raises:
+        ValueError: not an absolute http(s) URL without query, fragment or credentials.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as err:
+        raise ValueError(f"public_url {url!r} is not a valid URL ({err})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"public_url {url!r} must be an absolute http:// or https:// URL")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"public_url {url!r} must not hold a query, fragment or credentials")
+    del port
+    path = parts.path.rstrip("/")
+    if path.endswith("/api"):
+        path = path[: -len("/api")]
+    return f"{parts.scheme}://{parts.netloc}{path}"

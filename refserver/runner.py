@@ -8,6 +8,7 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import socket
 import tempfile
@@ -38,6 +39,12 @@ def bind_socket(host: str, port: int) -> socket.socket:
     # Listening at once: connections made before the server loop runs wait in the backlog.
     sock.listen(2048)
     return sock
+
+
+def listening_url(host: str, port: int) -> str:
+    """``http://HOST:PORT`` of a listening address (a wildcard address shown as loopback)."""
+    shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
+    return "http://{}:{}".format(f"[{shown}]" if ":" in shown else shown, port)
 
 
 def uvicorn_server(app: Any, log_level: str = "warning") -> uvicorn.Server:
@@ -111,6 +118,7 @@ class ServerThread:
             url_ttl=url_ttl,
             **settings,
         )
+        self._public_url_given = self._config.public_url
         self._host = host
         self._port = port
         self._startup_timeout = startup_timeout
@@ -139,15 +147,16 @@ class ServerThread:
         Raises:
             RuntimeError: the server did not start in time.
         """
-        app = build_app(self._config)
-        self.state = app.state.server
         self._socket = bind_socket(self._host, self._port)
         self.port = self._socket.getsockname()[1]
-        shown = "127.0.0.1" if self._host in ("0.0.0.0", "") else self._host
-        shown = f"[{shown}]" if ":" in shown else shown
-        self.base_url = f"http://{shown}:{self.port}"
+        self.base_url = listening_url(self._host, self.port)
+        if self._public_url_given is None:
+            # Every URL handed out names the listening address (not the request's Host).
+            self._config = dataclasses.replace(self._config, public_url=self.base_url)
+        app = build_app(self._config)
+        self.state = app.state.server
         self.auth_url = self.base_url + "/api"
-        self.ws_url = f"ws://{shown}:{self.port}/ws"
+        self.ws_url = "ws" + self.base_url[4:] + "/ws"
         users = self.state.users
         self.demo_token = DEMO_TOKEN if users.by_api_token(DEMO_TOKEN) else users.token_of("demo")
         self.other_token = (

@@ -12,7 +12,7 @@ from refserver.devices import DeviceCatalog
 from refserver.events import JobEvents
 from refserver.jobs import JobService
 from refserver.lifecycle import Transitions
-from refserver.objects import ObjectStore
+from refserver.objects import ObjectStore, private_directory, private_file
 from refserver.scheduler import Scheduler
 from refserver.signing import UrlSigner
 from refserver.simulation import Simulation
@@ -45,8 +45,12 @@ class ServerState:
             ValueError: the users file is invalid.
         """
         users = UserDirectory.load(config.users_file)
-        config.data_dir.mkdir(parents=True, exist_ok=True)
-        store = Store(config.data_dir / "refserver.sqlite3")
+        private_directory(config.data_dir)
+        database = config.data_dir / "refserver.sqlite3"
+        for path in (database, *config.data_dir.glob("refserver.sqlite3-*")):
+            # SQLite gives the -wal and -shm files the database file's permissions.
+            private_file(path)
+        store = Store(database)
         objects = ObjectStore(config.data_dir / "objects")
         signer = UrlSigner(
             bytes.fromhex(store.meta_set_default("signing_key", secrets.token_hex(32))),

@@ -41,9 +41,30 @@ def server(request: Request) -> ServerState:
     return state
 
 
+def public_root(request: Request) -> str:
+    """The server's root URL for clients: ``--public-url``, else the listening address.
+
+    Never the request's ``Host`` header: behind a proxy that passes it through, a
+    reflected ``Host`` would send clients (with their access token) to any host.
+    """
+    configured = server(request).config.public_url
+    if configured:
+        return configured
+    host, port = request.scope.get("server") or ("127.0.0.1", 80)
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    return "http://{}:{}".format(f"[{host}]" if ":" in host else host, port)
+
+
 def api_base(request: Request) -> str:
-    """The API base URL as the client reached it, e.g. ``http://127.0.0.1:8390/api``."""
-    return f"{request.url.scheme}://{request.url.netloc}/api"
+    """The API base URL handed out to clients, e.g. ``http://127.0.0.1:8390/api``."""
+    return public_root(request) + "/api"
+
+
+def websocket_base(request: Request) -> str:
+    """The websocket base URL handed out to clients, e.g. ``ws://127.0.0.1:8390/ws``."""
+    root = public_root(request)
+    return ("wss" + root[len("https") :] if root.startswith("https:") else "ws" + root[4:]) + "/ws"
 
 
 def caller(request: Request) -> User:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from refserver.config import ServerConfig
 from refserver.runner import ServerThread
 from refserver.testing import ApiSession
 
@@ -104,3 +107,46 @@ def test_catastrophic_regexp_does_not_stall_other_requests(server_factory: Any) 
     # A backtracking engine needs 13 s for 28 a's alone, doubling every two more.
     assert elapsed < 5.0
     assert latencies and max(latencies) < 2.0
+
+
+def test_host_header_is_never_reflected(reference_server: ServerThread) -> None:
+    assert reference_server.demo_token is not None
+    with ApiSession(reference_server.auth_url, reference_server.demo_token) as session:
+        evil = {"Host": "evil.example:666"}
+        me = session.client.get("/users/me", headers=evil).json()
+        assert me["urls"] == {
+            "http": reference_server.auth_url,
+            "ws": reference_server.ws_url,
+            "services": {},
+        }
+        response = session.request("POST", "/Jobs", headers=evil, json=_creation())
+        upload = response.json()["objectStorageInfo"]["uploadUrl"]
+        assert upload.startswith(reference_server.auth_url + "/objectstorage/")
+        assert "evil" not in json.dumps(me) + upload
+
+
+def test_public_url_is_used_for_every_url(server_factory: Any) -> None:
+    server: ServerThread = server_factory(public_url="https://quantum.example.com/rs/")
+    assert server.demo_token is not None
+    with ApiSession(server.auth_url, server.demo_token) as session:
+        me = session.client.get("/users/me").json()
+        assert me["urls"]["http"] == "https://quantum.example.com/rs/api"
+        assert me["urls"]["ws"] == "wss://quantum.example.com/rs/ws"
+        job = session.create()
+        upload = job["objectStorageInfo"]["uploadUrl"]
+        assert upload.startswith(f"https://quantum.example.com/rs/api/objectstorage/{job['id']}/")
+        # The signed path and query work on the listening address too (a proxy strips /rs).
+        path = upload.split("/rs/api", 1)[1]
+        assert session.client.put(path, content=b"{}").status_code == 400  # not a Qobj
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://x", "quantum.example.com", "https://", "https://h/?q=1", "https://u:p@h"]
+)
+def test_bad_public_urls_are_refused(url: str) -> None:
+    with pytest.raises(ValueError, match="public_url"):
+        ServerConfig(data_dir=Path("unused"), public_url=url)
+
+
+def _creation() -> dict[str, Any]:
+    return {"backend": {"name": "ibmq_qasm_simulator"}}
