@@ -108,7 +108,10 @@ class Scheduler:
     def start(self) -> None:
         """Resume the jobs a previous run left in progress, then start the threads."""
         self._recover()
-        threads = [threading.Thread(target=self._validate_loop, name="refserver-validator")]
+        threads = [
+            threading.Thread(target=self._validate_loop, name="refserver-validator"),
+            threading.Thread(target=self._expire_loop, name="refserver-orphans"),
+        ]
         threads += [
             threading.Thread(target=self._work_loop, args=(q,), name="refserver-worker-" + q.name)
             for q in self._queues.values()
@@ -205,6 +208,50 @@ class Scheduler:
             first = 0 if record.status == statuses.RUNNING else 1
             backend_queue.push((first, record.queue_seq or 0), record.id)
         logger.info("resumed jobs in progress")
+
+    # -- orphans ----------------------------------------------------------------------------
+
+    def expire_orphans(self) -> list[str]:
+        """End the jobs whose upload was not confirmed within the upload URL's lifetime.
+
+        A job stays in ``CREATING`` until ``jobDataUploaded``; when the client never
+        sends it (for example because the answer to ``POST /Jobs`` was lost), the job
+        would count against the job limit forever. Once its upload URL has expired
+        nothing can complete it, so it ends in ``ERROR_CREATING_JOB``.
+
+        Returns:
+            The ids of the jobs ended.
+        """
+        cutoff = format_instant(utc_now() - timedelta(seconds=self._config.url_ttl))
+        ended = []
+        for job_id in self._store.creating_before(cutoff):
+            expired = self._transitions.advance(
+                job_id,
+                {statuses.CREATING},
+                statuses.ERROR_CREATING_JOB,
+                _set_error(
+                    "The job was not submitted: its data upload was not confirmed"
+                    f" (jobDataUploaded) within the upload URL's lifetime of"
+                    f" {self._config.url_ttl} s",
+                    errors.UPLOAD_EXPIRED,
+                ),
+            )
+            if expired is not None:
+                ended.append(job_id)
+        if ended:
+            logger.info("ended %d job(s) whose upload was never confirmed", len(ended))
+        return ended
+
+    def _expire_loop(self) -> None:
+        # At least every 30 s, and ten times per URL lifetime for short lifetimes (tests).
+        period = min(30.0, max(0.05, self._config.url_ttl / 10))
+        while True:
+            try:
+                self.expire_orphans()
+            except Exception:
+                logger.exception("expiring jobs left in CREATING failed")
+            if self._stop.wait(period):
+                return
 
     # -- validation -------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     project TEXT NOT NULL, backend TEXT NOT NULL, status TEXT NOT NULL,
     creation_date TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, record TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS jobs_project ON jobs (hub, grp, project, backend, status);
+CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, creation_date);
 CREATE TABLE IF NOT EXISTS calibrations (
     id INTEGER PRIMARY KEY AUTOINCREMENT, backend TEXT NOT NULL,
     last_update_ms INTEGER NOT NULL, properties TEXT NOT NULL);
@@ -253,6 +254,16 @@ class Store:
                 values,
             ).fetchall()
         return [JobRecord.from_json(row[0]) for row in rows]
+
+    def creating_before(self, cutoff: str) -> list[str]:
+        """Ids of non-deleted jobs still in ``CREATING`` created before ``cutoff``, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id FROM jobs WHERE status = ? AND creation_date < ? AND deleted = 0"
+                " ORDER BY creation_date",
+                (statuses.CREATING, cutoff),
+            ).fetchall()
+        return [str(row[0]) for row in rows]
 
     def last_creation_date(self) -> str | None:
         """The latest job creation date, or None when there is no job."""
