@@ -113,6 +113,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="largest Qobj upload, MiB (default %(default)s)",
     )
     parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=10.0,
+        help="seconds a client has to send a request's headers (default %(default)s)",
+    )
+    parser.add_argument(
+        "--body-timeout",
+        type=float,
+        default=60.0,
+        help="seconds a client has to send a request's body, else 408 (default %(default)s)",
+    )
+    parser.add_argument(
         "--maintenance",
         action="append",
         default=[],
@@ -153,6 +165,8 @@ def run_serve(args: argparse.Namespace) -> int:
             max_upload_bytes=args.max_upload_mb << 20,
             faults=parse_faults(args.fault),
             public_url=args.public_url,
+            header_timeout=args.header_timeout,
+            body_timeout=args.body_timeout,
         )
         return _serve(config, args)
     except (ValueError, OSError) as err:
@@ -197,5 +211,7 @@ def _serve(config: ServerConfig, args: argparse.Namespace) -> int:
         flush=True,
     )
     print(f"data directory: {config.data_dir}; demo API token: ibmqjob-demo-token", flush=True)
-    uvicorn_server(app, log_level=args.log_level).run(sockets=[sock])
+    uvicorn_server(app, log_level=args.log_level, header_timeout=config.header_timeout).run(
+        sockets=[sock]
+    )
     return 0

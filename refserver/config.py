@@ -30,6 +30,11 @@ class ServerConfig:
         max_body_bytes: largest JSON request body accepted.
         max_upload_bytes: largest Qobj upload accepted.
         faults: names of deliberate contract deviations (see :mod:`refserver.faults`).
+        header_timeout: seconds a client has to send a request's line and headers, from the
+            connection (or its first byte after a finished request); then it is closed.
+        body_timeout: seconds a client has to send a request's whole body (else 408).
+        login_burst: logins with one API token allowed at once (then ``login_rate``).
+        login_rate: logins per second with one API token, sustained (else 429).
         public_url: the server's root URL as clients reach it (``https://host[:port][/prefix]``);
             the API is under ``<public_url>/api`` and the websocket under ``<public_url>/ws``
             (``ws``/``wss``). Every URL the server hands out is built from it, never from a
@@ -49,6 +54,10 @@ class ServerConfig:
     max_body_bytes: int = 1 << 20
     max_upload_bytes: int = 64 << 20
     faults: frozenset[str] = field(default_factory=frozenset)
+    header_timeout: float = 10.0
+    body_timeout: float = 60.0
+    login_burst: int = 100
+    login_rate: float = 1.0
     public_url: str | None = None
 
     def __post_init__(self) -> None:
@@ -65,6 +74,10 @@ class ServerConfig:
             "experiment_memory_mb",
             "max_body_bytes",
             "max_upload_bytes",
+            "header_timeout",
+            "body_timeout",
+            "login_burst",
+            "login_rate",
         ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be > 0")

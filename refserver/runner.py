@@ -8,6 +8,7 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import shutil
 import socket
@@ -19,7 +20,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import h11
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from refserver.app import build_app
 from refserver.config import DEFAULT_JOB_LIMIT, DEFAULT_TOKEN_TTL, DEFAULT_URL_TTL, ServerConfig
@@ -47,11 +50,67 @@ def listening_url(host: str, port: int) -> str:
     return "http://{}:{}".format(f"[{shown}]" if ":" in shown else shown, port)
 
 
-def uvicorn_server(app: Any, log_level: str = "warning") -> uvicorn.Server:
-    """A uvicorn server for the app, with the sans-I/O websocket implementation."""
+class HeaderTimeoutProtocol(H11Protocol):
+    """uvicorn's h11 protocol with a deadline for a request's line and headers.
+
+    uvicorn closes idle keep-alive connections but sets no deadline on a request
+    that is still arriving: a client sending its headers a byte at a time (slowloris)
+    holds its connection for ever. Here a connection must deliver complete headers
+    within :attr:`header_timeout` seconds of being opened, or of its first byte after
+    a finished request; else it is closed. Bodies have their own deadline
+    (``ServerConfig.body_timeout``, checked where they are read).
+    """
+
+    header_timeout = 10.0
+    _header_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_header_timer()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.conn.their_state is h11.IDLE and self.conn.trailing_data[0]:
+            self._arm_header_timer()  # a request has begun but its headers are incomplete
+        elif self.conn.their_state is not h11.IDLE:
+            self._cancel_header_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_header_timer()
+        super().connection_lost(exc)
+
+    def _arm_header_timer(self) -> None:
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_later(self.header_timeout, self._headers_late)
+
+    def _cancel_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_late(self) -> None:
+        self._header_timer = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
+
+
+def uvicorn_server(
+    app: Any, log_level: str = "warning", header_timeout: float = 10.0
+) -> uvicorn.Server:
+    """A uvicorn server for the app, with the sans-I/O websocket implementation.
+
+    Args:
+        app: the ASGI application.
+        log_level: uvicorn's log level.
+        header_timeout: seconds a client has to send a request's headers.
+    """
+    protocol = type(
+        "RefserverHttpProtocol", (HeaderTimeoutProtocol,), {"header_timeout": header_timeout}
+    )
     config = uvicorn.Config(
         app,
         log_level=log_level,
+        http=protocol,
         ws="websockets-sansio",
         lifespan="on",
         access_log=False,
@@ -162,7 +221,7 @@ class ServerThread:
         self.other_token = (
             OTHER_TOKEN if users.by_api_token(OTHER_TOKEN) else users.token_of("other")
         )
-        self._server = uvicorn_server(app)
+        self._server = uvicorn_server(app, header_timeout=self._config.header_timeout)
         self._thread = threading.Thread(
             target=self._server.run,
             kwargs={"sockets": [self._socket]},

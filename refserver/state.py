@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from refserver.auth import Authenticator
+from refserver.auth import Authenticator, LoginThrottle
 from refserver.calibrations import CalibrationBook
 from refserver.config import ServerConfig
 from refserver.devices import DeviceCatalog
@@ -81,7 +81,9 @@ class ServerState:
         jobs = JobService(
             store, objects, transitions, scheduler, devices, calibrations, signer, config
         )
-        auth = Authenticator(store, users, config.token_ttl)
+        auth = Authenticator(
+            store, users, config.token_ttl, LoginThrottle(config.login_burst, config.login_rate)
+        )
         return cls(
             config, store, users, auth, signer, devices, calibrations, events, scheduler, jobs
         )

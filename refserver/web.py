@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -99,7 +100,8 @@ async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refused beyond ``limit`` bytes.
 
     Raises:
-        ApiError: 413 when the body is too large, 400 for a bad Content-Length.
+        ApiError: 413 when the body is too large, 400 for a bad Content-Length, 408 when
+            the body does not arrive within ``body_timeout``.
     """
     declared = request.headers.get("content-length")
     if declared is not None:
@@ -111,11 +113,22 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise _too_large(limit)
     chunks: list[bytes] = []
     received = 0
-    async for chunk in request.stream():
-        received += len(chunk)
-        if received > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
+    timeout = server(request).config.body_timeout
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                received += len(chunk)
+                if received > limit:
+                    raise _too_large(limit)
+                chunks.append(chunk)
+    except TimeoutError:
+        # A client trickling its body would otherwise hold the connection for ever.
+        raise ApiError(
+            408,
+            errors.REQUEST_TIMEOUT,
+            f"The request body was not received within {timeout:g} s",
+            headers={"Connection": "close"},
+        ) from None
     return b"".join(chunks)
 
 
