@@ -17,8 +17,12 @@ from typing import Any
 from refserver.config import (
     DEFAULT_JOB_LIMIT,
     DEFAULT_PORT,
+    DEFAULT_RUN_DELAY,
+    DEFAULT_STEP_DELAY,
     DEFAULT_TOKEN_TTL,
     DEFAULT_URL_TTL,
+    DEVICE_JOB_LIMIT,
+    SIMULATOR_JOB_LIMIT,
     ServerConfig,
 )
 from refserver.faults import FAULTS, parse_faults
@@ -67,20 +71,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--step-delay",
         type=float,
-        default=0.5,
+        default=DEFAULT_STEP_DELAY,
         help="seconds in each of VALIDATING, VALIDATED and QUEUED (default %(default)s)",
     )
     parser.add_argument(
         "--run-delay",
         type=float,
-        default=1.0,
+        default=DEFAULT_RUN_DELAY,
         help="seconds a job stays RUNNING on top of the simulation (default %(default)s)",
     )
     parser.add_argument(
         "--job-limit",
         type=int,
         default=DEFAULT_JOB_LIMIT,
-        help="active jobs per project and backend, -1 for none (default %(default)s)",
+        help="active jobs per project and backend, -1 for none (default:"
+        f" {SIMULATOR_JOB_LIMIT} on the simulator, {DEVICE_JOB_LIMIT} on each device)",
     )
     parser.add_argument(
         "--token-ttl", type=int, default=DEFAULT_TOKEN_TTL, help="access token lifetime, seconds"

@@ -7,7 +7,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 DEFAULT_PORT = 8390
-DEFAULT_JOB_LIMIT = 5
+# Active jobs per project and backend when neither --job-limit nor users.yaml sets one:
+# a loop submitting a few dozen simulator jobs fits; real devices were scarcer.
+SIMULATOR_JOB_LIMIT = 100
+DEVICE_JOB_LIMIT = 20
+DEFAULT_JOB_LIMIT: int | None = None  # the per-kind limits above
+DEFAULT_STEP_DELAY = 0.2
+DEFAULT_RUN_DELAY = 0.5
 DEFAULT_TOKEN_TTL = 1_209_600  # two weeks, as LoopBack access tokens
 DEFAULT_URL_TTL = 3600
 
@@ -21,7 +27,10 @@ class ServerConfig:
         users_file: users YAML file; None for the bundled ``users.yaml``.
         step_delay: seconds spent in each of VALIDATING, VALIDATED and QUEUED (at least).
         run_delay: seconds a job stays RUNNING (at least), on top of the simulation.
-        job_limit: concurrent (non-final) jobs per project and backend; -1 for no limit.
+        job_limit: concurrent (non-final) jobs per project and backend; -1 for no limit;
+            None for :data:`SIMULATOR_JOB_LIMIT` on the simulator and
+            :data:`DEVICE_JOB_LIMIT` on devices. A project's ``job_limit`` in the users
+            file wins over this.
         token_ttl: lifetime of access tokens in seconds.
         url_ttl: lifetime of signed object-storage URLs in seconds.
         queue_update_interval: seconds between websocket frames of a QUEUED job.
@@ -45,7 +54,7 @@ class ServerConfig:
     users_file: Path | None = None
     step_delay: float = 0.0
     run_delay: float = 0.0
-    job_limit: int = DEFAULT_JOB_LIMIT
+    job_limit: int | None = DEFAULT_JOB_LIMIT
     token_ttl: int = DEFAULT_TOKEN_TTL
     url_ttl: int = DEFAULT_URL_TTL
     queue_update_interval: float = 2.0
@@ -66,7 +75,7 @@ class ServerConfig:
         for name in ("step_delay", "run_delay", "calibration_interval"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")
-        if self.job_limit < -1:
+        if self.job_limit is not None and self.job_limit < -1:
             raise ValueError("job_limit must be -1 (no limit) or >= 0")
         for name in (
             "token_ttl",
@@ -105,3 +114,8 @@ def normalize_public_url(url: str) -> str:
     if path.endswith("/api"):
         path = path[: -len("/api")]
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def default_job_limit(simulator: bool) -> int:
+    """The job limit of a backend kind when nothing configures one."""
+    return SIMULATOR_JOB_LIMIT if simulator else DEVICE_JOB_LIMIT

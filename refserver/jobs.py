@@ -8,7 +8,7 @@ from typing import Any
 from refserver import errors, statuses
 from refserver.bodies import JobCreation
 from refserver.calibrations import CalibrationBook
-from refserver.config import ServerConfig
+from refserver.config import ServerConfig, default_job_limit
 from refserver.devices import Device, DeviceCatalog
 from refserver.documents import job_document, status_document
 from refserver.errors import ApiError
@@ -86,9 +86,17 @@ class JobService:
             raise errors.job_not_found(job_id)
         return record
 
-    def job_limit(self, member: Membership) -> int | None:
-        """Maximum number of active jobs of the project per backend; None for no limit."""
-        limit = member.job_limit if member.job_limit is not None else self._config.job_limit
+    def job_limit(self, member: Membership, device: Device) -> int | None:
+        """Maximum number of active jobs of the project on ``device``; None for no limit.
+
+        The project's own limit (users file), else the server's ``--job-limit``, else
+        the default of the backend's kind (simulator or device).
+        """
+        limit = member.job_limit
+        if limit is None:
+            limit = self._config.job_limit
+        if limit is None:
+            limit = default_job_limit(device.is_simulator)
         return None if limit < 0 else limit
 
     # -- documents --------------------------------------------------------------------------
@@ -148,7 +156,7 @@ class JobService:
             client_info=_client_info(client_app),
             time_per_step={statuses.CREATING: created},
         )
-        limit = self.job_limit(member)
+        limit = self.job_limit(member, device)
         if not self._store.insert_job(record, limit):
             raise ApiError(
                 400, errors.JOB_LIMIT, f"Reached maximum number ({limit}) of concurrent jobs"

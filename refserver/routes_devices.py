@@ -93,7 +93,7 @@ async def get_jobs_limit(request: Request) -> Response:
     _user, member = scope(request)
     state = server(request)
     device = state.jobs.device_for(member, request.path_params["backend_name"])
-    limit = state.jobs.job_limit(member)
+    limit = state.jobs.job_limit(member, device)
     running = state.store.count_active(member.hub, member.group, member.project, device.name)
     return JSONResponse({"maximumJobs": -1 if limit is None else limit, "runningJobs": running})
 

@@ -129,7 +129,7 @@ class ServerThread:
         port: port; 0 for a free one.
         step_delay: seconds spent in each of VALIDATING, VALIDATED and QUEUED.
         run_delay: seconds a job stays RUNNING on top of the simulation.
-        job_limit: active jobs per project and backend (-1: no limit).
+        job_limit: active jobs per project and backend (-1: no limit; None: per backend kind).
         faults: names of deliberate deviations (:mod:`refserver.faults`).
         queue_update_interval: seconds between websocket frames of a QUEUED job.
         startup_timeout: seconds to wait for the server to accept connections.
@@ -153,7 +153,7 @@ class ServerThread:
         port: int = 0,
         step_delay: float = 0.0,
         run_delay: float = 0.0,
-        job_limit: int = DEFAULT_JOB_LIMIT,
+        job_limit: int | None = DEFAULT_JOB_LIMIT,
         faults: Iterable[str] = (),
         queue_update_interval: float = 0.5,
         token_ttl: int = DEFAULT_TOKEN_TTL,
