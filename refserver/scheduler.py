@@ -19,6 +19,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from sortedcontainers import SortedList
+
 from refserver import errors, statuses
 from refserver.calibrations import CalibrationBook
 from refserver.config import ServerConfig
@@ -35,12 +37,19 @@ logger = logging.getLogger(__name__)
 
 
 class BackendQueue:
-    """The waiting jobs of one backend and the job it is running."""
+    """The waiting jobs of one backend and the job it is running.
+
+    The waiting jobs are a sorted list (a B-tree-like ``SortedList``) of ``(key, job id)``
+    plus a map from job id to key, so adding, removing, taking the head and finding a
+    job's position all take O(log n): status documents and websocket frames of queued
+    jobs stay cheap however long the queue. Use under :attr:`condition`.
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.condition = threading.Condition()
-        self.waiting: list[tuple[tuple[int, int], str]] = []
+        self.waiting: SortedList = SortedList()
+        self._keys: dict[str, tuple[int, int]] = {}
         self.running: str | None = None
         self.paused = False
         self.interrupt = threading.Event()
@@ -49,18 +58,38 @@ class BackendQueue:
     def push(self, key: tuple[int, int], job_id: str) -> None:
         """Add a job; the queue stays ordered by ``key``."""
         with self.condition:
-            if all(job != job_id for _, job in self.waiting) and job_id != self.running:
-                self.waiting.append((key, job_id))
-                self.waiting.sort()
+            if job_id not in self._keys and job_id != self.running:
+                self._keys[job_id] = key
+                self.waiting.add((key, job_id))
             self.condition.notify_all()
 
     def discard(self, job_id: str) -> None:
         """Remove a job; interrupt it if it is running."""
         with self.condition:
-            self.waiting = [entry for entry in self.waiting if entry[1] != job_id]
+            key = self._keys.pop(job_id, None)
+            if key is not None:
+                self.waiting.remove((key, job_id))
             if self.running == job_id:
                 self.interrupt.set()
             self.condition.notify_all()
+
+    def head(self) -> str | None:
+        """The job that runs next, or None."""
+        with self.condition:
+            return str(self.waiting[0][1]) if self.waiting else None
+
+    def pop_head(self) -> str:
+        """Take the job that runs next out of the queue."""
+        with self.condition:
+            _key, job_id = self.waiting.pop(0)
+            del self._keys[job_id]
+            return str(job_id)
+
+    def position(self, job_id: str) -> int | None:
+        """1-based position of a waiting job, or None when it is not waiting."""
+        with self.condition:
+            key = self._keys.get(job_id)
+            return None if key is None else int(self.waiting.index((key, job_id))) + 1
 
 
 class Scheduler:
@@ -170,12 +199,11 @@ class Scheduler:
         if backend_queue is None:
             return None
         with backend_queue.condition:
-            waiting = [job for _, job in backend_queue.waiting]
+            position = backend_queue.position(record.id)
             busy = backend_queue.running is not None
             average = backend_queue.average_run
-        if record.id not in waiting:
+        if position is None:
             return None
-        position = waiting.index(record.id) + 1
         per_job = self._config.step_delay + max(self._config.run_delay, average)
         start = utc_now() + timedelta(
             seconds=(position - 1 + busy) * per_job + self._config.step_delay
@@ -354,18 +382,14 @@ class Scheduler:
                     backend_queue.condition.wait(0.5)
                 if self._stop.is_set():
                     return None
-                head = backend_queue.waiting[0][1]
+                head = backend_queue.head()
             # The head of the queue waits one step before it runs, so QUEUED is observable.
             if self._stop.wait(self._config.step_delay):
                 return None
             with backend_queue.condition:
-                if (
-                    backend_queue.paused
-                    or not backend_queue.waiting
-                    or backend_queue.waiting[0][1] != head
-                ):
+                if backend_queue.paused or head is None or backend_queue.head() != head:
                     continue
-                backend_queue.waiting.pop(0)
+                backend_queue.pop_head()
                 backend_queue.running = head
                 backend_queue.interrupt.clear()
                 return head
