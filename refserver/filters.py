@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -34,6 +34,7 @@ from refserver.errors import INVALID_FILTER, ApiError
 from refserver.timeutil import parse_instant
 
 _MISSING = object()
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ORDERS = {"creationdate asc": False, "creationdate desc": True}
 # JavaScript flags as RE2 inline flags; g, u and y change nothing for a search.
 _JS_FLAGS = {"i": "i", "m": "m", "s": "s", "g": "", "u": "", "y": ""}
@@ -119,6 +120,116 @@ def matches(document: dict[str, Any], where: dict[str, Any]) -> bool:
         elif not _satisfies(_lookup(document, key), condition):
             return False
     return True
+
+
+# -- SQL ------------------------------------------------------------------------------------
+
+# Document fields that are columns of the ``jobs`` table holding the same string.
+_TEXT_COLUMNS = {"id": "id", "status": "status", "backend.name": "backend"}
+_MAX_SQL_VALUES = 500
+
+
+@dataclass(frozen=True)
+class SqlFilter:
+    """What of a where clause SQLite can evaluate on the ``jobs`` columns.
+
+    Attributes:
+        clauses: SQL conditions, to be ANDed.
+        params: values of their ``?`` placeholders.
+        exact: the clauses select exactly the documents the where clause matches; when
+            False they select a superset, which :func:`matches` must narrow down.
+    """
+
+    clauses: tuple[str, ...]
+    params: tuple[Any, ...]
+    exact: bool
+
+
+def sql_filter(where: dict[str, Any]) -> SqlFilter:
+    """Translate the conditions of ``where`` that SQLite can evaluate exactly.
+
+    Conditions on ``id``, ``status`` and ``backend.name`` (``eq``, ``neq``, ``inq``,
+    ``nin`` with strings that are not date-times) and on ``creationDate`` (``eq``,
+    ``gt``, ``gte``, ``lt``, ``lte``, ``between`` with date-times, compared as instants
+    through the ``creation_ms`` column), at the top level or inside ``and``, become SQL.
+    Anything else (``or``, other fields, regular expressions...) is left to
+    :func:`matches`; the SQL then selects a superset of the matching jobs.
+    """
+    clauses: list[str] = []
+    params: list[Any] = []
+    exact = _sql_where(where, clauses, params)
+    return SqlFilter(tuple(clauses), tuple(params), exact)
+
+
+def _sql_where(where: dict[str, Any], clauses: list[str], params: list[Any]) -> bool:
+    exact = True
+    for key, condition in where.items():
+        if key == "and":
+            for clause in condition:
+                exact = _sql_where(clause, clauses, params) and exact
+        elif key == "or":
+            exact = False
+        else:
+            items = condition.items() if isinstance(condition, dict) else [("eq", condition)]
+            for operator, argument in items:
+                translated = _sql_condition(key, operator, argument)
+                if translated is None:
+                    exact = False
+                else:
+                    clauses.append(translated[0])
+                    params.extend(translated[1])
+    return exact
+
+
+def _plain_text(value: Any) -> bool:
+    # A string that is a date-time compares as an instant, which a column of text cannot.
+    return isinstance(value, str) and parse_instant(value) is None
+
+
+def _sql_condition(key: str, operator: str, argument: Any) -> tuple[str, list[Any]] | None:
+    column = _TEXT_COLUMNS.get(key)
+    if column is not None:
+        if operator in ("eq", "neq") and _plain_text(argument):
+            return f"{column} {'=' if operator == 'eq' else '!='} ?", [argument]
+        if (
+            operator in ("inq", "nin")
+            and len(argument) <= _MAX_SQL_VALUES
+            and all(_plain_text(value) for value in argument)
+        ):
+            if not argument:
+                return ("0", []) if operator == "inq" else ("1", [])
+            marks = ",".join("?" * len(argument))
+            return f"{column} {'IN' if operator == 'inq' else 'NOT IN'} ({marks})", list(argument)
+        return None
+    if key != "creationDate":
+        return None
+    if operator == "between":
+        low, high = (_micros(bound) for bound in argument)
+        if low is None or high is None:
+            return None
+        return "creation_ms >= ? AND creation_ms <= ?", [-(-low // 1000), high // 1000]
+    bound = _micros(argument)
+    if bound is None:
+        return None
+    # Stored instants have whole milliseconds; the bound may have microseconds.
+    if operator == "eq":
+        return ("creation_ms = ?", [bound // 1000]) if bound % 1000 == 0 else ("0", [])
+    if operator == "gte":
+        return "creation_ms >= ?", [-(-bound // 1000)]
+    if operator == "gt":
+        return "creation_ms > ?", [bound // 1000]
+    if operator == "lte":
+        return "creation_ms <= ?", [bound // 1000]
+    if operator == "lt":
+        return "creation_ms < ?", [-(-bound // 1000)]
+    return None
+
+
+def _micros(value: Any) -> int | None:
+    moment = parse_instant(value) if isinstance(value, str) else None
+    if moment is None:
+        return None
+    return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
 # -- parsing ----------------------------------------------------------------------------------
