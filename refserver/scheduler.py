@@ -414,8 +414,7 @@ class Scheduler:
         if backend_queue.interrupt.wait(self._config.run_delay):
             return  # cancelled, deleted or the server is stopping (the job then resumes later)
         qobj = json.loads(self._objects.get(job_id, "qobj") or b"{}")
-        result = self._simulation.run(qobj, device, calibration, job_id)
-        data = json.dumps(result, separators=(",", ":")).encode()
+        result, data = self._simulation.run_encoded(qobj, device, calibration, job_id)
         self._objects.put(job_id, "result", data)
         elapsed = time.monotonic() - started
         backend_queue.average_run = (

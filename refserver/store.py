@@ -76,7 +76,8 @@ class JobRecord:
 
     def to_json(self) -> str:
         """Serialise the record."""
-        return json.dumps(dataclasses.asdict(self), separators=(",", ":"))
+        # The fields are JSON values already: no deep copy (dataclasses.asdict) needed.
+        return json.dumps(self.__dict__, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> JobRecord:
