@@ -15,6 +15,7 @@ import logging
 import queue
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -131,6 +132,9 @@ class Scheduler:
         self._threads: list[threading.Thread] = []
         self._sequence = itertools.count(store.max_queue_seq() + 1)
         self._sequence_lock = threading.Lock()
+        # Qobjs and circuits of small validated jobs, so running them parses nothing again.
+        self._prepared: OrderedDict[str, tuple[dict[str, Any], list[Any]]] = OrderedDict()
+        self._prepared_lock = threading.Lock()
 
     # -- control ----------------------------------------------------------------------------
 
@@ -171,6 +175,8 @@ class Scheduler:
         backend_queue = self._queues.get(record.backend)
         if backend_queue is not None:
             backend_queue.discard(record.id)
+        with self._prepared_lock:
+            self._prepared.pop(record.id, None)
 
     def set_maintenance(self, backend: str, on: bool) -> None:
         """Pause (or resume) running the jobs of a backend; jobs still queue up.
@@ -322,6 +328,11 @@ class Scheduler:
                 )
                 return
             summary = {"size": {"input": len(data)}, "summary": accepted.summary}
+            if len(data) <= _PREPARED_MAX_BYTES:
+                with self._prepared_lock:
+                    self._prepared[job_id] = (accepted.qobj, list(accepted.circuits))
+                    while len(self._prepared) > _PREPARED_MAX_JOBS:
+                        self._prepared.popitem(last=False)
 
             def accept(job: JobRecord) -> None:
                 job.summary, job.shots = summary, accepted.shots
@@ -413,8 +424,16 @@ class Scheduler:
         started = time.monotonic()
         if backend_queue.interrupt.wait(self._config.run_delay):
             return  # cancelled, deleted or the server is stopping (the job then resumes later)
-        qobj = json.loads(self._objects.get(job_id, "qobj") or b"{}")
-        result, data = self._simulation.run_encoded(qobj, device, calibration, job_id)
+        with self._prepared_lock:
+            prepared = self._prepared.pop(job_id, None)
+        if prepared is not None:
+            qobj, circuits = prepared
+            result, data = self._simulation.run_encoded(
+                qobj, device, calibration, job_id, circuits or None
+            )
+        else:
+            qobj = json.loads(self._objects.get(job_id, "qobj") or b"{}")
+            result, data = self._simulation.run_encoded(qobj, device, calibration, job_id)
         self._objects.put(job_id, "result", data)
         elapsed = time.monotonic() - started
         backend_queue.average_run = (
@@ -424,6 +443,10 @@ class Scheduler:
         )
         final = statuses.COMPLETED if result["success"] else statuses.ERROR_RUNNING_JOB
         self._transitions.advance(job_id, {statuses.RUNNING}, final, _finish(result, len(data)))
+
+
+_PREPARED_MAX_BYTES = 64 << 10
+_PREPARED_MAX_JOBS = 512
 
 
 def _set_error(message: str, code: int) -> Callable[[JobRecord], None]:

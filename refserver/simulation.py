@@ -74,15 +74,17 @@ class Simulation:
         device: Device,
         calibration: tuple[int, dict[str, Any]] | None,
         job_id: str,
+        circuits: list[QuantumCircuit] | None = None,
     ) -> tuple[dict[str, Any], bytes]:
         """Like :meth:`run`, without a JSON round trip: the result and its JSON encoding.
 
         The dict may hold numpy values and complex numbers (its top-level fields and each
         experiment's ``success`` and ``status`` are plain); the bytes are the JSON stored
-        and served.
+        and served. ``circuits``: the Qobj's circuits if already converted (validation).
         """
         started = time.monotonic()
-        circuits = to_circuits(qobj)
+        if circuits is None:
+            circuits = to_circuits(qobj)
         config = qobj["config"]
         simulator = self._simulator(config, device, calibration)
         options = _run_options(config, circuits)

@@ -46,6 +46,7 @@ class ValidatedQobj:
     qobj: dict[str, Any]
     shots: int
     summary: dict[str, Any]
+    circuits: tuple[Any, ...] = ()
 
 
 def check_upload(data: bytes) -> dict[str, Any]:
@@ -128,7 +129,7 @@ def validate_qobj(data: bytes, device: Device) -> ValidatedQobj:
         "gates_executed": sum(len(e["instructions"]) for e in qobj["experiments"]) * shots,
         "partial_validation": False,
     }
-    return ValidatedQobj(qobj, shots, summary)
+    return ValidatedQobj(qobj, shots, summary, tuple(circuits))
 
 
 def _check_type(qobj: dict[str, Any], device: Device) -> None:
