@@ -38,7 +38,7 @@ def parse_json(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
     """Decode JSON text (UTF-8 when bytes) and check what it holds.
 
     Args:
-        data: the text.
+        data: the text (bytes: UTF-8, optionally with a byte order mark).
         max_depth: deepest nesting of arrays and objects allowed.
 
     Returns:
@@ -49,7 +49,8 @@ def parse_json(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
             beyond 64 bits, a non-finite number, or a string or key with a lone surrogate.
     """
     try:
-        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        # A leading byte order mark is allowed, as json.loads allows it in bytes.
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     except UnicodeDecodeError as err:
         raise MalformedJson(f"not UTF-8 text ({err.reason} at byte {err.start})") from None
     try:

@@ -50,6 +50,7 @@ def test_acceptable_json_is_decoded() -> None:
     value = parse_json('{"emoji": "\\ud83d\\ude00", "n": 9223372036854775807, "x": 1.5e300}')
     assert value == {"emoji": "\U0001f600", "n": (1 << 63) - 1, "x": 1.5e300}
     assert parse_json(b'["\xc3\xa9"]') == ["é"]
+    assert parse_json(b'\xef\xbb\xbf{"a": 1}') == {"a": 1}
 
 
 def test_catastrophic_regexp_is_linear() -> None:
