@@ -43,6 +43,10 @@ class Authenticator:
         self.users = users
         self._ttl = ttl
         self._throttle = throttle
+        # Access tokens never change once stored: every request checks one, so the rows
+        # read are kept (a bounded map, least recently used dropped first).
+        self._known: OrderedDict[str, AccessTokenRow] = OrderedDict()
+        self._known_lock = threading.Lock()
 
     def login(self, api_token: str) -> AccessTokenRow:
         """Exchange an API token for a new access token.
@@ -95,13 +99,25 @@ class Authenticator:
 
     def find_user(self, access_token: str) -> User | None:
         """The user of a valid access token, or None."""
-        row = self._store.get_access_token(access_token)
+        with self._known_lock:
+            row = self._known.get(access_token)
+            if row is not None:
+                self._known.move_to_end(access_token)
         if row is None:
-            return None
+            row = self._store.get_access_token(access_token)
+            if row is None:
+                return None
+            with self._known_lock:
+                self._known[access_token] = row
+                while len(self._known) > _KNOWN_TOKENS:
+                    self._known.popitem(last=False)
         created = parse_instant(row.created)
         if created is None or created + timedelta(seconds=row.ttl) <= utc_now():
             return None
         return self.users.get(row.user_id)
+
+
+_KNOWN_TOKENS = 10_000
 
 
 class LoginThrottle:
