@@ -94,6 +94,58 @@ class HeaderTimeoutProtocol(H11Protocol):
             self.transport.close()
 
 
+def _fast_header_timeout_protocol() -> type[Any] | None:
+    """:class:`HeaderTimeoutProtocol` on uvicorn's httptools (C parser) protocol; None
+    when httptools is not installed."""
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:
+        return None
+
+    class FastHeaderTimeoutProtocol(HttpToolsProtocol):
+        """The header deadline, armed when the connection opens and when a request's
+        first byte arrives, cancelled once its headers are complete."""
+
+        header_timeout = 10.0
+        _header_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm_header_timer()
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._arm_header_timer()
+
+        def on_headers_complete(self) -> None:
+            self._cancel_header_timer()
+            super().on_headers_complete()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._cancel_header_timer()
+            super().connection_lost(exc)
+
+        def _arm_header_timer(self) -> None:
+            if self._header_timer is None:
+                self._header_timer = self.loop.call_later(self.header_timeout, self._headers_late)
+
+        def _cancel_header_timer(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def _headers_late(self) -> None:
+            self._header_timer = None
+            if not self.transport.is_closing():
+                self.transport.close()
+
+    return FastHeaderTimeoutProtocol
+
+
+# httptools parses HTTP in C, h11 in Python: about a third of the server's CPU per job.
+FAST_PROTOCOL = _fast_header_timeout_protocol()
+
+
 def uvicorn_server(
     app: Any, log_level: str = "warning", header_timeout: float = 10.0
 ) -> uvicorn.Server:
@@ -104,9 +156,8 @@ def uvicorn_server(
         log_level: uvicorn's log level.
         header_timeout: seconds a client has to send a request's headers.
     """
-    protocol = type(
-        "RefserverHttpProtocol", (HeaderTimeoutProtocol,), {"header_timeout": header_timeout}
-    )
+    base: type[Any] = FAST_PROTOCOL or HeaderTimeoutProtocol
+    protocol = type("RefserverHttpProtocol", (base,), {"header_timeout": header_timeout})
     config = uvicorn.Config(
         app,
         log_level=log_level,

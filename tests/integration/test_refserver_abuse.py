@@ -7,7 +7,9 @@ import time
 from typing import Any
 
 import httpx
+import pytest
 
+from refserver import runner
 from refserver.runner import ServerThread
 
 
@@ -46,7 +48,14 @@ def _closed_after(sock: socket.socket, trickle: bytes, limit: float) -> float:
         sock.close()
 
 
-def test_slow_headers_are_cut_off(server_factory: Any) -> None:
+@pytest.mark.parametrize("parser", ["httptools", "h11"])
+def test_slow_headers_are_cut_off(
+    server_factory: Any, monkeypatch: pytest.MonkeyPatch, parser: str
+) -> None:
+    if parser == "h11":
+        monkeypatch.setattr(runner, "FAST_PROTOCOL", None)
+    elif runner.FAST_PROTOCOL is None:
+        pytest.skip("httptools is not installed")
     server: ServerThread = server_factory(header_timeout=1.0)
     slow = b"GET /api/version HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + b"a" * 200
     assert _closed_after(_connect(server), slow, limit=8) < 4
