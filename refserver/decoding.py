@@ -34,19 +34,21 @@ def _finite(text: str) -> float:
     return value
 
 
-def parse_json(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
+def parse_json(data: bytes | str, *, max_depth: int = MAX_DEPTH, max_int: int | None = None) -> Any:
     """Decode JSON text (UTF-8 when bytes) and check what it holds.
 
     Args:
         data: the text (bytes: UTF-8, optionally with a byte order mark).
         max_depth: deepest nesting of arrays and objects allowed.
+        max_int: largest magnitude of an integer (e.g. :data:`MAX_INT` for values that reach
+            SQLite); None for any integer Python can read (up to 4,300 digits).
 
     Returns:
         The decoded value.
 
     Raises:
         MalformedJson: not UTF-8, not JSON, nested deeper than ``max_depth``, an integer
-            beyond 64 bits, a non-finite number, or a string or key with a lone surrogate.
+            beyond ``max_int``, a non-finite number, or a string or key with a lone surrogate.
     """
     try:
         # A leading byte order mark is allowed, as json.loads allows it in bytes.
@@ -64,11 +66,11 @@ def parse_json(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
     except ValueError as err:
         # Integers of more than 4300 digits (int_max_str_digits).
         raise MalformedJson(f"not acceptable JSON ({err})") from None
-    check_value(value, max_depth=max_depth)
+    check_value(value, max_depth=max_depth, max_int=max_int)
     return value
 
 
-def check_value(value: Any, *, max_depth: int = MAX_DEPTH) -> None:
+def check_value(value: Any, *, max_depth: int = MAX_DEPTH, max_int: int | None = None) -> None:
     """Check decoded JSON without recursion: depth, integer range, encodable strings.
 
     Raises:
@@ -82,7 +84,7 @@ def check_value(value: Any, *, max_depth: int = MAX_DEPTH) -> None:
         elif isinstance(node, bool) or node is None or isinstance(node, float):
             continue
         elif isinstance(node, int):
-            if not -MAX_INT - 1 <= node <= MAX_INT:
+            if max_int is not None and not -max_int - 1 <= node <= max_int:
                 raise MalformedJson(f"the integer at {path} does not fit in 64 bits")
         elif isinstance(node, dict | list):
             if depth >= max_depth:

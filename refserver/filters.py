@@ -29,7 +29,7 @@ from typing import Any
 
 import re2
 
-from refserver.decoding import MalformedJson, parse_json
+from refserver.decoding import MAX_INT, MalformedJson, parse_json
 from refserver.errors import INVALID_FILTER, ApiError
 from refserver.timeutil import parse_instant
 
@@ -66,7 +66,8 @@ def parse_filter(text: str | None) -> ListingFilter:
     if text is None or text == "":
         return ListingFilter({})
     try:
-        data = parse_json(text)
+        # Filter values may reach SQLite, whose integers have 64 bits.
+        data = parse_json(text, max_int=MAX_INT)
     except MalformedJson as err:
         raise invalid(str(err)) from None
     if not isinstance(data, dict):
