@@ -215,14 +215,19 @@ class Store:
         return True
 
     def count_active(self, hub: str, group: str, project: str, backend: str) -> int:
-        """Number of non-final, non-deleted jobs of a project on a backend."""
-        final = sorted(statuses.FINAL)
-        marks = ",".join("?" * len(final))
+        """Number of non-final, non-deleted jobs of a project on a backend.
+
+        The active statuses are listed (rather than the final ones excluded) so the
+        ``jobs_project`` index is searched for them only: the cost grows with the active
+        jobs, not with the project's history.
+        """
+        active = sorted(statuses.ACTIVE)
+        marks = ",".join("?" * len(active))
         with self._lock:
             row = self._db.execute(
                 "SELECT COUNT(*) FROM jobs WHERE hub = ? AND grp = ? AND project = ?"
-                f" AND backend = ? AND deleted = 0 AND status NOT IN ({marks})",
-                (hub, group, project, backend, *final),
+                f" AND backend = ? AND status IN ({marks}) AND deleted = 0",
+                (hub, group, project, backend, *active),
             ).fetchone()
         return int(row[0])
 

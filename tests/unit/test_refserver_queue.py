@@ -43,3 +43,15 @@ def test_long_queues_stay_cheap() -> None:
     elapsed = time.perf_counter() - started
     # A list kept sorted by re-sorting, scanned for positions, takes minutes here.
     assert elapsed < 5.0, elapsed
+
+
+def test_every_status_is_active_or_final() -> None:
+    from refserver import statuses
+
+    stored = {
+        value
+        for name, value in vars(statuses).items()
+        if name.isupper() and isinstance(value, str) and value != statuses.PENDING_IN_QUEUE
+    }
+    assert stored == (statuses.ACTIVE | statuses.FINAL) - {"ERROR_TRANSPILING_JOB"}
+    assert not statuses.ACTIVE & statuses.FINAL
