@@ -7,7 +7,9 @@ accepts connections, then serves until interrupted (Ctrl-C or SIGTERM).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,8 +17,12 @@ from typing import Any
 from refserver.config import (
     DEFAULT_JOB_LIMIT,
     DEFAULT_PORT,
+    DEFAULT_RUN_DELAY,
+    DEFAULT_STEP_DELAY,
     DEFAULT_TOKEN_TTL,
     DEFAULT_URL_TTL,
+    DEVICE_JOB_LIMIT,
+    SIMULATOR_JOB_LIMIT,
     ServerConfig,
 )
 from refserver.faults import FAULTS, parse_faults
@@ -47,6 +53,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="port; 0 for a free one (default %(default)s)",
     )
     parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="root URL clients reach the server at, e.g. https://quantum.example.com; every"
+        " URL handed out (API, websocket, signed URLs) is built from it, never from the"
+        " request's Host header (default: the listening address)",
+    )
+    parser.add_argument(
         "--data-dir",
         type=Path,
         default=DEFAULT_DATA_DIR,
@@ -63,20 +76,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--step-delay",
         type=float,
-        default=0.5,
+        default=DEFAULT_STEP_DELAY,
         help="seconds in each of VALIDATING, VALIDATED and QUEUED (default %(default)s)",
     )
     parser.add_argument(
         "--run-delay",
         type=float,
-        default=1.0,
+        default=DEFAULT_RUN_DELAY,
         help="seconds a job stays RUNNING on top of the simulation (default %(default)s)",
     )
     parser.add_argument(
         "--job-limit",
         type=int,
         default=DEFAULT_JOB_LIMIT,
-        help="active jobs per project and backend, -1 for none (default %(default)s)",
+        help="active jobs per project and backend, -1 for none (default:"
+        f" {SIMULATOR_JOB_LIMIT} on the simulator, {DEVICE_JOB_LIMIT} on each device)",
     )
     parser.add_argument(
         "--token-ttl", type=int, default=DEFAULT_TOKEN_TTL, help="access token lifetime, seconds"
@@ -107,6 +121,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=64,
         help="largest Qobj upload, MiB (default %(default)s)",
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=10.0,
+        help="seconds a client has to send a request's headers (default %(default)s)",
+    )
+    parser.add_argument(
+        "--body-timeout",
+        type=float,
+        default=60.0,
+        help="seconds a client has to send a request's body, else 408 (default %(default)s)",
     )
     parser.add_argument(
         "--maintenance",
@@ -149,32 +175,54 @@ def run_serve(args: argparse.Namespace) -> int:
             max_upload_bytes=args.max_upload_mb << 20,
             faults=parse_faults(args.fault),
             reservations_file=args.reservations_file,
+            public_url=args.public_url,
+            header_timeout=args.header_timeout,
+            body_timeout=args.body_timeout,
         )
         return _serve(config, args)
     except (ValueError, OSError) as err:
         print(f"ibmqjob serve: error: {err}", file=sys.stderr)
         return 2
+    except (KeyboardInterrupt, _Terminated):
+        # Ctrl-C or SIGTERM: uvicorn has already shut down gracefully (jobs in progress
+        # resume on the next start); no traceback.
+        print("ibmqjob reference server stopped", file=sys.stderr, flush=True)
+        return 0
+
+
+class _Terminated(Exception):
+    """SIGTERM arrived (uvicorn re-raises the signal after its graceful shutdown)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
 
 
 def _serve(config: ServerConfig, args: argparse.Namespace) -> int:
     # Heavy imports (qiskit, aer, uvicorn) only when serving.
     from refserver.app import build_app
-    from refserver.runner import bind_socket, uvicorn_server
+    from refserver.runner import bind_socket, listening_url, uvicorn_server
 
+    signal.signal(signal.SIGTERM, _on_sigterm)
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    sock = bind_socket(args.host, args.port)
+    listening = listening_url(args.host, sock.getsockname()[1])
+    if config.public_url is None:
+        config = dataclasses.replace(config, public_url=listening)
     app = build_app(config)
     for backend in args.maintenance:
         app.state.server.scheduler.set_maintenance(backend, True)
-    sock = bind_socket(args.host, args.port)
-    port = sock.getsockname()[1]
-    host = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host
+    public = config.public_url or listening
+    websocket = ("wss" + public[5:] if public.startswith("https:") else "ws" + public[4:]) + "/ws"
     print(
-        f"ibmqjob reference server listening on http://{host}:{port}/api"
-        f" (websocket ws://{host}:{port}/ws)",
+        f"ibmqjob reference server listening on {listening}/api"
+        f" (clients use {public}/api, websocket {websocket})",
         flush=True,
     )
     print(f"data directory: {config.data_dir}; demo API token: ibmqjob-demo-token", flush=True)
-    uvicorn_server(app, log_level=args.log_level).run(sockets=[sock])
+    uvicorn_server(app, log_level=args.log_level, header_timeout=config.header_timeout).run(
+        sockets=[sock]
+    )
     return 0

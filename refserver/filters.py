@@ -8,6 +8,11 @@ value); operators ``eq``, ``neq``, ``inq``, ``nin``, ``gt``, ``gte``, ``lt``,
 (nested fields are dotted paths). Strings that are both date-times are
 compared as instants, so ``...Z`` and ``...+00:00`` mix freely.
 
+Regular expressions run on RE2 (``google-re2``): matching takes time linear in the
+text whatever the pattern, so no filter can stall the server (catastrophic
+backtracking such as ``^(a+)+$`` is impossible). RE2 has no backreferences and no
+lookaround; a pattern using them is refused with a 400.
+
 ``order``: ``creationDate ASC`` or ``creationDate DESC`` (the default); ties are
 broken by id in the same direction. ``limit`` (0 = none), ``skip`` and ``fields``
 (projection) complete the filter.
@@ -15,20 +20,24 @@ broken by id in the same direction. ``limit`` (0 = none), ``skip`` and ``fields`
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+import re2
+
+from refserver.decoding import MAX_INT, MalformedJson, parse_json
 from refserver.errors import INVALID_FILTER, ApiError
 from refserver.timeutil import parse_instant
 
 _MISSING = object()
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ORDERS = {"creationdate asc": False, "creationdate desc": True}
-_JS_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "g": 0, "u": 0, "y": 0}
+# JavaScript flags as RE2 inline flags; g, u and y change nothing for a search.
+_JS_FLAGS = {"i": "i", "m": "m", "s": "s", "g": "", "u": "", "y": ""}
 _MAX_PATTERN = 1000
 
 
@@ -57,9 +66,10 @@ def parse_filter(text: str | None) -> ListingFilter:
     if text is None or text == "":
         return ListingFilter({})
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise invalid(f"not valid JSON ({err})") from None
+        # Filter values may reach SQLite, whose integers have 64 bits.
+        data = parse_json(text, max_int=MAX_INT)
+    except MalformedJson as err:
+        raise invalid(str(err)) from None
     if not isinstance(data, dict):
         raise invalid("expected a JSON object")
     unknown = sorted(set(data) - {"where", "order", "limit", "skip", "fields"})
@@ -111,6 +121,116 @@ def matches(document: dict[str, Any], where: dict[str, Any]) -> bool:
         elif not _satisfies(_lookup(document, key), condition):
             return False
     return True
+
+
+# -- SQL ------------------------------------------------------------------------------------
+
+# Document fields that are columns of the ``jobs`` table holding the same string.
+_TEXT_COLUMNS = {"id": "id", "status": "status", "backend.name": "backend"}
+_MAX_SQL_VALUES = 500
+
+
+@dataclass(frozen=True)
+class SqlFilter:
+    """What of a where clause SQLite can evaluate on the ``jobs`` columns.
+
+    Attributes:
+        clauses: SQL conditions, to be ANDed.
+        params: values of their ``?`` placeholders.
+        exact: the clauses select exactly the documents the where clause matches; when
+            False they select a superset, which :func:`matches` must narrow down.
+    """
+
+    clauses: tuple[str, ...]
+    params: tuple[Any, ...]
+    exact: bool
+
+
+def sql_filter(where: dict[str, Any]) -> SqlFilter:
+    """Translate the conditions of ``where`` that SQLite can evaluate exactly.
+
+    Conditions on ``id``, ``status`` and ``backend.name`` (``eq``, ``neq``, ``inq``,
+    ``nin`` with strings that are not date-times) and on ``creationDate`` (``eq``,
+    ``gt``, ``gte``, ``lt``, ``lte``, ``between`` with date-times, compared as instants
+    through the ``creation_ms`` column), at the top level or inside ``and``, become SQL.
+    Anything else (``or``, other fields, regular expressions...) is left to
+    :func:`matches`; the SQL then selects a superset of the matching jobs.
+    """
+    clauses: list[str] = []
+    params: list[Any] = []
+    exact = _sql_where(where, clauses, params)
+    return SqlFilter(tuple(clauses), tuple(params), exact)
+
+
+def _sql_where(where: dict[str, Any], clauses: list[str], params: list[Any]) -> bool:
+    exact = True
+    for key, condition in where.items():
+        if key == "and":
+            for clause in condition:
+                exact = _sql_where(clause, clauses, params) and exact
+        elif key == "or":
+            exact = False
+        else:
+            items = condition.items() if isinstance(condition, dict) else [("eq", condition)]
+            for operator, argument in items:
+                translated = _sql_condition(key, operator, argument)
+                if translated is None:
+                    exact = False
+                else:
+                    clauses.append(translated[0])
+                    params.extend(translated[1])
+    return exact
+
+
+def _plain_text(value: Any) -> bool:
+    # A string that is a date-time compares as an instant, which a column of text cannot.
+    return isinstance(value, str) and parse_instant(value) is None
+
+
+def _sql_condition(key: str, operator: str, argument: Any) -> tuple[str, list[Any]] | None:
+    column = _TEXT_COLUMNS.get(key)
+    if column is not None:
+        if operator in ("eq", "neq") and _plain_text(argument):
+            return f"{column} {'=' if operator == 'eq' else '!='} ?", [argument]
+        if (
+            operator in ("inq", "nin")
+            and len(argument) <= _MAX_SQL_VALUES
+            and all(_plain_text(value) for value in argument)
+        ):
+            if not argument:
+                return ("0", []) if operator == "inq" else ("1", [])
+            marks = ",".join("?" * len(argument))
+            return f"{column} {'IN' if operator == 'inq' else 'NOT IN'} ({marks})", list(argument)
+        return None
+    if key != "creationDate":
+        return None
+    if operator == "between":
+        low, high = (_micros(bound) for bound in argument)
+        if low is None or high is None:
+            return None
+        return "creation_ms >= ? AND creation_ms <= ?", [-(-low // 1000), high // 1000]
+    bound = _micros(argument)
+    if bound is None:
+        return None
+    # Stored instants have whole milliseconds; the bound may have microseconds.
+    if operator == "eq":
+        return ("creation_ms = ?", [bound // 1000]) if bound % 1000 == 0 else ("0", [])
+    if operator == "gte":
+        return "creation_ms >= ?", [-(-bound // 1000)]
+    if operator == "gt":
+        return "creation_ms > ?", [bound // 1000]
+    if operator == "lte":
+        return "creation_ms <= ?", [bound // 1000]
+    if operator == "lt":
+        return "creation_ms < ?", [-(-bound // 1000)]
+    return None
+
+
+def _micros(value: Any) -> int | None:
+    moment = parse_instant(value) if isinstance(value, str) else None
+    if moment is None:
+        return None
+    return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
 # -- parsing ----------------------------------------------------------------------------------
@@ -168,25 +288,34 @@ def _fields(value: Any) -> dict[str, bool] | None:
 
 
 @lru_cache(maxsize=256)
-def _compile(source: str, flags: int) -> re.Pattern[str]:
-    return re.compile(source, flags)
+def _compile(source: str) -> re2._Regexp:
+    options = re2.Options()
+    options.log_errors = False  # a bad pattern is the client's error, answered with a 400
+    return re2.compile(source, options)
 
 
-def _regex(argument: Any) -> re.Pattern[str]:
+def _regex(argument: Any) -> re2._Regexp:
     if not isinstance(argument, str) or len(argument) > _MAX_PATTERN:
         raise invalid(f"a regular expression must be a string of at most {_MAX_PATTERN} characters")
-    source, flags = argument, 0
+    source, flags = argument, ""
     literal = re.fullmatch(r"/(.*)/([a-z]*)", argument, re.DOTALL)
     if literal and all(flag in _JS_FLAGS for flag in literal.group(2)):
         source = literal.group(1)
-        for flag in literal.group(2):
-            flags |= _JS_FLAGS[flag]
-    # JavaScript writes named groups (?<name>...), Python (?P<name>...).
+        flags = "".join(sorted({_JS_FLAGS[flag] for flag in literal.group(2)}))
+    # JavaScript writes named groups (?<name>...), RE2 (?P<name>...).
     source = re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", source)
+    if flags:
+        source = f"(?{flags}){source}"
     try:
-        return _compile(source, flags)
-    except re.error as err:
-        raise invalid(f"bad regular expression {argument!r} ({err})") from None
+        return _compile(source)
+    except (re2.error, TypeError, ValueError) as err:
+        detail = err.args[0] if err.args else err
+        if isinstance(detail, bytes):
+            detail = detail.decode("utf-8", "replace")
+        raise invalid(
+            f"bad regular expression {argument!r} ({detail}; RE2 syntax:"
+            " no backreferences or lookaround)"
+        ) from None
 
 
 # -- evaluation -------------------------------------------------------------------------------

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import secrets
+from itertools import islice
 from typing import Any
 
 from refserver import errors, statuses
 from refserver.bodies import JobCreation
 from refserver.calibrations import CalibrationBook
-from refserver.config import ServerConfig
+from refserver.config import ServerConfig, default_job_limit
 from refserver.devices import Device, DeviceCatalog
 from refserver.documents import job_document, status_document
 from refserver.errors import ApiError
-from refserver.filters import parse_filter, project, select
+from refserver.filters import (
+    ListingFilter,
+    matches,
+    parse_filter,
+    project,
+    select,
+    sql_filter,
+)
 from refserver.lifecycle import Transitions
 from refserver.objects import ObjectStore
 from refserver.scheduler import Scheduler
@@ -86,9 +94,17 @@ class JobService:
             raise errors.job_not_found(job_id)
         return record
 
-    def job_limit(self, member: Membership) -> int | None:
-        """Maximum number of active jobs of the project per backend; None for no limit."""
-        limit = member.job_limit if member.job_limit is not None else self._config.job_limit
+    def job_limit(self, member: Membership, device: Device) -> int | None:
+        """Maximum number of active jobs of the project on ``device``; None for no limit.
+
+        The project's own limit (users file), else the server's ``--job-limit``, else
+        the default of the backend's kind (simulator or device).
+        """
+        limit = member.job_limit
+        if limit is None:
+            limit = self._config.job_limit
+        if limit is None:
+            limit = default_job_limit(device.is_simulator)
         return None if limit < 0 else limit
 
     # -- documents --------------------------------------------------------------------------
@@ -148,7 +164,7 @@ class JobService:
             client_info=_client_info(client_app),
             time_per_step={statuses.CREATING: created},
         )
-        limit = self.job_limit(member)
+        limit = self.job_limit(member, device)
         if not self._store.insert_job(record, limit):
             raise ApiError(
                 400, errors.JOB_LIMIT, f"Reached maximum number ({limit}) of concurrent jobs"
@@ -288,10 +304,72 @@ class JobService:
     def listing(
         self, user: User, member: Membership, filter_text: str | None, *, ids: bool
     ) -> list[dict[str, Any]]:
-        """Jobs of the caller in the project, filtered (J7), or projected on ids (J8)."""
+        """Jobs of the caller in the project, filtered (J7), or projected on ids (J8).
+
+        The filter's conditions that SQLite can evaluate, its order, and (when those
+        conditions are the whole filter) its skip and limit run in SQL on the listing
+        index; only the rows SQL selects become documents, checked against the rest of
+        the filter, until the page is full. Faults that change documents make it scan
+        every job instead (:meth:`listing_scan`), as the server always did.
+        """
         listing = parse_filter(filter_text)
+        if self._faults:
+            documents = self._scan(user, member, listing)
+        else:
+            documents = self._query(user, member, listing)
+        return self._project(documents, listing, ids=ids)
+
+    def listing_scan(
+        self, user: User, member: Membership, filter_text: str | None, *, ids: bool
+    ) -> list[dict[str, Any]]:
+        """:meth:`listing` by reading, filtering and sorting every job of the project."""
+        listing = parse_filter(filter_text)
+        return self._project(self._scan(user, member, listing), listing, ids=ids)
+
+    def _scan(self, user: User, member: Membership, listing: ListingFilter) -> list[dict[str, Any]]:
         records = self._store.project_jobs(user.id, member.hub, member.group, member.project)
-        documents = select([self.document(r, full=False) for r in records], listing)
+        return select([self.document(r, full=False) for r in records], listing)
+
+    def _query(
+        self, user: User, member: Membership, listing: ListingFilter
+    ) -> list[dict[str, Any]]:
+        sql = sql_filter(listing.where)
+        scope = (user.id, member.hub, member.group, member.project)
+        wanted = listing.limit
+        if sql.exact:
+            records = self._store.iter_project_jobs(
+                *scope,
+                sql.clauses,
+                sql.params,
+                descending=listing.descending,
+                offset=listing.skip,
+                batch=min(wanted or 64, 1024),
+            )
+            documents = [self.document(r, full=False) for r in islice(records, wanted)]
+            if all(matches(doc, listing.where) for doc in documents):
+                return documents
+            # SQL and the filter disagree on some value (never seen): the Python way.
+            return self._scan(user, member, listing)
+        chosen: list[dict[str, Any]] = []
+        skipped = 0
+        records = self._store.iter_project_jobs(
+            *scope, sql.clauses, sql.params, descending=listing.descending
+        )
+        for record in records:
+            document = self.document(record, full=False)
+            if not matches(document, listing.where):
+                continue
+            if skipped < listing.skip:
+                skipped += 1
+                continue
+            chosen.append(document)
+            if wanted is not None and len(chosen) >= wanted:
+                break
+        return chosen
+
+    def _project(
+        self, documents: list[dict[str, Any]], listing: ListingFilter, *, ids: bool
+    ) -> list[dict[str, Any]]:
         if ids:
             return [project(doc, listing.fields or _ID_FIELDS, {"id"}) for doc in documents]
         return [project(doc, listing.fields, {"id", "creationDate", "status"}) for doc in documents]

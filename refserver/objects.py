@@ -11,8 +11,20 @@ OBJECT_NAMES = frozenset({"qobj", "result"})
 _JOB_ID = re.compile(r"^[0-9a-f]{24}$")
 
 
+def private_directory(path: Path) -> None:
+    """Create ``path`` (and parents) if needed; only the owner may use it (0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` if needed; only the owner may read or write it (0600)."""
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    os.chmod(path, 0o600)
+
+
 class ObjectStore:
-    """Files ``<root>/<job id>/<object>.json``, written atomically.
+    """Files ``<root>/<job id>/<object>.json``, written atomically, readable by the owner only.
 
     Args:
         root: directory holding the objects (created if missing).
@@ -20,7 +32,7 @@ class ObjectStore:
 
     def __init__(self, root: Path) -> None:
         self._root = root
-        self._root.mkdir(parents=True, exist_ok=True)
+        private_directory(root)
 
     def _path(self, job_id: str, name: str) -> Path:
         # Job ids come from URLs: only our own id format may reach the file system.
@@ -31,7 +43,8 @@ class ObjectStore:
     def put(self, job_id: str, name: str, data: bytes) -> None:
         """Store an object, replacing any previous one; durable when this returns."""
         path = self._path(job_id, name)
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        # mkstemp creates the file 0600.
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix="." + name)
         try:
             with os.fdopen(handle, "wb") as stream:

@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from refserver import bodies
 from refserver.users import User
-from refserver.web import api_base, caller, read_json, route, server
+from refserver.web import api_base, caller, read_json, route, server, websocket_base
 
 API_VERSION = "0.1"
 
@@ -33,9 +33,7 @@ async def get_me(request: Request) -> Response:
     """``GET /users/me``: the user's profile and the URLs of the job service."""
     user = caller(request)
     base = api_base(request)
-    websocket = "{}://{}/ws".format(
-        "wss" if request.url.scheme == "https" else "ws", request.url.netloc
-    )
+    websocket = websocket_base(request)
     return JSONResponse(
         {
             "id": user.id,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from refserver import errors
+from refserver.decoding import MalformedJson, parse_json
 from refserver.devices import Device
 from refserver.web import route, scope, server
 
@@ -52,9 +51,9 @@ def _before_date(text: str | None) -> str | None:
     if not text:
         return None
     try:
-        data = json.loads(text)
+        data = parse_json(text)
         bound = data["where"]["last_update_date"]["lt"]
-    except (json.JSONDecodeError, KeyError, TypeError):
+    except (MalformedJson, KeyError, TypeError):
         raise errors.bad_request(
             'Invalid filter: expected {"where": {"last_update_date": {"lt": "<date-time>"}}}',
             errors.INVALID_FILTER,
@@ -94,7 +93,7 @@ async def get_jobs_limit(request: Request) -> Response:
     _user, member = scope(request)
     state = server(request)
     device = state.jobs.device_for(member, request.path_params["backend_name"])
-    limit = state.jobs.job_limit(member)
+    limit = state.jobs.job_limit(member, device)
     running = state.store.count_active(member.hub, member.group, member.project, device.name)
     return JSONResponse({"maximumJobs": -1 if limit is None else limit, "runningJobs": running})
 

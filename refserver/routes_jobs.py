@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -25,14 +26,22 @@ async def list_jobs(request: Request) -> Response:
     """J7 ``GET /Jobs/status/v/1``: job documents matching a LoopBack filter."""
     user, member = scope(request)
     filter_text = request.query_params.get("filter")
-    return JSONResponse(server(request).jobs.listing(user, member, filter_text, ids=False))
+    # A listing's work grows with the project's jobs: off the event loop, so no other request
+    # waits for it.
+    documents = await run_in_threadpool(
+        server(request).jobs.listing, user, member, filter_text, ids=False
+    )
+    return JSONResponse(documents)
 
 
 async def list_job_ids(request: Request) -> Response:
     """J8 ``GET /Jobs/v/1``: job documents projected on the filter's ``fields``."""
     user, member = scope(request)
     filter_text = request.query_params.get("filter")
-    return JSONResponse(server(request).jobs.listing(user, member, filter_text, ids=True))
+    documents = await run_in_threadpool(
+        server(request).jobs.listing, user, member, filter_text, ids=True
+    )
+    return JSONResponse(documents)
 
 
 async def update_job(request: Request) -> Response:

@@ -8,6 +8,8 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import shutil
 import socket
 import tempfile
@@ -18,7 +20,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import h11
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from refserver.app import build_app
 from refserver.config import DEFAULT_JOB_LIMIT, DEFAULT_TOKEN_TTL, DEFAULT_URL_TTL, ServerConfig
@@ -40,11 +44,124 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def uvicorn_server(app: Any, log_level: str = "warning") -> uvicorn.Server:
-    """A uvicorn server for the app, with the sans-I/O websocket implementation."""
+def listening_url(host: str, port: int) -> str:
+    """``http://HOST:PORT`` of a listening address (a wildcard address shown as loopback)."""
+    shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
+    return "http://{}:{}".format(f"[{shown}]" if ":" in shown else shown, port)
+
+
+class HeaderTimeoutProtocol(H11Protocol):
+    """uvicorn's h11 protocol with a deadline for a request's line and headers.
+
+    uvicorn closes idle keep-alive connections but sets no deadline on a request
+    that is still arriving: a client sending its headers a byte at a time (slowloris)
+    holds its connection for ever. Here a connection must deliver complete headers
+    within :attr:`header_timeout` seconds of being opened, or of its first byte after
+    a finished request; else it is closed. Bodies have their own deadline
+    (``ServerConfig.body_timeout``, checked where they are read).
+    """
+
+    header_timeout = 10.0
+    _header_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_header_timer()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.conn.their_state is h11.IDLE and self.conn.trailing_data[0]:
+            self._arm_header_timer()  # a request has begun but its headers are incomplete
+        elif self.conn.their_state is not h11.IDLE:
+            self._cancel_header_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_header_timer()
+        super().connection_lost(exc)
+
+    def _arm_header_timer(self) -> None:
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_later(self.header_timeout, self._headers_late)
+
+    def _cancel_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_late(self) -> None:
+        self._header_timer = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
+
+
+def _fast_header_timeout_protocol() -> type[Any] | None:
+    """:class:`HeaderTimeoutProtocol` on uvicorn's httptools (C parser) protocol; None
+    when httptools is not installed."""
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:
+        return None
+
+    class FastHeaderTimeoutProtocol(HttpToolsProtocol):
+        """The header deadline, armed when the connection opens and when a request's
+        first byte arrives, cancelled once its headers are complete."""
+
+        header_timeout = 10.0
+        _header_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm_header_timer()
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._arm_header_timer()
+
+        def on_headers_complete(self) -> None:
+            self._cancel_header_timer()
+            super().on_headers_complete()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._cancel_header_timer()
+            super().connection_lost(exc)
+
+        def _arm_header_timer(self) -> None:
+            if self._header_timer is None:
+                self._header_timer = self.loop.call_later(self.header_timeout, self._headers_late)
+
+        def _cancel_header_timer(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def _headers_late(self) -> None:
+            self._header_timer = None
+            if not self.transport.is_closing():
+                self.transport.close()
+
+    return FastHeaderTimeoutProtocol
+
+
+# httptools parses HTTP in C, h11 in Python: about a third of the server's CPU per job.
+FAST_PROTOCOL = _fast_header_timeout_protocol()
+
+
+def uvicorn_server(
+    app: Any, log_level: str = "warning", header_timeout: float = 10.0
+) -> uvicorn.Server:
+    """A uvicorn server for the app, with the sans-I/O websocket implementation.
+
+    Args:
+        app: the ASGI application.
+        log_level: uvicorn's log level.
+        header_timeout: seconds a client has to send a request's headers.
+    """
+    base: type[Any] = FAST_PROTOCOL or HeaderTimeoutProtocol
+    protocol = type("RefserverHttpProtocol", (base,), {"header_timeout": header_timeout})
     config = uvicorn.Config(
         app,
         log_level=log_level,
+        http=protocol,
         ws="websockets-sansio",
         lifespan="on",
         access_log=False,
@@ -63,7 +180,7 @@ class ServerThread:
         port: port; 0 for a free one.
         step_delay: seconds spent in each of VALIDATING, VALIDATED and QUEUED.
         run_delay: seconds a job stays RUNNING on top of the simulation.
-        job_limit: active jobs per project and backend (-1: no limit).
+        job_limit: active jobs per project and backend (-1: no limit; None: per backend kind).
         faults: names of deliberate deviations (:mod:`refserver.faults`).
         queue_update_interval: seconds between websocket frames of a QUEUED job.
         startup_timeout: seconds to wait for the server to accept connections.
@@ -87,7 +204,7 @@ class ServerThread:
         port: int = 0,
         step_delay: float = 0.0,
         run_delay: float = 0.0,
-        job_limit: int = DEFAULT_JOB_LIMIT,
+        job_limit: int | None = DEFAULT_JOB_LIMIT,
         faults: Iterable[str] = (),
         queue_update_interval: float = 0.5,
         token_ttl: int = DEFAULT_TOKEN_TTL,
@@ -111,6 +228,7 @@ class ServerThread:
             url_ttl=url_ttl,
             **settings,
         )
+        self._public_url_given = self._config.public_url
         self._host = host
         self._port = port
         self._startup_timeout = startup_timeout
@@ -139,21 +257,22 @@ class ServerThread:
         Raises:
             RuntimeError: the server did not start in time.
         """
-        app = build_app(self._config)
-        self.state = app.state.server
         self._socket = bind_socket(self._host, self._port)
         self.port = self._socket.getsockname()[1]
-        shown = "127.0.0.1" if self._host in ("0.0.0.0", "") else self._host
-        shown = f"[{shown}]" if ":" in shown else shown
-        self.base_url = f"http://{shown}:{self.port}"
+        self.base_url = listening_url(self._host, self.port)
+        if self._public_url_given is None:
+            # Every URL handed out names the listening address (not the request's Host).
+            self._config = dataclasses.replace(self._config, public_url=self.base_url)
+        app = build_app(self._config)
+        self.state = app.state.server
         self.auth_url = self.base_url + "/api"
-        self.ws_url = f"ws://{shown}:{self.port}/ws"
+        self.ws_url = "ws" + self.base_url[4:] + "/ws"
         users = self.state.users
         self.demo_token = DEMO_TOKEN if users.by_api_token(DEMO_TOKEN) else users.token_of("demo")
         self.other_token = (
             OTHER_TOKEN if users.by_api_token(OTHER_TOKEN) else users.token_of("other")
         )
-        self._server = uvicorn_server(app)
+        self._server = uvicorn_server(app, header_timeout=self._config.header_timeout)
         self._thread = threading.Thread(
             target=self._server.run,
             kwargs={"sockets": [self._socket]},

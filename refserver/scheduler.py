@@ -15,9 +15,12 @@ import logging
 import queue
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+
+from sortedcontainers import SortedList
 
 from refserver import errors, statuses
 from refserver.calibrations import CalibrationBook
@@ -35,12 +38,19 @@ logger = logging.getLogger(__name__)
 
 
 class BackendQueue:
-    """The waiting jobs of one backend and the job it is running."""
+    """The waiting jobs of one backend and the job it is running.
+
+    The waiting jobs are a sorted list (a B-tree-like ``SortedList``) of ``(key, job id)``
+    plus a map from job id to key, so adding, removing, taking the head and finding a
+    job's position all take O(log n): status documents and websocket frames of queued
+    jobs stay cheap however long the queue. Use under :attr:`condition`.
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.condition = threading.Condition()
-        self.waiting: list[tuple[tuple[int, int], str]] = []
+        self.waiting: SortedList = SortedList()
+        self._keys: dict[str, tuple[int, int]] = {}
         self.running: str | None = None
         self.paused = False
         self.interrupt = threading.Event()
@@ -49,18 +59,38 @@ class BackendQueue:
     def push(self, key: tuple[int, int], job_id: str) -> None:
         """Add a job; the queue stays ordered by ``key``."""
         with self.condition:
-            if all(job != job_id for _, job in self.waiting) and job_id != self.running:
-                self.waiting.append((key, job_id))
-                self.waiting.sort()
+            if job_id not in self._keys and job_id != self.running:
+                self._keys[job_id] = key
+                self.waiting.add((key, job_id))
             self.condition.notify_all()
 
     def discard(self, job_id: str) -> None:
         """Remove a job; interrupt it if it is running."""
         with self.condition:
-            self.waiting = [entry for entry in self.waiting if entry[1] != job_id]
+            key = self._keys.pop(job_id, None)
+            if key is not None:
+                self.waiting.remove((key, job_id))
             if self.running == job_id:
                 self.interrupt.set()
             self.condition.notify_all()
+
+    def head(self) -> str | None:
+        """The job that runs next, or None."""
+        with self.condition:
+            return str(self.waiting[0][1]) if self.waiting else None
+
+    def pop_head(self) -> str:
+        """Take the job that runs next out of the queue."""
+        with self.condition:
+            _key, job_id = self.waiting.pop(0)
+            del self._keys[job_id]
+            return str(job_id)
+
+    def position(self, job_id: str) -> int | None:
+        """1-based position of a waiting job, or None when it is not waiting."""
+        with self.condition:
+            key = self._keys.get(job_id)
+            return None if key is None else int(self.waiting.index((key, job_id))) + 1
 
 
 class Scheduler:
@@ -102,13 +132,19 @@ class Scheduler:
         self._threads: list[threading.Thread] = []
         self._sequence = itertools.count(store.max_queue_seq() + 1)
         self._sequence_lock = threading.Lock()
+        # Qobjs and circuits of small validated jobs, so running them parses nothing again.
+        self._prepared: OrderedDict[str, tuple[dict[str, Any], list[Any]]] = OrderedDict()
+        self._prepared_lock = threading.Lock()
 
     # -- control ----------------------------------------------------------------------------
 
     def start(self) -> None:
         """Resume the jobs a previous run left in progress, then start the threads."""
         self._recover()
-        threads = [threading.Thread(target=self._validate_loop, name="refserver-validator")]
+        threads = [
+            threading.Thread(target=self._validate_loop, name="refserver-validator"),
+            threading.Thread(target=self._expire_loop, name="refserver-orphans"),
+        ]
         threads += [
             threading.Thread(target=self._work_loop, args=(q,), name="refserver-worker-" + q.name)
             for q in self._queues.values()
@@ -139,6 +175,8 @@ class Scheduler:
         backend_queue = self._queues.get(record.backend)
         if backend_queue is not None:
             backend_queue.discard(record.id)
+        with self._prepared_lock:
+            self._prepared.pop(record.id, None)
 
     def set_maintenance(self, backend: str, on: bool) -> None:
         """Pause (or resume) running the jobs of a backend; jobs still queue up.
@@ -167,12 +205,11 @@ class Scheduler:
         if backend_queue is None:
             return None
         with backend_queue.condition:
-            waiting = [job for _, job in backend_queue.waiting]
+            position = backend_queue.position(record.id)
             busy = backend_queue.running is not None
             average = backend_queue.average_run
-        if record.id not in waiting:
+        if position is None:
             return None
-        position = waiting.index(record.id) + 1
         per_job = self._config.step_delay + max(self._config.run_delay, average)
         start = utc_now() + timedelta(
             seconds=(position - 1 + busy) * per_job + self._config.step_delay
@@ -205,6 +242,50 @@ class Scheduler:
             first = 0 if record.status == statuses.RUNNING else 1
             backend_queue.push((first, record.queue_seq or 0), record.id)
         logger.info("resumed jobs in progress")
+
+    # -- orphans ----------------------------------------------------------------------------
+
+    def expire_orphans(self) -> list[str]:
+        """End the jobs whose upload was not confirmed within the upload URL's lifetime.
+
+        A job stays in ``CREATING`` until ``jobDataUploaded``; when the client never
+        sends it (for example because the answer to ``POST /Jobs`` was lost), the job
+        would count against the job limit forever. Once its upload URL has expired
+        nothing can complete it, so it ends in ``ERROR_CREATING_JOB``.
+
+        Returns:
+            The ids of the jobs ended.
+        """
+        cutoff = format_instant(utc_now() - timedelta(seconds=self._config.url_ttl))
+        ended = []
+        for job_id in self._store.creating_before(cutoff):
+            expired = self._transitions.advance(
+                job_id,
+                {statuses.CREATING},
+                statuses.ERROR_CREATING_JOB,
+                _set_error(
+                    "The job was not submitted: its data upload was not confirmed"
+                    f" (jobDataUploaded) within the upload URL's lifetime of"
+                    f" {self._config.url_ttl} s",
+                    errors.UPLOAD_EXPIRED,
+                ),
+            )
+            if expired is not None:
+                ended.append(job_id)
+        if ended:
+            logger.info("ended %d job(s) whose upload was never confirmed", len(ended))
+        return ended
+
+    def _expire_loop(self) -> None:
+        # At least every 30 s, and ten times per URL lifetime for short lifetimes (tests).
+        period = min(30.0, max(0.05, self._config.url_ttl / 10))
+        while True:
+            try:
+                self.expire_orphans()
+            except Exception:
+                logger.exception("expiring jobs left in CREATING failed")
+            if self._stop.wait(period):
+                return
 
     # -- validation -------------------------------------------------------------------------
 
@@ -247,6 +328,11 @@ class Scheduler:
                 )
                 return
             summary = {"size": {"input": len(data)}, "summary": accepted.summary}
+            if len(data) <= _PREPARED_MAX_BYTES:
+                with self._prepared_lock:
+                    self._prepared[job_id] = (accepted.qobj, list(accepted.circuits))
+                    while len(self._prepared) > _PREPARED_MAX_JOBS:
+                        self._prepared.popitem(last=False)
 
             def accept(job: JobRecord) -> None:
                 job.summary, job.shots = summary, accepted.shots
@@ -307,18 +393,14 @@ class Scheduler:
                     backend_queue.condition.wait(0.5)
                 if self._stop.is_set():
                     return None
-                head = backend_queue.waiting[0][1]
+                head = backend_queue.head()
             # The head of the queue waits one step before it runs, so QUEUED is observable.
             if self._stop.wait(self._config.step_delay):
                 return None
             with backend_queue.condition:
-                if (
-                    backend_queue.paused
-                    or not backend_queue.waiting
-                    or backend_queue.waiting[0][1] != head
-                ):
+                if backend_queue.paused or head is None or backend_queue.head() != head:
                     continue
-                backend_queue.waiting.pop(0)
+                backend_queue.pop_head()
                 backend_queue.running = head
                 backend_queue.interrupt.clear()
                 return head
@@ -342,9 +424,16 @@ class Scheduler:
         started = time.monotonic()
         if backend_queue.interrupt.wait(self._config.run_delay):
             return  # cancelled, deleted or the server is stopping (the job then resumes later)
-        qobj = json.loads(self._objects.get(job_id, "qobj") or b"{}")
-        result = self._simulation.run(qobj, device, calibration, job_id)
-        data = json.dumps(result, separators=(",", ":")).encode()
+        with self._prepared_lock:
+            prepared = self._prepared.pop(job_id, None)
+        if prepared is not None:
+            qobj, circuits = prepared
+            result, data = self._simulation.run_encoded(
+                qobj, device, calibration, job_id, circuits or None
+            )
+        else:
+            qobj = json.loads(self._objects.get(job_id, "qobj") or b"{}")
+            result, data = self._simulation.run_encoded(qobj, device, calibration, job_id)
         self._objects.put(job_id, "result", data)
         elapsed = time.monotonic() - started
         backend_queue.average_run = (
@@ -354,6 +443,10 @@ class Scheduler:
         )
         final = statuses.COMPLETED if result["success"] else statuses.ERROR_RUNNING_JOB
         self._transitions.advance(job_id, {statuses.RUNNING}, final, _finish(result, len(data)))
+
+
+_PREPARED_MAX_BYTES = 64 << 10
+_PREPARED_MAX_JOBS = 512
 
 
 def _set_error(message: str, code: int) -> Callable[[JobRecord], None]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from refserver.auth import Authenticator
+from refserver.auth import Authenticator, LoginThrottle
 from refserver.calibrations import CalibrationBook
 from refserver.config import ServerConfig
 from refserver.devices import DeviceCatalog
 from refserver.events import JobEvents
 from refserver.jobs import JobService
 from refserver.lifecycle import Transitions
-from refserver.objects import ObjectStore
+from refserver.objects import ObjectStore, private_directory, private_file
 from refserver.scheduler import Scheduler
 from refserver.signing import UrlSigner
 from refserver.simulation import Simulation
@@ -45,8 +45,12 @@ class ServerState:
             ValueError: the users file is invalid.
         """
         users = UserDirectory.load(config.users_file)
-        config.data_dir.mkdir(parents=True, exist_ok=True)
-        store = Store(config.data_dir / "refserver.sqlite3")
+        private_directory(config.data_dir)
+        database = config.data_dir / "refserver.sqlite3"
+        for path in (database, *config.data_dir.glob("refserver.sqlite3-*")):
+            # SQLite gives the -wal and -shm files the database file's permissions.
+            private_file(path)
+        store = Store(database)
         objects = ObjectStore(config.data_dir / "objects")
         signer = UrlSigner(
             bytes.fromhex(store.meta_set_default("signing_key", secrets.token_hex(32))),
@@ -77,7 +81,9 @@ class ServerState:
         jobs = JobService(
             store, objects, transitions, scheduler, devices, calibrations, signer, config
         )
-        auth = Authenticator(store, users, config.token_ttl)
+        auth = Authenticator(
+            store, users, config.token_ttl, LoginThrottle(config.login_burst, config.login_rate)
+        )
         return cls(
             config, store, users, auth, signer, devices, calibrations, events, scheduler, jobs
         )

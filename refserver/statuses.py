@@ -25,6 +25,8 @@ FINAL = frozenset(
         "ERROR_TRANSPILING_JOB",
     }
 )
+# Every status a stored job can have before a final one (the job limit counts these).
+ACTIVE = frozenset({CREATING, CREATED, VALIDATING, VALIDATED, QUEUED, RUNNING})
 # Jobs in these statuses are owed work by the server: it resumes them after a restart.
 IN_PROGRESS = frozenset({VALIDATING, VALIDATED, QUEUED, RUNNING})
 

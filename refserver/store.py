@@ -11,12 +11,13 @@ import dataclasses
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from refserver import statuses
+from refserver.timeutil import parse_instant, to_millis
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -25,12 +26,20 @@ CREATE TABLE IF NOT EXISTS access_tokens (
 CREATE TABLE IF NOT EXISTS jobs (
     id TEXT PRIMARY KEY, user_id TEXT NOT NULL, hub TEXT NOT NULL, grp TEXT NOT NULL,
     project TEXT NOT NULL, backend TEXT NOT NULL, status TEXT NOT NULL,
-    creation_date TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, record TEXT NOT NULL);
+    creation_date TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, record TEXT NOT NULL,
+    creation_ms INTEGER);
 CREATE INDEX IF NOT EXISTS jobs_project ON jobs (hub, grp, project, backend, status);
+CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, creation_date);
 CREATE TABLE IF NOT EXISTS calibrations (
     id INTEGER PRIMARY KEY AUTOINCREMENT, backend TEXT NOT NULL,
     last_update_ms INTEGER NOT NULL, properties TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS calibrations_backend ON calibrations (backend, last_update_ms);
+"""
+# Created after the migration that adds ``creation_ms`` to databases of older servers.
+# It serves the listings: one user's jobs in a project, by creation instant then id.
+_LISTING_INDEX = """
+CREATE INDEX IF NOT EXISTS jobs_listing
+    ON jobs (user_id, hub, grp, project, deleted, creation_ms, id);
 """
 
 
@@ -67,7 +76,8 @@ class JobRecord:
 
     def to_json(self) -> str:
         """Serialise the record."""
-        return json.dumps(dataclasses.asdict(self), separators=(",", ":"))
+        # The fields are JSON values already: no deep copy (dataclasses.asdict) needed.
+        return json.dumps(self.__dict__, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> JobRecord:
@@ -111,6 +121,23 @@ class Store:
         # NORMAL in WAL mode survives a killed process; only a power cut may lose the last commit.
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._migrate()
+        self._db.executescript(_LISTING_INDEX)
+
+    def _migrate(self) -> None:
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
+        if "creation_ms" not in columns:
+            self._db.execute("ALTER TABLE jobs ADD COLUMN creation_ms INTEGER")
+        missing = self._db.execute(
+            "SELECT id, creation_date FROM jobs WHERE creation_ms IS NULL"
+        ).fetchall()
+        if missing:
+            with self._db:
+                self._db.execute("BEGIN")
+                self._db.executemany(
+                    "UPDATE jobs SET creation_ms = ? WHERE id = ?",
+                    [(_millis(date), job_id) for job_id, date in missing],
+                )
 
     def close(self) -> None:
         """Close the database."""
@@ -170,7 +197,7 @@ class Store:
                     return False
             self._db.execute(
                 "INSERT INTO jobs (id, user_id, hub, grp, project, backend, status, creation_date,"
-                " deleted, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " deleted, record, creation_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.id,
                     record.user_id,
@@ -182,19 +209,25 @@ class Store:
                     record.creation_date,
                     int(record.deleted),
                     record.to_json(),
+                    _millis(record.creation_date),
                 ),
             )
         return True
 
     def count_active(self, hub: str, group: str, project: str, backend: str) -> int:
-        """Number of non-final, non-deleted jobs of a project on a backend."""
-        final = sorted(statuses.FINAL)
-        marks = ",".join("?" * len(final))
+        """Number of non-final, non-deleted jobs of a project on a backend.
+
+        The active statuses are listed (rather than the final ones excluded) so the
+        ``jobs_project`` index is searched for them only: the cost grows with the active
+        jobs, not with the project's history.
+        """
+        active = sorted(statuses.ACTIVE)
+        marks = ",".join("?" * len(active))
         with self._lock:
             row = self._db.execute(
                 "SELECT COUNT(*) FROM jobs WHERE hub = ? AND grp = ? AND project = ?"
-                f" AND backend = ? AND deleted = 0 AND status NOT IN ({marks})",
-                (hub, group, project, backend, *final),
+                f" AND backend = ? AND status IN ({marks}) AND deleted = 0",
+                (hub, group, project, backend, *active),
             ).fetchone()
         return int(row[0])
 
@@ -242,6 +275,59 @@ class Store:
             rows = self._db.execute(query, args).fetchall()
         return [JobRecord.from_json(row[0]) for row in rows]
 
+    def iter_project_jobs(
+        self,
+        user_id: str,
+        hub: str,
+        group: str,
+        project: str,
+        clauses: Iterable[str] = (),
+        params: Iterable[Any] = (),
+        *,
+        descending: bool = True,
+        offset: int = 0,
+        batch: int = 64,
+    ) -> Iterator[JobRecord]:
+        """A user's non-deleted jobs of a project, by creation instant then id, lazily.
+
+        Args:
+            user_id, hub, group, project: whose jobs.
+            clauses: further SQL conditions on the ``jobs`` columns, ANDed.
+            params: the values of the clauses' ``?`` placeholders, in order.
+            descending: newest first.
+            offset: rows to skip first (in SQL).
+            batch: rows read per query at first; it doubles up to 1024.
+
+        Rows are read in batches with a keyset cursor on ``(creation_ms, id)``, each
+        under the lock, so a caller that stops early reads little and never holds a
+        statement open across other threads' writes.
+        """
+        base = (
+            "SELECT record, creation_ms, id FROM jobs"
+            " WHERE user_id = ? AND hub = ? AND grp = ? AND project = ? AND deleted = 0"
+        )
+        args: list[Any] = [user_id, hub, group, project]
+        for clause in clauses:
+            base += f" AND ({clause})"
+        args.extend(params)
+        direction, after = ("DESC", "<") if descending else ("ASC", ">")
+        order = f" ORDER BY creation_ms {direction}, id {direction} LIMIT ? OFFSET ?"
+        cursor: tuple[int, str] | None = None
+        while True:
+            if cursor is None:
+                query, values = base + order, [*args, batch, offset]
+            else:
+                query = base + f" AND (creation_ms, id) {after} (?, ?)" + order
+                values = [*args, *cursor, batch, 0]
+            with self._lock:
+                rows = self._db.execute(query, values).fetchall()
+            for row in rows:
+                yield JobRecord.from_json(row[0])
+            if len(rows) < batch:
+                return
+            cursor = (int(rows[-1][1]), str(rows[-1][2]))
+            batch = min(batch * 2, 1024)
+
     def jobs_in_status(self, wanted: Iterable[str]) -> list[JobRecord]:
         """Non-deleted jobs whose status is one of ``wanted``, oldest first."""
         values = sorted(wanted)
@@ -253,6 +339,16 @@ class Store:
                 values,
             ).fetchall()
         return [JobRecord.from_json(row[0]) for row in rows]
+
+    def creating_before(self, cutoff: str) -> list[str]:
+        """Ids of non-deleted jobs still in ``CREATING`` created before ``cutoff``, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id FROM jobs WHERE status = ? AND creation_date < ? AND deleted = 0"
+                " ORDER BY creation_date",
+                (statuses.CREATING, cutoff),
+            ).fetchall()
+        return [str(row[0]) for row in rows]
 
     def last_creation_date(self) -> str | None:
         """The latest job creation date, or None when there is no job."""
@@ -303,3 +399,9 @@ class Store:
                 "SELECT properties FROM calibrations WHERE id = ?", (calibration_id,)
             ).fetchone()
         return None if row is None else str(row[0])
+
+
+def _millis(creation_date: str) -> int:
+    """Milliseconds since the epoch of a stored creation date (0 if unreadable)."""
+    moment = parse_instant(creation_date)
+    return to_millis(moment) if moment is not None else 0

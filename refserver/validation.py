@@ -46,6 +46,7 @@ class ValidatedQobj:
     qobj: dict[str, Any]
     shots: int
     summary: dict[str, Any]
+    circuits: tuple[Any, ...] = ()
 
 
 def check_upload(data: bytes) -> dict[str, Any]:
@@ -61,6 +62,8 @@ def check_upload(data: bytes) -> dict[str, Any]:
         qobj = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ValueError(f"the Qobj is not valid JSON: {err}") from None
+    except RecursionError:
+        raise ValueError("the Qobj is nested too deeply") from None
     if not isinstance(qobj, dict):
         raise ValueError("the Qobj must be a JSON object")
     for key, kind in (
@@ -126,7 +129,7 @@ def validate_qobj(data: bytes, device: Device) -> ValidatedQobj:
         "gates_executed": sum(len(e["instructions"]) for e in qobj["experiments"]) * shots,
         "partial_validation": False,
     }
-    return ValidatedQobj(qobj, shots, summary)
+    return ValidatedQobj(qobj, shots, summary, tuple(circuits))
 
 
 def _check_type(qobj: dict[str, Any], device: Device) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from typing import Any
 
@@ -22,6 +21,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from refserver import statuses
+from refserver.decoding import MalformedJson, parse_json
 from refserver.documents import status_document
 from refserver.state import ServerState
 from refserver.users import User
@@ -71,8 +71,8 @@ async def _authenticate(websocket: WebSocket, state: ServerState) -> User | None
         await _refuse(websocket, "The authentication message must be a JSON text frame")
         return None
     try:
-        message = json.loads(text)
-    except json.JSONDecodeError:
+        message = parse_json(text)
+    except MalformedJson:
         message = None
     if not isinstance(message, dict) or message.get("type") != "authentication":
         await _refuse(websocket, 'Expected {"type": "authentication", "data": "<access token>"}')

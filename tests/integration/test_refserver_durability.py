@@ -143,3 +143,30 @@ def test_a_job_stopped_between_created_and_validating_resumes(tmp_path: Path) ->
         ApiSession(server.auth_url, server.demo_token) as session,
     ):
         assert session.wait_for(created["id"], timeout=30)["status"] == "COMPLETED"
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_serve_stops_cleanly_on_a_signal(tmp_path: Path, processes, stop_signal: int) -> None:
+    server = ServerProcess(tmp_path / "data", "--log-level", "info")
+    processes.append(server)
+    with ApiSession(server.url, DEMO_TOKEN) as session:
+        session.create()
+    server.process.send_signal(stop_signal)
+    output, _ = server.process.communicate(timeout=30)
+    assert server.process.returncode == 0, output
+    assert "Traceback" not in output and "stopped" in output
+
+
+def test_data_files_are_private(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    with (
+        ServerThread(data_dir=data_dir) as server,
+        ApiSession(server.auth_url, server.demo_token) as session,
+    ):
+        job = session.create()
+        session.upload(job, bell_qobj()).raise_for_status()
+        paths = [data_dir, *data_dir.rglob("*")]
+        assert len(paths) >= 5  # the directory, the database (+ WAL), objects/, the Qobj
+        for path in paths:
+            mode = path.stat().st_mode & 0o777
+            assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))

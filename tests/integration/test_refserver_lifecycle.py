@@ -253,3 +253,29 @@ def test_job_limit_answers_3458(server_factory, limit: int) -> None:
         assert other_backend["status"] == "CREATING"
         session.request("POST", f"/Jobs/{held[0]['id']}/cancel").raise_for_status()
         assert session.create()["status"] == "CREATING"
+
+
+def test_default_limits_fit_a_submission_loop_and_jobs_limit_tells_them(server_factory) -> None:
+    import argparse
+
+    from refserver.cli import add_arguments
+    from refserver.config import DEVICE_JOB_LIMIT, SIMULATOR_JOB_LIMIT
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    defaults = parser.parse_args([])
+    assert defaults.job_limit is None and defaults.step_delay <= 0.2 and defaults.run_delay <= 0.5
+    server = server_factory()  # no job limit given: the per-kind defaults
+    with ApiSession(server.auth_url, server.demo_token) as session:
+        created = [session.create() for _ in range(23)]
+        assert len({job["id"] for job in created}) == 23
+        simulator = session.request("GET", "/devices/ibmq_qasm_simulator/jobsLimit").json()
+        assert simulator == {"maximumJobs": SIMULATOR_JOB_LIMIT, "runningJobs": 23}
+        device = session.request("GET", "/devices/ibmq_manila/jobsLimit").json()
+        assert device == {"maximumJobs": DEVICE_JOB_LIMIT, "runningJobs": 0}
+        for _ in range(DEVICE_JOB_LIMIT):
+            session.create("ibmq_manila")
+        refused = session.request("POST", "/Jobs", json={"backend": {"name": "ibmq_manila"}})
+        assert refused.json()["error"]["message"] == (
+            f"Reached maximum number ({DEVICE_JOB_LIMIT}) of concurrent jobs"
+        )
