@@ -23,9 +23,9 @@ from ._records import ErrorRecord, InfoQueueRecord, JobApi, JobRecord, StatusRec
 from ._results import ResultContext, ResultStore
 from ._time import utc_to_local
 from .exceptions import ApiError, IBMQJobApiError, IBMQJobInvalidStateError
-from .queueinfo import QueueInfo
+from .queueinfo import QueueInfo, status_and_queue_info
 from .settings import TimeSource
-from .status import is_final, status_and_queue_info
+from .status import is_final
 
 __all__ = ["JobState", "api_to_job_error"]
 

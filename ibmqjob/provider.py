@@ -19,9 +19,9 @@ from qiskit.providers.models import PulseBackendConfiguration, QasmBackendConfig
 from qiskit.providers.providerutils import filter_backends
 
 from ._account_records import ProjectRef
-from ._api import ProjectApi
 from ._listing import StatusArg, fetch_jobs, jobs_where
 from ._records import JobRecord
+from ._service import ProjectService
 from .backend import IBMQBackend, IBMQRetiredBackend
 from .exceptions import ApiError, IBMQBackendApiError
 from .job import IBMQJob
@@ -40,7 +40,7 @@ class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type
         project: The project.
     """
 
-    def __init__(self, ref: ProjectRef, api: ProjectApi) -> None:
+    def __init__(self, ref: ProjectRef, api: ProjectService) -> None:
         """Create the provider (``IBMQ.get_provider()`` does it for you).
 
         Args:
