@@ -234,8 +234,8 @@ def make_job(api: FakeJobApi, job_id: str, clock: FakeClock | None = None, **kwa
     """Build an ``IBMQJob`` for a scripted job, as the backend would after a retrieval."""
     from ibmqjob.job import IBMQJob
 
+    if clock is not None:
+        api.time = TimeSource(sleep=clock.sleep, clock=clock)
     job = IBMQJob._from_record("backend", api, api.job_get(job_id), **kwargs)
     api.calls.clear()
-    if clock is not None:
-        job._sleep, job._clock = clock.sleep, clock
     return job

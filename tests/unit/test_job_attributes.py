@@ -269,8 +269,9 @@ def test_circuits_options_and_header_of_a_job_without_qobj(api, clock):
 
 
 def test_local_qobj_is_never_downloaded(api, clock):
-    job = make_job(api, api.add(["QUEUED"], qobj=bell_qobj()), clock, qobj=bell_qobj())
-    assert isinstance(job.qobj(), QasmQobj) and api.calls == []
+    local = QasmQobj.from_dict(bell_qobj())  # what backend.run() passes
+    job = make_job(api, api.add(["QUEUED"], qobj=bell_qobj()), clock, qobj=local)
+    assert job.qobj() is local and api.calls == []
 
 
 # ------------------------------------------------------------------------- extras, submit
@@ -350,7 +351,6 @@ def test_to_dict_is_json_and_from_dict_rebuilds_the_job(api, clock):
         copy.status()
     # Once attached it talks to the server.
     copy._attach("backend", api)
-    copy._sleep, copy._clock = clock.sleep, clock
     assert copy.result().get_counts(0) == {"0": 500, "11": 524}
     again = IBMQJob.from_dict(json.loads(json.dumps(copy.to_dict())), api=api)
     assert again.status() is JobStatus.DONE and again.result().success
@@ -410,7 +410,7 @@ def test_json_safe():
 
     import numpy as np
 
-    from ibmqjob._jobdata import json_safe
+    from ibmqjob._jobdict import json_safe
 
     class Color(enum.Enum):
         RED = "red"
