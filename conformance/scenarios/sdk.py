@@ -12,9 +12,13 @@ from typing import Any
 
 from qiskit import QuantumCircuit
 
-from ibmqjob import IBMQBackendJobLimitError, IBMQJob, JobStatus
-from ibmqjob.account import IBMQFactory
-from ibmqjob.provider import AccountProvider
+from ibmqjob import (
+    AccountProvider,
+    IBMQBackendJobLimitError,
+    IBMQFactory,
+    IBMQJob,
+    JobStatus,
+)
 from ibmqjob.settings import HttpSettings, TimeSource
 
 from .base import ScenarioContext, ScenarioSkip

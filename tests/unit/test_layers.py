@@ -41,3 +41,199 @@ def test_server_and_conformance_do_not_depend_on_the_generated_client() -> None:
 
 def test_the_import_scan_sees_imports() -> None:
     assert GENERATED_PACKAGE in {m.split(".")[0] for m in _imported_modules(ADAPTER)}
+
+
+# ------------------------------------------------------------------ the import graph of ibmqjob
+
+PACKAGE = ROOT / "ibmqjob"
+
+# The wire layer: ``ibmqjob/_api/`` and, until they move into it, its flat modules.
+FLAT_WIRE_MODULES = {
+    "ibmqjob._api",
+    "ibmqjob._http",
+    "ibmqjob._ws",
+    "ibmqjob._retry",
+    "ibmqjob._records",
+    "ibmqjob._account_records",
+}
+# What the wire layer may import besides itself: the pure modules everything builds on.
+FOUNDATION = {"ibmqjob.exceptions", "ibmqjob.settings", "ibmqjob.status", "ibmqjob._time"}
+# Known exceptions to the layering, each to be removed when the code moves.
+KNOWN_UPWARD_IMPORTS = {
+    # JobIdRecord lives with the listing rules until every record is in the records module.
+    ("ibmqjob._api", "ibmqjob._listing"),
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _ibmqjob_modules() -> dict[str, Path]:
+    return {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _targets(node: ast.Import | ast.ImportFrom, module: str, is_package: bool) -> list[list[str]]:
+    """The candidate module names of one import statement, one list per imported name."""
+    if isinstance(node, ast.Import):
+        return [[alias.name] for alias in node.names]
+    if node.level:
+        base = module.split(".") if is_package else module.split(".")[:-1]
+        base = base[: len(base) - node.level + 1]
+        source = ".".join(base + ([node.module] if node.module else []))
+    else:
+        source = node.module or ""
+    # ``from a import b`` imports the module ``a.b`` if there is one, else a name of ``a``.
+    return [[f"{source}.{alias.name}", source] for alias in node.names]
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Every import between modules of ``ibmqjob``, wherever it is written.
+
+    Imports under ``if TYPE_CHECKING:`` and inside functions count: both still tie the
+    modules together for a reader and for the type checker.
+    """
+    modules = _ibmqjob_modules()
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            for candidates in _targets(node, name, path.name == "__init__.py"):
+                target = next((c for c in candidates if c in modules), None)
+                if target is not None and target != name:
+                    graph[name].add(target)
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """Return one import cycle (first module repeated at the end), or ``None``."""
+    done: set[str] = set()
+    path: list[str] = []
+    on_path: set[str] = set()
+
+    def visit(module: str) -> list[str] | None:
+        path.append(module)
+        on_path.add(module)
+        for target in sorted(graph[module]):
+            if target in on_path:
+                return [*path[path.index(target) :], target]
+            if target not in done:
+                cycle = visit(target)
+                if cycle:
+                    return cycle
+        on_path.discard(path.pop())
+        done.add(module)
+        return None
+
+    for module in sorted(graph):
+        if module not in done:
+            cycle = visit(module)
+            if cycle:
+                return cycle
+    return None
+
+
+def _wire_layer(graph: dict[str, set[str]]) -> set[str]:
+    package = {m for m in graph if m == "ibmqjob._api" or m.startswith("ibmqjob._api.")}
+    return package | (FLAT_WIRE_MODULES & set(graph))
+
+
+def test_the_import_graph_of_ibmqjob_has_no_cycle() -> None:
+    assert find_cycle(import_graph()) is None
+
+
+def test_the_cycle_finder_finds_cycles_the_scan_sees() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert find_cycle(graph) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+    # The scan reads relative, absolute, TYPE_CHECKING and function-local imports.
+    real = import_graph()
+    assert "ibmqjob.status" in real["ibmqjob.queueinfo"]
+    assert "ibmqjob.cli.jobs" in real["ibmqjob.cli"]
+    assert "ibmqjob.job" in real["ibmqjob.backend"]
+
+
+def test_status_imports_nothing_from_ibmqjob() -> None:
+    assert import_graph()["ibmqjob.status"] == set()
+
+
+def test_the_wire_layer_imports_nothing_above_it() -> None:
+    graph = import_graph()
+    wire = _wire_layer(graph)
+    assert wire, "the wire layer was not found"
+    upward = {
+        (module, target)
+        for module in wire
+        for target in graph[module]
+        if target not in wire | FOUNDATION
+    }
+    assert upward <= KNOWN_UPWARD_IMPORTS, f"wire modules import upwards: {sorted(upward)}"
+    stale = KNOWN_UPWARD_IMPORTS - upward
+    assert not stale, f"remove the fixed known exceptions: {sorted(stale)}"
+
+
+def test_backend_and_provider_do_not_import_the_adapter() -> None:
+    # They are typed against a protocol, so that fakes type-check and the adapter over the
+    # generated client (``_api/operations.py``, before it the flat ``_api.py``) stays below.
+    graph = import_graph()
+    adapter = "ibmqjob._api.operations" if "ibmqjob._api.operations" in graph else "ibmqjob._api"
+    for module in ("ibmqjob.backend", "ibmqjob.provider", "ibmqjob.job"):
+        assert adapter not in graph[module], module
+
+
+# ------------------------------------------------------------------ who uses which surface
+
+
+def _ibmqjob_imports(folder: str) -> list[tuple[str, str, list[str]]]:
+    """``(file, module, names)`` of every ``ibmqjob`` import in a folder."""
+    found = []
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            where = str(path.relative_to(ROOT))
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.split(".")[0] == "ibmqjob":
+                        found.append((where, alias.name, []))
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                if node.module.split(".")[0] == "ibmqjob":
+                    found.append((where, node.module, [a.name for a in node.names]))
+    return found
+
+
+def test_conformance_and_benchmarks_use_only_the_public_surface() -> None:
+    import ibmqjob
+    from ibmqjob import settings
+
+    public = set(ibmqjob.__all__)
+    allowed_settings = set(settings.__all__)
+    wrong = []
+    imports = _ibmqjob_imports("conformance") + _ibmqjob_imports("benchmarks")
+    for where, module, names in imports:
+        if module == "ibmqjob":
+            bad = [n for n in names if n not in public and n != "settings"]
+        elif module == "ibmqjob.settings":
+            bad = [n for n in names if n not in allowed_settings]
+        else:
+            bad = [module]
+        if bad:
+            wrong.append((where, module, bad))
+    assert imports, "the scan found no import of ibmqjob"
+    assert wrong == []
+
+
+def test_every_ibmqjob_module_the_tests_import_is_in_this_tree() -> None:
+    # An editable install may resolve a module deleted here to another checkout's copy;
+    # this catches tests (and the other packages) still importing a removed module.
+    modules = set(_ibmqjob_modules())
+    missing = []
+    for folder in ("tests", "conformance", "benchmarks", "refserver", "scripts"):
+        for where, module, names in _ibmqjob_imports(folder):
+            submodules = {f"{module}.{name}" for name in names} & modules
+            if module not in modules and not submodules:
+                missing.append((where, module))
+    assert missing == []
