@@ -154,7 +154,6 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         self._results = ResultStore()
         if record.result is not None:
             self._results.set_raw(self._result_context(), record.result)
-        self._cancelled = False
         self._job_error_msg: str | None = None
         self._refreshed = False
 
@@ -340,14 +339,13 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         """
         api = self._require_api()
         try:
-            self._cancelled = api.job_cancel(self.job_id())
+            cancelled = api.job_cancel(self.job_id())
         except ApiError as err:
-            self._cancelled = False
             raise IBMQJobApiError(
                 f"Unexpected error when cancelling job {self.job_id()}: {err.message}"
             ) from err
-        logger.debug("Job %s cancel status is %s.", self.job_id(), self._cancelled)
-        return self._cancelled
+        logger.debug("Job %s cancel status is %s.", self.job_id(), cancelled)
+        return cancelled
 
     def queue_position(self, refresh: bool = False) -> int | None:
         """Return the position of the job in the server queue (within the provider).
