@@ -60,7 +60,7 @@ def test_the_source_tree_wins_over_installed_entry_points(
         metadata.EntryPoint("serve", "old.module:configure", cli.COMMANDS_GROUP),
         metadata.EntryPoint("extra", "other.module:configure", cli.COMMANDS_GROUP),
     ]
-    monkeypatch.setattr(cli.metadata, "entry_points", lambda group: installed)
+    monkeypatch.setattr(metadata, "entry_points", lambda group: installed)
     tree = _pyproject(tmp_path, "ibmqjob", {"serve": "refserver.cli:configure"})
     found = {ep.name: ep.value for ep in cli.command_entry_points(tree)}
     assert found == {"serve": "refserver.cli:configure", "extra": "other.module:configure"}

@@ -191,7 +191,7 @@ def test_backend_and_provider_do_not_import_the_adapter() -> None:
 
 def _ibmqjob_imports(folder: str) -> list[tuple[str, str, list[str]]]:
     """``(file, module, names)`` of every ``ibmqjob`` import in a folder."""
-    found = []
+    found: list[tuple[str, str, list[str]]] = []
     for path in sorted((ROOT / folder).rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             where = str(path.relative_to(ROOT))
