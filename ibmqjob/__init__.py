@@ -39,7 +39,7 @@ from .exceptions import (
 from .job import IBMQJob
 from .provider import AccountProvider, IBMQBackendService
 from .queueinfo import QueueInfo
-from .reservations import least_busy
+from .selection import least_busy
 from .simulator import IBMQSimulator
 from .status import JOB_FINAL_STATES
 

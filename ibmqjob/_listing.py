@@ -23,8 +23,9 @@ from typing import Any, Protocol, TypeAlias, TypeVar
 
 from qiskit.providers import JobStatus
 
+from ._tags import validate_tags
 from ._time import format_query
-from .exceptions import IBMQBackendValueError, IBMQError
+from .exceptions import IBMQBackendValueError
 from .status import api_status_filter
 
 __all__ = [
@@ -34,7 +35,6 @@ __all__ = [
     "fetch_jobs",
     "jobs_where",
     "validate_job_tags",
-    "validate_tags",
 ]
 
 UNBOUNDED_PAGE_SIZE = 50
@@ -62,33 +62,6 @@ class Listed(Protocol):
 
 
 _Item = TypeVar("_Item", bound=Listed)
-
-
-def validate_tags(
-    tags: object,
-    what: str,
-    error: type[IBMQError] = IBMQBackendValueError,
-    message: str | None = None,
-) -> list[str]:
-    """Check that ``tags`` is a list of strings: the one tag rule of ``run()``, ``jobs()``
-    and ``update_tags()``.
-
-    Args:
-        tags: The value given by the user.
-        what: The argument's name, for the message.
-        error: The exception to raise (the original client raised a different one per
-            method).
-        message: The message, when it must be the original client's.
-
-    Returns:
-        The tags (a copy).
-
-    Raises:
-        IBMQError: ``error``, if it is not a list of strings.
-    """
-    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-        raise error(message or f"{what} needs to be a list of strings, got {tags!r:.200}.")
-    return list(tags)
 
 
 def validate_job_tags(job_tags: object) -> list[str] | None:

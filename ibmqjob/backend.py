@@ -13,7 +13,7 @@ import datetime as dt
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from qiskit.providers import BackendV1, Options
 from qiskit.providers.models import (
@@ -25,6 +25,7 @@ from qiskit.providers.models import (
 )
 from qiskit.qobj.utils import MeasLevel, MeasReturnType
 
+from ._api import ProjectApi
 from ._decode import decode_properties, decode_pulse_defaults
 from ._listing import ACTIVE_STATUSES, StatusArg
 from ._runinput import assemble_qobj, run_metadata
@@ -42,19 +43,45 @@ from .exceptions import (
 from .job import IBMQJob
 from .reservations import backend_reservations
 
-if TYPE_CHECKING:
-    from ._api import ProjectApi
-    from .provider import AccountProvider
-
-__all__ = ["IBMQBackend", "IBMQRetiredBackend"]
+__all__ = ["IBMQBackend", "IBMQRetiredBackend", "JobFinder"]
 
 JOB_LIMIT_ERROR_CODE = 3458
+
+
+class JobFinder(Protocol):
+    """What a backend needs from its provider: the account's job listing and retrieval.
+
+    ``AccountProvider`` implements it; the backend depends on this protocol only, so the
+    provider module can import this one without a cycle.
+    """
+
+    def jobs(
+        self,
+        limit: int | None = 10,
+        skip: int = 0,
+        backend_name: str | None = None,
+        status: StatusArg | None = None,
+        job_name: str | None = None,
+        start_datetime: dt.datetime | None = None,
+        end_datetime: dt.datetime | None = None,
+        job_tags: list[str] | None = None,
+        job_tags_operator: str = "OR",
+        experiment_id: str | None = None,
+        descending: bool = True,
+        db_filter: Mapping[str, Any] | None = None,
+    ) -> list[IBMQJob]:
+        """Return the jobs matching the filters (see ``AccountProvider.jobs``)."""
+        ...
+
+    def retrieve_job(self, job_id: str) -> IBMQJob:
+        """Return the job with this ID."""
+        ...
 
 
 class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type information
     """A backend reachable through a hub/group/project."""
 
-    def __init__(self, configuration: Any, provider: AccountProvider, api: ProjectApi) -> None:
+    def __init__(self, configuration: Any, provider: JobFinder, api: ProjectApi) -> None:
         """Create the backend (``provider.get_backend(name)`` does it for you).
 
         Args:
@@ -267,10 +294,10 @@ class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type info
             IBMQBackendApiError: If the server could not be asked.
             IBMQBackendApiProtocolError: If the answer is not a list of reservations.
         """
-        return backend_reservations(self, self._api, start_datetime, end_datetime)
+        return backend_reservations(self.name(), self._api, start_datetime, end_datetime)
 
-    def _provider_of_jobs(self) -> AccountProvider:
-        provider: AccountProvider = self.provider()
+    def _provider_of_jobs(self) -> JobFinder:
+        provider: JobFinder = self.provider()
         return provider
 
     # ------------------------------------------------------------------ device data
@@ -368,7 +395,7 @@ class IBMQRetiredBackend(IBMQBackend):
 
     @classmethod
     def from_name(
-        cls, backend_name: str, provider: AccountProvider, api: ProjectApi
+        cls, backend_name: str, provider: JobFinder, api: ProjectApi
     ) -> IBMQRetiredBackend:
         """Build a placeholder backend for a name.
 

@@ -1,30 +1,37 @@
 """``IBMQJob``: a job on a server that speaks the IBM Quantum job API.
 
-The class delegates: talking to the server to a :class:`~ibmqjob._records.JobApi`, waiting
-to :mod:`ibmqjob._wait` (websocket, then polling), result rules to :mod:`ibmqjob._results`,
-status mapping to :mod:`ibmqjob.status`; its cached state, construction and serialisation
-live in :mod:`ibmqjob._jobstate`. It contains no HTTP. Every ``ApiError`` is translated into
-``IBMQJobApiError``.
+A job holds the latest job document the server sent (a :class:`~ibmqjob._api.records.JobRecord`,
+replaced by :meth:`IBMQJob.refresh`), the status and queue information observed since, and
+its decoded Qobj and result. Accessors read the record. Talking to the server goes through a
+:class:`~ibmqjob._api.JobApi`; waiting through :mod:`ibmqjob._wait` (websocket, then
+polling); result rules live in :mod:`ibmqjob._results`, status mapping in
+:mod:`ibmqjob.status`, the legacy constructor and ``to_dict()``/``from_dict()`` forms in
+:mod:`ibmqjob._jobdict`. The class contains no HTTP. Every ``ApiError`` is translated into
+``IBMQJobApiError`` here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Self
 
 from qiskit.assembler import disassemble
-from qiskit.providers import JobStatus
+from qiskit.providers import JobStatus, JobV1
 from qiskit.providers.models import BackendProperties
 from qiskit.qobj import PulseQobj, QasmQobj
 from qiskit.result import Result
 
-from . import _jobdata as jobdata
+from . import _jobdict as jobdict
+from ._api import JobApi
+from ._api.records import ErrorRecord, JobRecord, StatusRecord
 from ._api.websocket import StatusWebsocket
-from ._decode import decode_properties
-from ._jobstate import JobState, api_to_job_error
-from ._results import OBJECT_STORAGE_KIND, choose_error_message
+from ._decode import decode_properties, decode_qobj
+from ._results import OBJECT_STORAGE_KIND, ResultContext, ResultStore, choose_error_message
+from ._tags import tags_to_update
 from ._time import utc_to_local
 from ._wait import CallbackDispatcher, wait_for_final_status
 from .exceptions import (
@@ -34,17 +41,27 @@ from .exceptions import (
     IBMQJobTimeoutError,
     UserTimeoutExceededError,
 )
-from .queueinfo import QueueInfo
+from .queueinfo import QueueInfo, status_and_queue_info
+from .settings import TimeSource
 from .status import is_final
 
-__all__ = ["IBMQJob"]
+__all__ = ["IBMQJob", "api_to_job_error"]
 
 logger = logging.getLogger(__name__)
 
 JobCallback = Callable[..., None]
 
 
-class IBMQJob(JobState):
+@contextmanager
+def api_to_job_error(prefix: str = "") -> Iterator[None]:
+    """Translate ``ApiError`` into ``IBMQJobApiError`` (the one place where it happens)."""
+    try:
+        yield
+    except ApiError as err:
+        raise IBMQJobApiError(prefix + err.message) from err
+
+
+class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
     """Representation of a job that executes on an IBM Quantum backend.
 
     ``backend.run()`` returns one. :meth:`status` queries the server (unless the job is
@@ -57,6 +74,239 @@ class IBMQJob(JobState):
     A job rebuilt with :meth:`from_dict` talks to the server once given a backend and an API
     (``IBMQJob.from_dict(data, backend=backend, api=api)``, or ``job._attach(backend, api)``).
     """
+
+    def __init__(
+        self,
+        backend: Any,
+        api: JobApi | None,
+        job_id: str,
+        creation_date: str | dt.datetime,
+        status: str,
+        kind: str | None = None,
+        name: str | None = None,
+        time_per_step: Mapping[str, str | dt.datetime] | None = None,
+        result: Mapping[str, Any] | Result | None = None,
+        qobj: Mapping[str, Any] | QasmQobj | PulseQobj | None = None,
+        error: Mapping[str, Any] | ErrorRecord | None = None,
+        tags: list[str] | None = None,
+        run_mode: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """IBMQJob constructor.
+
+        Args:
+            backend: The backend instance used to run this job (``None``: attach later).
+            api: Object for connecting to the server (``None``: attach later).
+            job_id: Job ID.
+            creation_date: Job creation date, UTC (ISO-8601 string or datetime).
+            status: Job status returned by the server (an API status string).
+            kind: Job type.
+            name: Job name.
+            time_per_step: Time spent for each processing step (UTC).
+            result: Job result (a result document or a ``Result``).
+            qobj: Qobj for this job.
+            error: Job error (``{"message": str, "code": int}``).
+            tags: Job tags.
+            run_mode: Scheduling mode the job runs in.
+            kwargs: Additional job attributes. ``info_queue``, ``client_info`` and
+                ``experiment_id`` are understood; the others are kept and readable as
+                ``<name>_`` attributes.
+
+        Raises:
+            IBMQJobApiError: If a date, the queue information or the Qobj is malformed.
+        """
+        record = jobdict.record_from_kwargs(
+            job_id,
+            creation_date,
+            status,
+            kind=kind,
+            name=name,
+            time_per_step=time_per_step,
+            result=result if isinstance(result, Mapping) else None,
+            qobj=qobj if isinstance(qobj, Mapping) else None,
+            error=error,
+            tags=tags,
+            run_mode=run_mode,
+            **kwargs,
+        )
+        self._start(backend, api, record, None if isinstance(qobj, Mapping) else qobj)
+        if isinstance(result, Result):
+            self._results.result = result
+
+    def _start(
+        self,
+        backend: Any,
+        api: JobApi | None,
+        record: JobRecord,
+        qobj: QasmQobj | PulseQobj | None,
+    ) -> None:
+        super().__init__(backend, record.job_id)
+        self._api = api
+        self._time = TimeSource() if api is None else api.time
+        self._poll_interval = 5.0
+        self._record = record
+        self._observed = StatusRecord(record.status, record.info_queue)
+        self._status, self._queue_info = status_and_queue_info(
+            record.status, record.info_queue, record.job_id
+        )
+        if qobj is None and record.qobj is not None:
+            qobj = self._decode_qobj(record.qobj)
+        self._qobj = qobj
+        self._results = ResultStore()
+        if record.result is not None:
+            self._results.set_raw(self._result_context(), record.result)
+        self._job_error_msg: str | None = None
+        self._refreshed = False
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def _from_record(
+        cls,
+        backend: Any,
+        api: JobApi | None,
+        record: JobRecord,
+        *,
+        qobj: QasmQobj | PulseQobj | None = None,
+    ) -> Self:
+        """Build a job from a job document decoded by the API layer.
+
+        Args:
+            backend: The backend of the job.
+            api: The API to talk to the server.
+            record: The job document; the job holds it as is.
+            qobj: The Qobj, when the caller has it already (``backend.run``); else the
+                record's, decoded.
+
+        Returns:
+            The job.
+
+        Raises:
+            IBMQJobApiError: If the record's Qobj is malformed.
+        """
+        job = cls.__new__(cls)
+        job._start(backend, api, record, qobj)
+        return job
+
+    def _attach(self, backend: Any, api: JobApi) -> None:
+        """Attach a backend and an API to a job built without them (e.g. by ``from_dict``)."""
+        self._backend = backend
+        self._api = api
+        self._time = api.time
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, backend: Any = None, api: JobApi | None = None
+    ) -> Self:
+        """Deserialize a dictionary of simple types into an instance of this class.
+
+        Args:
+            data: What :meth:`to_dict` returned.
+            backend: The backend to attach (keyword only; may be attached later).
+            api: The API to attach (keyword only; may be attached later).
+
+        Returns:
+            The job. Without an API it answers from its cached state and raises
+            ``IBMQJobInvalidStateError`` when it would need the server.
+
+        Raises:
+            IBMQJobInvalidStateError: If ``data`` lacks ``job_id``, ``creation_date`` or
+                ``status``.
+        """
+        return cls(backend, api, **jobdict.kwargs_from_dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialize the model into a Python dict of simple types.
+
+        The dict is JSON-safe; :meth:`from_dict` rebuilds an equivalent job from it.
+
+        Returns:
+            The job's attributes (times in UTC, ISO-8601).
+        """
+        raw_result = self._results.raw
+        if raw_result is None and self._results.result is not None:
+            raw_result = self._results.result.to_dict()
+        return jobdict.job_dict(
+            self._record,
+            self._observed.status,
+            self._observed.info_queue if self._queue_info is not None else None,
+            None if self._qobj is None else self._qobj.to_dict(),
+            raw_result,
+        )
+
+    # ------------------------------------------------------------------ plain accessors
+
+    def backend(self) -> Any:
+        """Return the backend where this job was executed.
+
+        Raises:
+            IBMQJobInvalidStateError: If no backend is attached.
+        """
+        if self._backend is None:
+            raise IBMQJobInvalidStateError(f"Job {self.job_id()} is not attached to a backend.")
+        return self._backend
+
+    def job_id(self) -> str:
+        """Return the job ID assigned by the server."""
+        return self._record.job_id
+
+    def name(self) -> str | None:
+        """Return the name assigned to this job, or ``None``."""
+        return self._record.name
+
+    def tags(self) -> list[str]:
+        """Return a copy of the tags assigned to this job."""
+        return list(self._record.tags)
+
+    def creation_date(self) -> dt.datetime:
+        """Return job creation date, in local time."""
+        return utc_to_local(self._record.creation_date)
+
+    def submit(self) -> None:
+        """Unsupported: jobs are submitted by ``IBMQBackend.run()``, which returns the job.
+
+        Raises:
+            NotImplementedError: Always.
+        """
+        raise NotImplementedError(
+            "job.submit() is not supported. Please use IBMQBackend.run() to submit a job."
+        )
+
+    @property
+    def client_version(self) -> dict[str, str]:
+        """Return the version of the client that submitted the job (``{name: version}``)."""
+        if not self._record.client_info and not self._refreshed and self._api is not None:
+            self.refresh()
+        return jobdict.client_version(self._record.client_info)
+
+    @property
+    def experiment_id(self) -> str | None:
+        """Return the ID of the experiment this job is part of, if any."""
+        if not self._record.experiment_id and not self._refreshed and self._api is not None:
+            self.refresh()
+        return self._record.experiment_id
+
+    def refresh(self) -> None:
+        """Obtain the latest job information from the server.
+
+        The job document replaces the one the job held; a status older than the one
+        observed (a final job never leaves its final state) is ignored.
+
+        Raises:
+            IBMQJobApiError: If an unexpected error occurred when communicating with the server.
+        """
+        api = self._require_api()
+        with api_to_job_error("Unexpected return value received from the server: "):
+            record = api.job_get(self.job_id())
+        if record.kind is None and self._record.kind is not None:
+            record = dataclasses.replace(record, kind=self._record.kind)
+        if record.qobj is not None:
+            self._qobj = self._decode_qobj(record.qobj)
+        self._record = record
+        self._apply_status(StatusRecord(record.status, record.info_queue))
+        if record.result is not None:
+            self._results.set_raw(self._result_context(), record.result)
+        self._refreshed = True
 
     # ------------------------------------------------------------------ server state
 
@@ -90,14 +340,13 @@ class IBMQJob(JobState):
         """
         api = self._require_api()
         try:
-            self._cancelled = api.job_cancel(self.job_id())
+            cancelled = api.job_cancel(self.job_id())
         except ApiError as err:
-            self._cancelled = False
             raise IBMQJobApiError(
                 f"Unexpected error when cancelling job {self.job_id()}: {err.message}"
             ) from err
-        logger.debug("Job %s cancel status is %s.", self.job_id(), self._cancelled)
-        return self._cancelled
+        logger.debug("Job %s cancel status is %s.", self.job_id(), cancelled)
+        return cancelled
 
     def queue_position(self, refresh: bool = False) -> int | None:
         """Return the position of the job in the server queue (within the provider).
@@ -141,11 +390,12 @@ class IBMQJob(JobState):
         Raises:
             IBMQJobApiError: If an unexpected error occurred when communicating with the server.
         """
-        if not self._time_per_step or not is_final(self._status):
+        if not self._record.time_per_step or not is_final(self._status):
             self.refresh()
-        if not self._time_per_step:
+        steps = self._record.time_per_step
+        if not steps:
             return None
-        return {step: utc_to_local(when) for step, when in self._time_per_step.items()}
+        return {step: utc_to_local(when) for step, when in steps.items()}
 
     def scheduling_mode(self) -> str | None:
         """Return the scheduling mode of the job (``fairshare``, ``dedicated``), if known.
@@ -153,11 +403,14 @@ class IBMQJob(JobState):
         Raises:
             IBMQJobApiError: If an unexpected error occurred when communicating with the server.
         """
-        if self._run_mode is None:
+        if self._record.run_mode is None:
             self.refresh()
-            if self._run_mode is None and self._status in (JobStatus.RUNNING, JobStatus.DONE):
-                self._run_mode = "fairshare"
-        return self._run_mode
+            if self._record.run_mode is None and self._status in (
+                JobStatus.RUNNING,
+                JobStatus.DONE,
+            ):
+                self._record = dataclasses.replace(self._record, run_mode="fairshare")
+        return self._record.run_mode
 
     def properties(self) -> BackendProperties | None:
         """Return the backend properties for this job, with dates in local time.
@@ -189,11 +442,12 @@ class IBMQJob(JobState):
         Raises:
             IBMQJobApiError: If an unexpected error occurred when communicating with the server.
         """
-        if self._qobj is not None or self._kind is None:
+        kind = self._record.kind
+        if self._qobj is not None or kind is None:
             return self._qobj
         api = self._require_api()
         with api_to_job_error():
-            if self._kind == OBJECT_STORAGE_KIND:
+            if kind == OBJECT_STORAGE_KIND:
                 document: Mapping[str, Any] | None = api.job_qobj(self.job_id())
             else:
                 document = api.job_get(self.job_id()).qobj
@@ -267,7 +521,7 @@ class IBMQJob(JobState):
                 f"An unexpected error occurred when updating the name for job {self.job_id()}. "
                 "The name was not updated for the job."
             )
-        self._name = echoed
+        self._record = dataclasses.replace(self._record, name=echoed)
         return echoed
 
     def update_tags(
@@ -293,8 +547,8 @@ class IBMQJob(JobState):
             IBMQJobInvalidStateError: If no argument is given or one is not a list of strings.
             IBMQJobApiError: If the server failed or did not echo the new tags.
         """
-        new_tags = jobdata.tags_to_update(
-            self.job_id(), self._tags, replacement_tags, additional_tags, removal_tags
+        new_tags = tags_to_update(
+            self.job_id(), self.tags(), replacement_tags, additional_tags, removal_tags
         )
         api = self._require_api()
         with api_to_job_error():
@@ -304,7 +558,7 @@ class IBMQJob(JobState):
                 f"An unexpected error occurred when updating the tags for job {self.job_id()}. "
                 "The tags were not updated for the job."
             )
-        self._tags = list(echoed)
+        self._record = dataclasses.replace(self._record, tags=tuple(echoed))
         return self.tags()
 
     # ------------------------------------------------------------------ waiting and results
@@ -335,7 +589,7 @@ class IBMQJob(JobState):
             def notify(status: JobStatus, queue_info: QueueInfo | None) -> None:
                 callback(self.job_id(), status, self, queue_info=queue_info)
 
-            dispatcher = CallbackDispatcher(notify, wait, self._clock)
+            dispatcher = CallbackDispatcher(notify, wait, self._time.clock)
         self._wait_for_final(timeout, self._poll_interval, dispatcher)
 
     def result(
@@ -390,10 +644,10 @@ class IBMQJob(JobState):
             if self._api is not None:
                 self._results.retrieve(self._result_context(), self._require_api)
             from_result = self._results.error_message
-            if not from_result and self._error is None and self._api is not None:
+            if not from_result and self._record.error is None and self._api is not None:
                 self.refresh()
             self._job_error_msg = choose_error_message(
-                self.job_id(), from_result, self._error, self._api_status
+                self.job_id(), from_result, self._record.error, self._observed.status
             )
         return self._job_error_msg
 
@@ -410,7 +664,7 @@ class IBMQJob(JobState):
         stream = None
         if target is not None:
             stream = StatusWebsocket(
-                target, self.job_id(), target.policy, sleep=self._sleep, clock=self._clock
+                target, self.job_id(), target.policy, sleep=self._time.sleep, clock=self._time.clock
             )
         try:
             wait_for_final_status(
@@ -420,8 +674,8 @@ class IBMQJob(JobState):
                 timeout=timeout,
                 poll_interval=wait,
                 dispatcher=dispatcher,
-                sleep=self._sleep,
-                clock=self._clock,
+                sleep=self._time.sleep,
+                clock=self._time.clock,
             )
         except UserTimeoutExceededError:
             raise IBMQJobTimeoutError(f"Timeout while waiting for job {self.job_id()}.") from None
@@ -431,3 +685,50 @@ class IBMQJob(JobState):
             ) from err
         self.refresh()
         return self._status
+
+    # ------------------------------------------------------------------ internals
+
+    def _apply_status(self, record: StatusRecord) -> tuple[JobStatus, QueueInfo | None]:
+        """Observe a status (from a status query, the websocket or a job document)."""
+        status, queue_info = status_and_queue_info(
+            record.status, record.info_queue, self.job_id(), self._status
+        )
+        if is_final(self._status) and not is_final(status):
+            # A job never leaves a final state: the document is older than what we saw.
+            logger.debug("Job %s: ignoring stale status %s.", self.job_id(), record.status)
+        else:
+            self._observed, self._status, self._queue_info = record, status, queue_info
+        return self._status, self._queue_info
+
+    def _decode_qobj(self, document: Mapping[str, Any]) -> QasmQobj | PulseQobj:
+        try:
+            return decode_qobj(document)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise IBMQJobApiError(f"Invalid Qobj received for job {self._job_id}: {err!r}") from err
+
+    def _require_api(self) -> JobApi:
+        if self._api is None:
+            raise IBMQJobInvalidStateError(
+                f"Job {self.job_id()} is not connected to a server. "
+                "Rebuild it with IBMQJob.from_dict(data, backend=..., api=...)."
+            )
+        return self._api
+
+    def _result_context(self) -> ResultContext:
+        return ResultContext(
+            self.job_id(),
+            self._observed.status,
+            self._status,
+            self._record.kind,
+            jobdict.client_version(self._record.client_info),
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for missing attributes: the extra job attributes, as ``<name>_``.
+        record = self.__dict__.get("_record")
+        if name.startswith("__") or not name.endswith("_") or record is None:
+            raise AttributeError(f"Attribute {name} is not defined.")
+        try:
+            return jobdict.extra_attributes(record)[name[:-1]]
+        except KeyError:
+            raise AttributeError(f"Attribute {name} is not defined.") from None

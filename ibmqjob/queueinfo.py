@@ -1,17 +1,21 @@
-"""Queue information of a job, compatible with the legacy ``QueueInfo``."""
+"""Queue information of a job, compatible with the legacy ``QueueInfo``.
+
+A job has queue information only while the server says it is exactly ``QUEUED``
+(:func:`status_and_queue_info`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ._api.records import to_python_identifier
+from qiskit.providers import JobStatus
+
+from ._api.records import InfoQueueRecord, to_python_identifier
 from ._time import duration_difference, parse_iso, utc_to_local
+from .status import api_status_to_job_status
 
-if TYPE_CHECKING:
-    from ._api.records import InfoQueueRecord
-
-__all__ = ["QueueInfo"]
+__all__ = ["QueueInfo", "status_and_queue_info"]
 
 
 class QueueInfo:
@@ -171,13 +175,37 @@ class QueueInfo:
     def _status_text(self, by_name: bool) -> str:
         if not self._status:
             return str(self._get_value(self._status))
-        from .status import api_status_to_job_status  # status.py imports this module
-
         status = api_status_to_job_status(self._status)
         return status.name if by_name else str(status.value)
 
     def _countdown(self, when: dt.datetime | None) -> str:
         return duration_difference(when) if when else str(self._get_value(when))
+
+
+def status_and_queue_info(
+    api_status: str,
+    info_queue: InfoQueueRecord | None,
+    job_id: str,
+    previous: JobStatus | None = None,
+) -> tuple[JobStatus, QueueInfo | None]:
+    """Turn a status and its ``infoQueue`` into the public status and queue information.
+
+    Queue information exists only when the wire status is exactly ``QUEUED`` and the
+    server sent a non-empty ``infoQueue``; in every other state it is ``None``.
+
+    Args:
+        api_status: The status string sent by the server.
+        info_queue: The decoded ``infoQueue``, if any.
+        job_id: The job the information belongs to.
+        previous: The status known before (kept for unknown status strings).
+
+    Returns:
+        The qiskit status and the queue information (or ``None``).
+    """
+    status = api_status_to_job_status(api_status, previous)
+    if api_status != "QUEUED" or status is not JobStatus.QUEUED or info_queue is None:
+        return status, None
+    return status, QueueInfo.from_record(info_queue, job_id)
 
 
 def _optional_time(value: str | dt.datetime | None) -> dt.datetime | None:

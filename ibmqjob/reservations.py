@@ -1,17 +1,14 @@
-"""Backend reservations and ``least_busy``, on top of the bookings endpoints.
+"""Backend reservations, on top of the bookings endpoints.
 
-:func:`backend_reservations` and :func:`account_reservations` ask the server
-(the account's ``ProjectApi``) and turn its documents into
-:class:`~ibmqjob.backendreservation.BackendReservation` objects in local time;
-:func:`least_busy` picks, among operational backends without a reservation soon, the one
-with the shortest queue, as the original client's ``least_busy`` did.
+:func:`backend_reservations` and :func:`account_reservations` ask the server (the account's
+``ProjectApi``) and turn its documents into
+:class:`~ibmqjob.backendreservation.BackendReservation` objects in local time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .backendreservation import BackendReservation, convert_reservation_data
@@ -20,21 +17,19 @@ from .exceptions import (
     ApiIBMQProtocolError,
     IBMQBackendApiError,
     IBMQBackendApiProtocolError,
-    IBMQError,
 )
 from .utils.converters import local_to_utc
 
 if TYPE_CHECKING:
     from ._api import ProjectApi
-    from .backend import IBMQBackend
 
-__all__ = ["account_reservations", "backend_reservations", "least_busy"]
+__all__ = ["account_reservations", "backend_reservations"]
 
 logger = logging.getLogger(__name__)
 
 
 def backend_reservations(
-    backend: IBMQBackend,
+    backend_name: str,
     api: ProjectApi,
     start_datetime: dt.datetime | None,
     end_datetime: dt.datetime | None,
@@ -51,9 +46,9 @@ def backend_reservations(
             raise TypeError(f"'{name}' needs to be a datetime, not {value!r}.")
     since = local_to_utc(start_datetime) if start_datetime else None
     until = local_to_utc(end_datetime) if end_datetime else None
-    context = f"Failed to get the reservations of {backend.name()}"
-    raw = _asked(context, lambda: api.backend_reservations(backend.name(), since, until))
-    return _converted(context, raw, backend.name())
+    context = f"Failed to get the reservations of {backend_name}"
+    raw = _asked(context, lambda: api.backend_reservations(backend_name, since, until))
+    return _converted(context, raw, backend_name)
 
 
 def account_reservations(api: ProjectApi) -> list[BackendReservation]:
@@ -66,58 +61,6 @@ def account_reservations(api: ProjectApi) -> list[BackendReservation]:
     context = "Failed to get your reservations"
     raw = _asked(context, lambda: api.my_reservations())
     return _converted(context, raw, None)
-
-
-def least_busy(backends: Sequence[Any], reservation_lookahead: int | None = 60) -> Any:
-    """Return the least busy backend of a list.
-
-    A backend is a candidate if its status is operational and ``active`` and, for
-    ``IBMQBackend`` objects, it has no reservation within the next
-    ``reservation_lookahead`` minutes; the candidate with the fewest pending jobs wins.
-
-    Args:
-        backends: The backends to choose from.
-        reservation_lookahead: Minutes ahead in which a reservation makes a backend
-            unavailable; ``None`` (or 0) to ignore reservations.
-
-    Returns:
-        The backend with the fewest pending jobs.
-
-    Raises:
-        IBMQError: If the list is empty, no backend is available, or a backend's status has
-            no ``pending_jobs``.
-    """
-    from .backend import IBMQBackend
-
-    if not backends:
-        raise IBMQError("Unable to find the least_busy backend from an empty list.")
-    candidates: list[tuple[int, Any]] = []
-    now = dt.datetime.now()
-    try:
-        for backend in backends:
-            status = backend.status()
-            if not status.operational or status.status_msg != "active":
-                continue
-            if reservation_lookahead and isinstance(backend, IBMQBackend):
-                until = now + dt.timedelta(minutes=reservation_lookahead)
-                try:
-                    if backend.reservations(now, until):
-                        continue
-                except IBMQError as err:
-                    logger.warning(
-                        "Unable to find the reservations of %s; they are not taken into"
-                        " account: %s",
-                        backend.name(),
-                        err,
-                    )
-            candidates.append((status.pending_jobs, backend))
-    except AttributeError as err:
-        raise IBMQError(
-            "A backend in the list does not have the `pending_jobs` attribute in its status."
-        ) from err
-    if not candidates:
-        raise IBMQError("No backend matches the criteria.")
-    return min(candidates, key=lambda item: item[0])[1]
 
 
 def _asked(context: str, ask: Any) -> list[dict[str, Any]]:

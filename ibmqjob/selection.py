@@ -1,14 +1,22 @@
-"""Selection of backends by name, size, input type and configuration or status values."""
+"""Selection of backends: by name, size, input type and configuration or status values
+(:func:`select_backends`), and the least busy one (:func:`least_busy`, which skips backends
+reserved soon, as the original client's did)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from qiskit.providers.providerutils import filter_backends
 
-__all__ = ["select_backends"]
+from .exceptions import IBMQError
+
+__all__ = ["least_busy", "select_backends"]
+
+logger = logging.getLogger(__name__)
 
 
 def select_backends(
@@ -64,3 +72,55 @@ def select_backends(
         ]
     result: list[Any] = filter_backends(selected, filters=filters, **kwargs)
     return result
+
+
+def least_busy(backends: Sequence[Any], reservation_lookahead: int | None = 60) -> Any:
+    """Return the least busy backend of a list.
+
+    A backend is a candidate if its status is operational and ``active`` and, for
+    ``IBMQBackend`` objects, it has no reservation within the next
+    ``reservation_lookahead`` minutes; the candidate with the fewest pending jobs wins.
+
+    Args:
+        backends: The backends to choose from.
+        reservation_lookahead: Minutes ahead in which a reservation makes a backend
+            unavailable; ``None`` (or 0) to ignore reservations.
+
+    Returns:
+        The backend with the fewest pending jobs.
+
+    Raises:
+        IBMQError: If the list is empty, no backend is available, or a backend's status has
+            no ``pending_jobs``.
+    """
+    if not backends:
+        raise IBMQError("Unable to find the least_busy backend from an empty list.")
+    candidates: list[tuple[int, Any]] = []
+    now = dt.datetime.now()
+    try:
+        for backend in backends:
+            status = backend.status()
+            if not status.operational or status.status_msg != "active":
+                continue
+            # Backends of this SDK (and the original's) know their reservations.
+            reservations = getattr(backend, "reservations", None)
+            if reservation_lookahead and callable(reservations):
+                until = now + dt.timedelta(minutes=reservation_lookahead)
+                try:
+                    if reservations(now, until):
+                        continue
+                except IBMQError as err:
+                    logger.warning(
+                        "Unable to find the reservations of %s; they are not taken into"
+                        " account: %s",
+                        backend.name(),
+                        err,
+                    )
+            candidates.append((status.pending_jobs, backend))
+    except AttributeError as err:
+        raise IBMQError(
+            "A backend in the list does not have the `pending_jobs` attribute in its status."
+        ) from err
+    if not candidates:
+        raise IBMQError("No backend matches the criteria.")
+    return min(candidates, key=lambda item: item[0])[1]

@@ -6,6 +6,9 @@ public API answers with qiskit :class:`~qiskit.providers.JobStatus`. The mapping
 original client crashed on ``TRANSPILING``): an unknown ``ERROR...`` string is a failed job,
 any other unknown string keeps the previous status (``INITIALIZING`` when there is none), and
 the first occurrence of each unknown string is logged as a warning.
+
+This module imports nothing from ``ibmqjob``: the queue information that goes with a
+status lives in :mod:`ibmqjob.queueinfo`.
 """
 
 from __future__ import annotations
@@ -18,9 +21,6 @@ from typing import Any
 
 from qiskit.providers import JobStatus
 
-from ._api.records import InfoQueueRecord
-from .queueinfo import QueueInfo
-
 __all__ = [
     "API_FINAL_STATUSES",
     "API_NO_RESULT_STATUSES",
@@ -30,7 +30,6 @@ __all__ = [
     "api_status_filter",
     "api_status_to_job_status",
     "is_final",
-    "status_and_queue_info",
 ]
 
 logger = logging.getLogger(__name__)
@@ -108,32 +107,6 @@ def is_final(status: JobStatus) -> bool:
         ``True`` if the job can no longer change.
     """
     return status in JOB_FINAL_STATES
-
-
-def status_and_queue_info(
-    api_status: str,
-    info_queue: InfoQueueRecord | None,
-    job_id: str,
-    previous: JobStatus | None = None,
-) -> tuple[JobStatus, QueueInfo | None]:
-    """Turn a status and its ``infoQueue`` into the public status and queue information.
-
-    Queue information exists only when the wire status is exactly ``QUEUED`` and the
-    server sent a non-empty ``infoQueue``; in every other state it is ``None``.
-
-    Args:
-        api_status: The status string sent by the server.
-        info_queue: The decoded ``infoQueue``, if any.
-        job_id: The job the information belongs to.
-        previous: The status known before (kept for unknown status strings).
-
-    Returns:
-        The qiskit status and the queue information (or ``None``).
-    """
-    status = api_status_to_job_status(api_status, previous)
-    if api_status != "QUEUED" or status is not JobStatus.QUEUED or info_queue is None:
-        return status, None
-    return status, QueueInfo.from_record(info_queue, job_id)
 
 
 # Where clauses of the job listing (``GET /Jobs/status/v/1?filter=``) for each status.

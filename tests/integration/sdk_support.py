@@ -102,6 +102,7 @@ class TcpRelay:
             for sock in self._sockets:
                 with contextlib.suppress(OSError):
                     # shutdown() acts at once, even on a socket another thread reads from
-                    # (close() alone would wait for that read to end).
+                    # (close() alone would wait for that read to end). It fails on a socket
+                    # the peer has already shut down, which must still be closed.
                     sock.shutdown(socket.SHUT_RDWR)
-                    sock.close()
+                sock.close()

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ibmqjob._api.records import (
     ErrorRecord,
     InfoQueueRecord,
+    JobIdRecord,
     JobRecord,
+    JobsLimitRecord,
+    ProjectRef,
+    QueueStatusRecord,
     StatusRecord,
     WebsocketTarget,
 )
@@ -234,8 +239,101 @@ def make_job(api: FakeJobApi, job_id: str, clock: FakeClock | None = None, **kwa
     """Build an ``IBMQJob`` for a scripted job, as the backend would after a retrieval."""
     from ibmqjob.job import IBMQJob
 
+    if clock is not None:
+        api.time = TimeSource(sleep=clock.sleep, clock=clock)
     job = IBMQJob._from_record("backend", api, api.job_get(job_id), **kwargs)
     api.calls.clear()
-    if clock is not None:
-        job._sleep, job._clock = clock.sleep, clock
     return job
+
+
+def configuration(name: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "backend_name": name,
+        "backend_version": "1.0.0",
+        "n_qubits": 2,
+        "basis_gates": ["u3", "cx"],
+        "gates": [{"name": "cx", "parameters": [], "qasm_def": "gate cx q1,q2 { CX q1,q2; }"}],
+        "local": False,
+        "simulator": True,
+        "conditional": False,
+        "open_pulse": False,
+        "memory": True,
+        "max_shots": 8192,
+        "coupling_map": None,
+        **extra,
+    }
+
+
+class FakeProjectApi(FakeJobApi):
+    """A fake ``ProjectApi``: the job calls of ``FakeJobApi``, listing and device calls
+    from fixed data."""
+
+    def __init__(self, configurations: Sequence[Mapping[str, Any]] = ()) -> None:
+        super().__init__()
+        self.configurations = [dict(c) for c in configurations]
+        self.pages: list[list[JobRecord]] = []
+        self.filters: list[dict[str, Any]] = []
+        self.backends_error: Exception | None = None
+        self.jobs_error: Exception | None = None
+        self.submit_script: list[str] = ["QUEUED", "RUNNING", "COMPLETED"]
+        self.submitted: list[tuple[str, dict[str, Any]]] = []
+
+    def job_submit(
+        self,
+        backend_name: str,
+        qobj: Mapping[str, Any],
+        *,
+        name: str | None = None,
+        tags: Sequence[str] | None = None,
+        experiment_id: str | None = None,
+        live_data_enabled: bool | None = None,
+    ) -> JobRecord:
+        job_id = self.add(self.submit_script, name=name, tags=list(tags or ()))
+        self.jobs[job_id].result = result_document(job_id, [True])
+        self.submitted.append((backend_name, dict(qobj)))
+        return self.job_get(job_id)
+
+    def jobs_page(self, loopback_filter: Mapping[str, Any]) -> list[JobRecord]:
+        self.filters.append(json.loads(json.dumps(loopback_filter)))
+        if self.jobs_error is not None:
+            raise self.jobs_error
+        return self.pages.pop(0) if self.pages else []
+
+    def job_ids_page(self, loopback_filter: Mapping[str, Any]) -> list[JobIdRecord]:
+        return []
+
+    def backends(self) -> list[dict[str, Any]]:
+        self.calls.append(("backends", ""))
+        if self.backends_error is not None:
+            raise self.backends_error
+        return [dict(c) for c in self.configurations]
+
+    def backend_properties(
+        self, backend_name: str, before: dt.datetime | None
+    ) -> dict[str, Any] | None:
+        return None
+
+    def backend_defaults(self, backend_name: str) -> dict[str, Any] | None:
+        return None
+
+    def backend_status(self, backend_name: str) -> QueueStatusRecord:
+        return QueueStatusRecord(True, "active", 0, None)
+
+    def backend_job_limit(self, backend_name: str) -> JobsLimitRecord:
+        return JobsLimitRecord(None, 0)
+
+    @property
+    def ref(self) -> ProjectRef:
+        return ProjectRef("h", "g", "p")
+
+    def job_delete(self, job_id: str) -> None:
+        self.calls.append(("delete", job_id))
+        self.jobs.pop(job_id, None)
+
+    def backend_reservations(
+        self, backend_name: str, since: dt.datetime | None, until: dt.datetime | None
+    ) -> list[dict[str, Any]]:
+        return []
+
+    def my_reservations(self) -> list[dict[str, Any]]:
+        return []

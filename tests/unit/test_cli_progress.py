@@ -7,7 +7,7 @@ import io
 from qiskit.providers import JobStatus
 from qiskit.result import Result
 
-from ibmqjob._progress import ProgressDisplay, describe_status, print_counts
+from ibmqjob.cli.progress import ProgressDisplay, describe_status, print_counts
 from ibmqjob.queueinfo import QueueInfo
 
 

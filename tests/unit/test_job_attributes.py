@@ -269,8 +269,9 @@ def test_circuits_options_and_header_of_a_job_without_qobj(api, clock):
 
 
 def test_local_qobj_is_never_downloaded(api, clock):
-    job = make_job(api, api.add(["QUEUED"], qobj=bell_qobj()), clock, qobj=bell_qobj())
-    assert isinstance(job.qobj(), QasmQobj) and api.calls == []
+    local = QasmQobj.from_dict(bell_qobj())  # what backend.run() passes
+    job = make_job(api, api.add(["QUEUED"], qobj=bell_qobj()), clock, qobj=local)
+    assert job.qobj() is local and api.calls == []
 
 
 # ------------------------------------------------------------------------- extras, submit
@@ -284,6 +285,29 @@ def test_unknown_attributes_are_kept_with_a_trailing_underscore(api, clock):
     assert job.backend_info_ == {"name": "ibmq_qasm_simulator"}
     with pytest.raises(AttributeError, match="not defined"):
         _ = job.no_such_attribute_
+
+
+def test_refresh_replaces_the_record(api, clock):
+    job_id = api.add(["QUEUED", "RUNNING"], name="old", tags=["a"], extra={"userId": "u1"})
+    job = make_job(api, job_id, clock)
+    fake = api.jobs[job_id]
+    fake.name, fake.tags, fake.extra = "new", ["b"], {"summaryData": {"n": 1}}
+    fake.advance()
+    job.refresh()
+    assert (job.name(), job.tags()) == ("new", ["b"])
+    assert job.summary_data_ == {"n": 1}
+    with pytest.raises(AttributeError, match="user_id_ is not defined"):
+        _ = job.user_id_  # the new document has no userId
+    assert job.to_dict()["status"] == "RUNNING" and "user_id" not in job.to_dict()
+    assert job.status() is JobStatus.RUNNING
+
+
+def test_attribute_lookup_only_serves_trailing_underscore_names(api, clock):
+    job = make_job(api, api.add(["QUEUED"], extra={"userId": "u1"}), clock)
+    with pytest.raises(AttributeError, match="user_i is not defined"):
+        _ = job.user_i
+    with pytest.raises(AttributeError):
+        _ = job.__wrapped__
 
 
 def test_submit_is_not_supported(api, clock):
@@ -350,7 +374,6 @@ def test_to_dict_is_json_and_from_dict_rebuilds_the_job(api, clock):
         copy.status()
     # Once attached it talks to the server.
     copy._attach("backend", api)
-    copy._sleep, copy._clock = clock.sleep, clock
     assert copy.result().get_counts(0) == {"0": 500, "11": 524}
     again = IBMQJob.from_dict(json.loads(json.dumps(copy.to_dict())), api=api)
     assert again.status() is JobStatus.DONE and again.result().success
@@ -403,44 +426,6 @@ def test_lazy_properties_refresh_once(api, clock):
 def test_bad_info_queue_in_constructor():
     with pytest.raises(IBMQJobApiError, match="position"):
         IBMQJob(None, None, "j", "2024-05-01T12:00:00Z", "QUEUED", info_queue={"position": "x"})
-
-
-def test_json_safe():
-    import enum
-
-    import numpy as np
-
-    from ibmqjob._jobdata import json_safe
-
-    class Color(enum.Enum):
-        RED = "red"
-
-    class Model:
-        def to_dict(self) -> dict[str, Any]:
-            return {"z": 1j}
-
-    value = {
-        "array": np.array([[1, 2], [3, 4]]),
-        "scalar": np.int64(7),
-        "complex": complex(1, -2),
-        "naive": dt.datetime(2024, 5, 1, 12),
-        "enum": Color.RED,
-        "set": {3},
-        "model": Model(),
-        1: (None, True, 1.5),
-    }
-    assert json_safe(value) == {
-        "array": [[1, 2], [3, 4]],
-        "scalar": 7,
-        "complex": [1.0, -2.0],
-        "naive": "2024-05-01T12:00:00Z",
-        "enum": "red",
-        "set": [3],
-        "model": {"z": [0.0, 1.0]},
-        "1": [None, True, 1.5],
-    }
-    with pytest.raises(TypeError, match="not JSON serialisable"):
-        json_safe(object())
 
 
 def test_invalid_inline_qobj_in_a_job_document(api, clock):

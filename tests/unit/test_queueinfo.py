@@ -7,8 +7,10 @@ import time
 
 import pytest
 
+from ibmqjob._api.records import InfoQueueRecord
 from ibmqjob._time import duration_difference
-from ibmqjob.queueinfo import QueueInfo
+from ibmqjob.queueinfo import QueueInfo, status_and_queue_info
+from ibmqjob.status import api_status_to_job_status
 
 
 @pytest.fixture
@@ -129,3 +131,25 @@ def test_to_dict_round_trip_and_equality():
 def test_duration_difference(delta, text):
     now = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
     assert duration_difference(now + delta, now) == text
+
+
+INFO = InfoQueueRecord(status="PENDING_IN_QUEUE", position=3, hub_priority=0.5)
+
+
+@pytest.mark.parametrize(
+    ("api_status", "info", "has_queue_info"),
+    [
+        ("QUEUED", INFO, True),
+        ("QUEUED", None, False),
+        ("queued", INFO, False),  # only the exact wire status carries queue information
+        ("PENDING_IN_QUEUE", INFO, False),
+        ("RUNNING", INFO, False),
+        ("COMPLETED", INFO, False),
+    ],
+)
+def test_queue_info_only_while_exactly_queued(api_status, info, has_queue_info):
+    status, queue_info = status_and_queue_info(api_status, info, "job-1")
+    assert status is api_status_to_job_status(api_status)
+    assert (queue_info is not None) == has_queue_info
+    if queue_info is not None:
+        assert queue_info.position == 3 and queue_info.job_id == "job-1"

@@ -11,7 +11,6 @@ import yaml
 from qiskit.providers import JobStatus
 
 from ibmqjob import status as st
-from ibmqjob._api.records import InfoQueueRecord
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
 
@@ -88,28 +87,6 @@ def test_unknown_status_is_logged_once(caplog):
         for _ in range(3):
             st.api_status_to_job_status("ONLY_LOGGED_ONCE")
     assert caplog.text.count("ONLY_LOGGED_ONCE") == 1
-
-
-INFO = InfoQueueRecord(status="PENDING_IN_QUEUE", position=3, hub_priority=0.5)
-
-
-@pytest.mark.parametrize(
-    ("api_status", "info", "has_queue_info"),
-    [
-        ("QUEUED", INFO, True),
-        ("QUEUED", None, False),
-        ("queued", INFO, False),  # only the exact wire status carries queue information
-        ("PENDING_IN_QUEUE", INFO, False),
-        ("RUNNING", INFO, False),
-        ("COMPLETED", INFO, False),
-    ],
-)
-def test_queue_info_only_while_exactly_queued(api_status, info, has_queue_info):
-    status, queue_info = st.status_and_queue_info(api_status, info, "job-1")
-    assert status is st.api_status_to_job_status(api_status)
-    assert (queue_info is not None) == has_queue_info
-    if queue_info is not None:
-        assert queue_info.position == 3 and queue_info.job_id == "job-1"
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from ibmqjob.exceptions import (
     WebsocketError,
     WebsocketTimeoutError,
 )
-from ibmqjob.status import status_and_queue_info
+from ibmqjob.queueinfo import status_and_queue_info
 
 
 def observe(record: StatusRecord):

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 from qiskit.providers import JobStatus
 from qiskit.result import Result
 
-from .queueinfo import QueueInfo
+from ..queueinfo import QueueInfo
 
 __all__ = ["ProgressDisplay", "describe_status", "print_counts", "print_jobs"]
 

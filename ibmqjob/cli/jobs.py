@@ -27,17 +27,17 @@ from qiskit.exceptions import QiskitError
 from qiskit.providers import JobStatus
 from qiskit.providers.exceptions import QiskitBackendNotFoundError
 
-from ._progress import ProgressDisplay, describe_status, print_counts, print_jobs
-from .account import Credentials, IBMQFactory, credentials_from_env
-from .exceptions import (
+from ..account import Credentials, IBMQFactory, credentials_from_env
+from ..exceptions import (
     IBMQAccountError,
     IBMQError,
     IBMQJobFailureError,
     IBMQJobInvalidStateError,
     IBMQJobTimeoutError,
 )
-from .job import IBMQJob
-from .provider import AccountProvider
+from ..job import IBMQJob
+from ..provider import AccountProvider
+from .progress import ProgressDisplay, describe_status, print_counts, print_jobs
 
 __all__ = ["configure"]
 
