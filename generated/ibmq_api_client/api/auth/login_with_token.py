@@ -74,6 +74,11 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 408:
+        response_408 = ErrorEnvelope.from_dict(response.json())
+
+        return response_408
+
     if response.status_code == 413:
         response_413 = ErrorEnvelope.from_dict(response.json())
 
