@@ -189,12 +189,13 @@ def test_signed_urls_are_bound_to_job_object_method_and_expiry(
 
 
 def test_unauthenticated_and_expired_tokens_get_401(reference_server, server_factory) -> None:
-    client = httpx.Client(base_url=reference_server.auth_url)
-    assert client.get("/version").status_code == 200
-    for path in ("/users/me", "/Network", "/Network/ibm-q/Groups/open/Projects/main/devices/v/1"):
-        _envelope(client.get(path), 401)
-        _envelope(client.get(path, headers={"X-Access-Token": "nope"}), 401)
-    _envelope(client.post("/users/loginWithToken", json={"apiToken": "wrong"}), 401)
+    with httpx.Client(base_url=reference_server.auth_url) as client:
+        assert client.get("/version").status_code == 200
+        paths = ("/users/me", "/Network", "/Network/ibm-q/Groups/open/Projects/main/devices/v/1")
+        for path in paths:
+            _envelope(client.get(path), 401)
+            _envelope(client.get(path, headers={"X-Access-Token": "nope"}), 401)
+        _envelope(client.post("/users/loginWithToken", json={"apiToken": "wrong"}), 401)
     short = server_factory(token_ttl=1)
     with ApiSession(short.auth_url, short.demo_token) as session:
         assert session.client.get("/users/me").status_code == 200
