@@ -165,6 +165,9 @@ class _RecordingConnection:
         self._real.close()
 
     def __enter__(self) -> Self:
+        # The real connection is entered too: websockets warns about connections used
+        # without their context manager.
+        self._real.__enter__()
         return self
 
     def __exit__(
@@ -173,7 +176,7 @@ class _RecordingConnection:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self._real.close()
+        self._real.__exit__(exc_type, exc, traceback)
 
 
 class _ReplayedConnection:

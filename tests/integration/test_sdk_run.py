@@ -134,7 +134,10 @@ def test_retrieve_job_checks_the_backend(provider: AccountProvider, simulator: I
     with pytest.raises(AttributeError, match="no backend named 'ibmq_nowhere'"):
         _ = provider.backend.ibmq_nowhere
     assert again.result().get_counts() == job.result().get_counts()
-    with pytest.raises(IBMQBackendError, match="does not belong to backend ibmq_lima"):
+    with (
+        pytest.warns(UserWarning, match="belongs to another backend"),
+        pytest.raises(IBMQBackendError, match="does not belong to backend ibmq_lima"),
+    ):
         provider.get_backend("ibmq_lima").retrieve_job(job.job_id())
     with pytest.raises(IBMQBackendApiError, match="Error code: 3250"):
         provider.retrieve_job("f" * 24)
