@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import tomllib
 from collections.abc import Callable, Sequence
 from importlib import metadata
@@ -63,9 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ibmqjob",
         description="Run and inspect jobs on servers that speak the IBM Quantum job API.",
         epilog=exit_codes_text()
-        + "\n\nThe server of the job commands: --url/--token, or the environment variables"
-        " IBMQJOB_URL/IBMQJOB_TOKEN (or QE_URL/QE_TOKEN); without one, 'run' starts the"
-        " embedded reference server.",
+        + "\n\n"
+        + textwrap.fill(
+            "The server of the job commands: --url/--token, or the environment variables"
+            " IBMQJOB_URL/IBMQJOB_TOKEN (or QE_URL/QE_TOKEN); without one, 'run' starts the"
+            " embedded reference server.",
+            88,
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=version_text())

@@ -6,6 +6,8 @@ two in step with :data:`EXIT_CODES`.
 
 from __future__ import annotations
 
+import textwrap
+
 __all__ = [
     "EXIT_CODES",
     "EXIT_INTERRUPTED",
@@ -39,8 +41,9 @@ EXIT_CODES: dict[int, str] = {
 """Every exit code of the job commands and what it means (``conformance`` has its own)."""
 
 
-def exit_codes_text() -> str:
-    """Return the exit codes as lines for ``--help``: ``  N    meaning``."""
+def exit_codes_text(width: int = 88) -> str:
+    """Return the exit codes as lines for ``--help``: ``  N    meaning``, wrapped."""
     return "exit codes of the job commands:\n" + "\n".join(
-        f"  {code:<4} {meaning}" for code, meaning in EXIT_CODES.items()
+        textwrap.fill(meaning, width, initial_indent=f"  {code:<4} ", subsequent_indent=" " * 7)
+        for code, meaning in EXIT_CODES.items()
     )

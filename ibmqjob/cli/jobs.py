@@ -71,10 +71,6 @@ class UsageError(Exception):
     """Bad input from the command line user: exit code 2."""
 
 
-class NoSuchJobError(Exception):
-    """The server knows no job with the id given: exit code 4."""
-
-
 def configure(subparsers: Any) -> None:
     """Add the job commands to the ``ibmqjob`` command line.
 
@@ -205,9 +201,6 @@ def _command(
         except UsageError as err:
             _error(args, str(err))
             return EXIT_USAGE
-        except NoSuchJobError as err:
-            _error(args, str(err))
-            return EXIT_NO_SUCH_JOB
         except IBMQError as err:
             message = getattr(err, "message", None) or str(err)
             cause = _api_cause(err)
