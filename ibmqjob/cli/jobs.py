@@ -290,13 +290,18 @@ def _embedded_server() -> Iterator[Credentials]:
 # ---------------------------------------------------------------------- commands
 
 
-def _run(args: argparse.Namespace, provider: AccountProvider) -> int:
-    circuit: QuantumCircuit = args.loaded_circuit
+def _backend(provider: AccountProvider, name: str) -> Any:
+    """Return the provider's backend of this name; a usage error lists the names if none."""
     try:
-        backend = provider.get_backend(args.backend)
+        return provider.get_backend(name)
     except QiskitBackendNotFoundError as err:
         names = ", ".join(backend.name() for backend in provider.backends())
-        raise UsageError(f"no backend named {args.backend!r}; available: {names}") from err
+        raise UsageError(f"no backend named {name!r}; available: {names}") from err
+
+
+def _run(args: argparse.Namespace, provider: AccountProvider) -> int:
+    circuit: QuantumCircuit = args.loaded_circuit
+    backend = _backend(provider, args.backend)
     try:
         compiled = transpile(circuit, backend=backend, seed_transpiler=args.seed)
     except QiskitError as err:
@@ -342,6 +347,8 @@ def _cancel(args: argparse.Namespace, provider: AccountProvider) -> int:
 
 
 def _jobs(args: argparse.Namespace, provider: AccountProvider) -> int:
+    if args.backend is not None:
+        _backend(provider, args.backend)  # a misspelt name lists no jobs: say so instead
     jobs = provider.jobs(
         limit=args.limit,
         backend_name=args.backend,

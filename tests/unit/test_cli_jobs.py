@@ -77,6 +77,9 @@ def test_run_on_an_unknown_backend_is_a_usage_error(
 ) -> None:
     assert main(["run", "--backend", "nope", *SERVER]) == 2
     assert "no backend named 'nope'; available: ibmq_qasm_simulator" in capsys.readouterr().err
+    assert main(["jobs", "--backend", "nope", *SERVER]) == 2
+    assert "no backend named 'nope'; available: ibmq_qasm_simulator" in capsys.readouterr().err
+    assert service.filters == []  # no listing was asked for
 
 
 @pytest.mark.parametrize(
