@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 from types import TracebackType
@@ -56,11 +57,23 @@ class BenchServer:
     def __init__(self, step_delay: float = 0.0, run_delay: float = 0.0) -> None:
         self._args = ["--step-delay", str(step_delay), "--run-delay", str(run_delay)]
         self._process: subprocess.Popen[str] | None = None
+        # The server's data lives here and goes with the run, even if the server is killed.
+        self._data_dir: tempfile.TemporaryDirectory[str] | None = None
         self.base_url = self.auth_url = self.token = ""
 
     def __enter__(self) -> BenchServer:
+        self._data_dir = tempfile.TemporaryDirectory(prefix="ibmqjob-bench-")
+        args = [*self._args, "--data-dir", self._data_dir.name]
+        try:
+            self._start(args)
+        except BaseException:
+            self._stop()
+            raise
+        return self
+
+    def _start(self, args: list[str]) -> None:
         self._process = subprocess.Popen(
-            [str(PYTHONS["ours"]), "-m", "benchmarks.server", *self._args],
+            [str(PYTHONS["ours"]), "-m", "benchmarks.server", *args],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -74,7 +87,6 @@ class BenchServer:
             raise BenchmarkError("the benchmark server did not start")
         info = json.loads(line)
         self.base_url, self.auth_url, self.token = info["base_url"], info["auth_url"], info["token"]
-        return self
 
     def __exit__(
         self,
@@ -82,16 +94,21 @@ class BenchServer:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self._process is None:
-            return
-        assert self._process.stdin is not None
-        self._process.stdin.close()  # the server stops when its standard input closes
-        try:
-            self._process.wait(20)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait(5)
-        self._process = None
+        self._stop()
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            assert self._process.stdin is not None
+            self._process.stdin.close()  # the server stops when its standard input closes
+            try:
+                self._process.wait(20)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait(5)
+            self._process = None
+        if self._data_dir is not None:
+            self._data_dir.cleanup()
+            self._data_dir = None
 
     def control(self, action: str, body: dict[str, Any] | None = None) -> Any:
         """Call a ``/_bench/`` control route and return its JSON answer."""

@@ -246,7 +246,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-delay", type=float, default=0.0)
     parser.add_argument("--data-dir", type=Path, default=None)
     args = parser.parse_args(argv)
-    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="ibmqjob-bench-"))
+    if args.data_dir is not None:
+        return _serve(args, args.data_dir)
+    with tempfile.TemporaryDirectory(prefix="ibmqjob-bench-") as data_dir:
+        return _serve(args, Path(data_dir))
+
+
+def _serve(args: argparse.Namespace, data_dir: Path) -> int:
+    """Serve with the data in ``data_dir`` until standard input closes."""
     config = ServerConfig(
         data_dir=data_dir, step_delay=args.step_delay, run_delay=args.run_delay, job_limit=-1
     )

@@ -13,10 +13,18 @@ deliberate faults: a response that ``spec/openapi.yaml`` does not allow, or a re
 SDK that it does not describe, fails the test that caused it (``spec_violations`` holds the
 findings). The guard is installed only in runs that
 hold integration tests or use a server fixture, so unit-only runs do not import the server.
+
+A test run leaves nothing in the system's temporary folder: the run (and every process it
+starts, through ``TMPDIR``) uses a private one, ``ibmqjob-tests-*``, removed at the end.
+What a test left there is listed in the summary, so that it can be fixed; pytest's own
+``tmp_path`` folders stay where pytest keeps them (its last runs, for inspection).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +40,44 @@ SERVER_FIXTURES = frozenset({"reference_server", "server_factory", "demo_session
 INTEGRATION = Path(__file__).resolve().parent / "integration"
 # Violations reported by guarded servers (appended from their threads; list.append is atomic).
 _VIOLATIONS: list[str] = []
+
+
+_TEMP_KEY = pytest.StashKey[tuple[Path, str | None, str | None]]()
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's tmp_path factory is configured
+def pytest_configure(config: pytest.Config) -> None:
+    """Give the run its own temporary folder (see the module docstring)."""
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is not None:
+        factory.getbasetemp()  # tmp_path folders: in the system's folder, as usual
+    folder = Path(tempfile.mkdtemp(prefix="ibmqjob-tests-"))
+    config.stash[_TEMP_KEY] = (folder, os.environ.get("TMPDIR"), tempfile.tempdir)
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = str(folder)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """List what the run left in its temporary folder."""
+    if _TEMP_KEY not in config.stash:
+        return
+    left = sorted(path.name for path in config.stash[_TEMP_KEY][0].iterdir())
+    if left:
+        terminalreporter.write_sep("=", "left in the temporary folder (removed now)", yellow=True)
+        terminalreporter.write_line(", ".join(left))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the run's temporary folder and restore the system's."""
+    if _TEMP_KEY not in config.stash:
+        return
+    folder, tmpdir, tempdir = config.stash[_TEMP_KEY]
+    if tmpdir is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = tmpdir
+    tempfile.tempdir = tempdir
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _needs_servers(session: pytest.Session) -> bool:

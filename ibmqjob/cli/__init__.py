@@ -21,15 +21,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import tomllib
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from . import jobs
+from .exits import EXIT_INTERRUPTED, exit_codes_text
 
-__all__ = ["COMMANDS_GROUP", "build_parser", "command_entry_points", "main"]
+__all__ = ["COMMANDS_GROUP", "build_parser", "command_entry_points", "main", "version_text"]
 
 COMMANDS_GROUP = "ibmqjob.commands"
 """The entry point group of the plug-in subcommands."""
@@ -60,7 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ibmqjob",
         description="Run and inspect jobs on servers that speak the IBM Quantum job API.",
+        epilog=exit_codes_text()
+        + "\n\n"
+        + textwrap.fill(
+            "The server of the job commands: --url/--token, or the environment variables"
+            " IBMQJOB_URL/IBMQJOB_TOKEN (or QE_URL/QE_TOKEN); without one, 'run' starts the"
+            " embedded reference server.",
+            88,
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=version_text())
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     jobs.configure(subparsers)
     for entry_point in command_entry_points():
@@ -70,15 +83,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def version_text() -> str:
+    """Return what ``ibmqjob --version`` prints: this package's and qiskit's versions."""
+    try:
+        qiskit = metadata.version("qiskit")
+    except metadata.PackageNotFoundError:  # pragma: no cover - qiskit is a dependency
+        qiskit = "not installed"
+    return f"ibmqjob {__version__} (qiskit {qiskit}, Python {sys.version.split()[0]})"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ibmqjob`` console script."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    func = getattr(args, "func", None)
-    if func is None:
-        parser.print_help(sys.stderr)
-        return 2
-    code: int = func(args)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        func = getattr(args, "func", None)
+        if func is None:
+            parser.print_help(sys.stderr)
+            return 2
+        code: int = func(args)
+    except KeyboardInterrupt:
+        # Ctrl-C while loading the commands or in a command that does not handle it.
+        print("ibmqjob: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return code
 
 

@@ -7,15 +7,19 @@ counts. The server is given by ``--url``/``--token`` or the environment (``IBMQJ
 reference server in this process for the duration of the command. The other commands need a
 server.
 
-Exit codes: 0 success; 1 the job failed, was cancelled, could not be cancelled or did not
-finish in time; 2 usage errors (bad arguments, missing or invalid circuit file, no server);
-3 the server could not be used (connection, login, server errors, missing ``server`` extra).
+``status``, ``result`` and ``jobs`` take ``--json``: one JSON document on standard output
+(keys in :func:`job_summary` and :func:`result_summary`), nothing else there.
+
+Exit codes: :data:`ibmqjob.cli.exits.EXIT_CODES` (0 success, 1 the job did not finish well,
+2 bad usage, 3 the server could not be used, 4 no such job, 130 interrupted).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from importlib import resources
@@ -29,6 +33,7 @@ from qiskit.providers.exceptions import QiskitBackendNotFoundError
 
 from ..account import Credentials, IBMQFactory, credentials_from_env
 from ..exceptions import (
+    ApiError,
     IBMQAccountError,
     IBMQError,
     IBMQJobFailureError,
@@ -37,11 +42,26 @@ from ..exceptions import (
 )
 from ..job import IBMQJob
 from ..provider import AccountProvider
-from .progress import ProgressDisplay, describe_status, print_counts, print_jobs
+from .exits import (
+    EXIT_INTERRUPTED,
+    EXIT_JOB_FAILED,
+    EXIT_NO_SUCH_JOB,
+    EXIT_OK,
+    EXIT_SERVER,
+    EXIT_USAGE,
+    exit_codes_text,
+)
+from .progress import (
+    ProgressDisplay,
+    describe_status,
+    job_summary,
+    print_counts,
+    print_jobs,
+    result_summary,
+)
 
 __all__ = ["configure"]
 
-EXIT_OK, EXIT_JOB_FAILED, EXIT_USAGE, EXIT_SERVER = 0, 1, 2, 3
 DEFAULT_BACKEND = "ibmq_qasm_simulator"
 # The embedded server dwells a little in each step, so that the progress shows every status.
 EMBEDDED_STEP_DELAY = 0.2
@@ -63,12 +83,13 @@ def configure(subparsers: Any) -> None:
         description="Run an OpenQASM 2 circuit on a backend, show the job's progress and print "
         "the counts. Without a server (--url/--token or IBMQJOB_URL/IBMQJOB_TOKEN), the "
         "embedded reference server is started for the duration of the command.",
-        epilog=__doc__.split("Exit codes: ")[1].replace("\n", " "),
+        epilog=exit_codes_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("circuit", nargs="?", help="OpenQASM 2 file (default: a Bell circuit)")
     run.add_argument("--backend", default=DEFAULT_BACKEND, help="backend name (%(default)s)")
     run.add_argument("--shots", type=_positive_int, default=1024, help="shots (%(default)s)")
-    run.add_argument("--seed", type=int, help="simulator and transpiler seed")
+    run.add_argument("--seed", type=_seed, help="simulator and transpiler seed")
     run.add_argument("--name", help="job name")
     run.add_argument("--tag", action="append", default=[], help="job tag (repeatable)")
     _add_wait_and_server_options(run)
@@ -79,22 +100,43 @@ def configure(subparsers: Any) -> None:
         ("result", "wait for a job and print its counts", _result),
         ("cancel", "cancel a job", _cancel),
     ):
-        parser = subparsers.add_parser(name, help=help_text, description=help_text.capitalize())
+        parser = subparsers.add_parser(
+            name,
+            help=help_text,
+            description=help_text.capitalize(),
+            epilog=exit_codes_text(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         parser.add_argument("job_id", metavar="JOB_ID")
+        if name != "cancel":
+            _add_json_option(parser)
         if name == "result":
             _add_wait_and_server_options(parser)
         else:
             _add_server_options(parser)
         parser.set_defaults(func=_command(handler))
 
-    jobs = subparsers.add_parser("jobs", help="list jobs", description="List jobs, newest first")
+    jobs = subparsers.add_parser(
+        "jobs",
+        help="list jobs",
+        description="List jobs, newest first",
+        epilog=exit_codes_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     jobs.add_argument("--limit", type=_positive_int, default=10, help="most jobs (%(default)s)")
     jobs.add_argument("--status", help="only jobs in this status (e.g. DONE, QUEUED)")
     jobs.add_argument("--name", help="only jobs whose name matches this regular expression")
     jobs.add_argument("--tag", action="append", default=[], help="only jobs with this tag")
     jobs.add_argument("--backend", help="only jobs of this backend")
+    _add_json_option(jobs)
     _add_server_options(jobs)
-    jobs.set_defaults(func=_command(_jobs))
+    jobs.set_defaults(func=_command(_jobs, prepare=_check_name_pattern))
+
+
+def _add_json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON document (stable keys), no progress"
+    )
 
 
 def _add_server_options(parser: argparse.ArgumentParser) -> None:
@@ -107,14 +149,40 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_wait_and_server_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--timeout", type=float, help="seconds to wait for the job (forever)")
+    parser.add_argument(
+        "--timeout", type=_positive_float, help="seconds to wait for the job (forever)"
+    )
     _add_server_options(parser)
 
 
+# argparse prefixes these messages with "argument --option: ".
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text}")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a non-negative integer")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
     return value
 
 
@@ -134,18 +202,38 @@ def _command(
             _error(args, str(err))
             return EXIT_USAGE
         except IBMQError as err:
-            _error(args, getattr(err, "message", None) or str(err))
-            # Value errors are about what the user asked (a bad status name, tags...).
-            return EXIT_USAGE if isinstance(err, ValueError) else EXIT_SERVER
+            message = getattr(err, "message", None) or str(err)
+            cause = _api_cause(err)
+            if cause is not None and cause.status_code == 404 and hasattr(args, "job_id"):
+                _error(args, f"no such job: {args.job_id} ({message})")
+                return EXIT_NO_SUCH_JOB
+            _error(args, message)
+            # Value errors are about what the user asked (a bad status name, tags...), and so
+            # is a listing filter the server refuses (400).
+            if isinstance(err, ValueError) or (
+                args.command == "jobs" and cause is not None and cause.status_code == 400
+            ):
+                return EXIT_USAGE
+            return EXIT_SERVER
         except KeyboardInterrupt:
             _error(args, "interrupted (a submitted job keeps running on the server)")
-            return 130
+            return EXIT_INTERRUPTED
 
     return run_command
 
 
 def _error(args: argparse.Namespace, message: str) -> None:
     print(f"ibmqjob {args.command}: error: {message}", file=sys.stderr)
+
+
+def _api_cause(err: BaseException) -> ApiError | None:
+    """Return the API layer's error behind an SDK error, if any (it has the HTTP status)."""
+    seen: BaseException | None = err
+    while seen is not None:
+        if isinstance(seen, ApiError):
+            return seen
+        seen = seen.__cause__
+    return None
 
 
 @contextlib.contextmanager
@@ -202,13 +290,18 @@ def _embedded_server() -> Iterator[Credentials]:
 # ---------------------------------------------------------------------- commands
 
 
-def _run(args: argparse.Namespace, provider: AccountProvider) -> int:
-    circuit: QuantumCircuit = args.loaded_circuit
+def _backend(provider: AccountProvider, name: str) -> Any:
+    """Return the provider's backend of this name; a usage error lists the names if none."""
     try:
-        backend = provider.get_backend(args.backend)
+        return provider.get_backend(name)
     except QiskitBackendNotFoundError as err:
         names = ", ".join(backend.name() for backend in provider.backends())
-        raise UsageError(f"no backend named {args.backend!r}; available: {names}") from err
+        raise UsageError(f"no backend named {name!r}; available: {names}") from err
+
+
+def _run(args: argparse.Namespace, provider: AccountProvider) -> int:
+    circuit: QuantumCircuit = args.loaded_circuit
+    backend = _backend(provider, args.backend)
     try:
         compiled = transpile(circuit, backend=backend, seed_transpiler=args.seed)
     except QiskitError as err:
@@ -227,12 +320,18 @@ def _run(args: argparse.Namespace, provider: AccountProvider) -> int:
 
 def _status(args: argparse.Namespace, provider: AccountProvider) -> int:
     job = provider.retrieve_job(args.job_id)
-    print(f"Job {job.job_id()}: {describe_status(job.status(), job.queue_position())}")
+    if args.json:
+        _print_json(job_summary(job))
+    else:
+        print(f"Job {job.job_id()}: {describe_status(job.status(), job.queue_position())}")
     return EXIT_OK
 
 
 def _result(args: argparse.Namespace, provider: AccountProvider) -> int:
-    return _wait_and_print(provider.retrieve_job(args.job_id), args.timeout, sys.stdout)
+    job = provider.retrieve_job(args.job_id)
+    if args.json:
+        return _wait_and_print_json(job, args.timeout)
+    return _wait_and_print(job, args.timeout, sys.stdout)
 
 
 def _cancel(args: argparse.Namespace, provider: AccountProvider) -> int:
@@ -248,6 +347,8 @@ def _cancel(args: argparse.Namespace, provider: AccountProvider) -> int:
 
 
 def _jobs(args: argparse.Namespace, provider: AccountProvider) -> int:
+    if args.backend is not None:
+        _backend(provider, args.backend)  # a misspelt name lists no jobs: say so instead
     jobs = provider.jobs(
         limit=args.limit,
         backend_name=args.backend,
@@ -255,8 +356,25 @@ def _jobs(args: argparse.Namespace, provider: AccountProvider) -> int:
         job_name=args.name,
         job_tags=args.tag or None,
     )
-    print_jobs(jobs, sys.stdout)
+    if args.json:
+        _print_json([job_summary(job) for job in jobs])
+    else:
+        print_jobs(jobs, sys.stdout)
     return EXIT_OK
+
+
+def _check_name_pattern(args: argparse.Namespace) -> None:
+    if args.name is None:
+        return
+    try:
+        re.compile(args.name)
+    except re.error as err:
+        raise UsageError(f"--name: {args.name!r} is not a valid regular expression: {err}") from err
+
+
+def _print_json(document: object) -> None:
+    json.dump(document, sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write("\n")
 
 
 def _load_circuit(args: argparse.Namespace) -> None:
@@ -275,8 +393,11 @@ def _read_qasm(path: str | None) -> QuantumCircuit:
     except (QiskitError, UnicodeDecodeError) as err:
         detail = getattr(err, "message", None) or str(err)
         raise UsageError(f"{path} is not a valid OpenQASM 2 program: {detail}") from err
-    if not circuit.clbits:
-        raise UsageError(f"{path} measures nothing: there would be no counts to print")
+    if not any(item.operation.name == "measure" for item in circuit.data):
+        raise UsageError(
+            f"{path} measures nothing: there would be no counts to print (add e.g."
+            " 'creg c[N];' and 'measure q -> c;')"
+        )
     return circuit
 
 
@@ -300,4 +421,25 @@ def _wait_and_print(job: IBMQJob, timeout: float | None, out: TextIO) -> int:
         print(err.message, file=sys.stderr)
         return EXIT_JOB_FAILED
     print_counts(result, out)
+    return EXIT_OK
+
+
+def _wait_and_print_json(job: IBMQJob, timeout: float | None) -> int:
+    """Wait without showing progress, then print the job and its counts as one document."""
+    try:
+        job.wait_for_final_state(timeout=timeout)
+    except IBMQJobTimeoutError:
+        _print_json(result_summary(job, None, f"did not finish within {timeout} s"))
+        return EXIT_JOB_FAILED
+    status = job.status()
+    if status is not JobStatus.DONE:
+        reason = job.error_message() if status is JobStatus.ERROR else None
+        _print_json(result_summary(job, None, reason or status.value))
+        return EXIT_JOB_FAILED
+    try:
+        result = job.result()
+    except (IBMQJobFailureError, IBMQJobInvalidStateError) as err:
+        _print_json(result_summary(job, None, err.message))
+        return EXIT_JOB_FAILED
+    _print_json(result_summary(job, result, None))
     return EXIT_OK

@@ -1,4 +1,4 @@
-"""What the job commands print: job progress, counts and job tables."""
+"""What the job commands print: job progress, counts, job tables and their JSON forms."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from qiskit.result import Result
 
 from ..queueinfo import QueueInfo
 
-__all__ = ["ProgressDisplay", "describe_status", "print_counts", "print_jobs"]
+__all__ = [
+    "ProgressDisplay",
+    "describe_status",
+    "job_summary",
+    "print_counts",
+    "print_jobs",
+    "result_summary",
+]
 
 
 def describe_status(status: JobStatus, queue_position: int | None = None) -> str:
@@ -31,36 +38,37 @@ def describe_status(status: JobStatus, queue_position: int | None = None) -> str
 
 
 class ProgressDisplay:
-    """Shows how a job progresses: one live line on a terminal, plain lines otherwise.
+    """Shows how a job progresses: one line per change of status or queue position.
 
-    On a terminal the line is rewritten in place (with the elapsed time); elsewhere each
-    change of status or queue position is printed once, on its own line.
+    Every change gets its own line, on a terminal as elsewhere, so that no status is lost
+    between two redraws and a log record written by another part of the process (the
+    embedded server's, say) lands between two lines, never in the middle of one. On a
+    terminal each line also says how long the job has been watched.
     """
 
     def __init__(
         self,
         out: TextIO,
-        live: bool | None = None,
+        timed: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Create the display.
 
         Args:
             out: Where to write.
-            live: Rewrite one line in place; by default when ``out`` is a terminal.
+            timed: Add the elapsed time to each line; by default when ``out`` is a terminal.
             clock: Monotonic clock, for the elapsed time.
         """
         self._out = out
-        self._live = out.isatty() if live is None else live
+        self._timed = out.isatty() if timed is None else timed
         self._clock = clock
         self._start = clock()
         self._last: str | None = None
-        self._width = 0
 
     @property
     def interval(self) -> float | None:
-        """Seconds between updates to ask for: periodic when live, on change otherwise."""
-        return 0.5 if self._live else None
+        """Seconds between updates to ask ``wait_for_final_state`` for: ``None``, on change."""
+        return None
 
     def update(
         self, job_id: str, status: JobStatus, job: Any, queue_info: QueueInfo | None = None
@@ -74,27 +82,74 @@ class ProgressDisplay:
             queue_info: The queue information, if any.
         """
         position = None if queue_info is None else queue_info.position
-        self._show(f"Job {job_id}: {describe_status(status, position)}", final=False)
+        self._show(f"Job {job_id}: {describe_status(status, position)}")
 
     def finish(self, job_id: str, status: JobStatus) -> None:
-        """Show the final status and end the line.
+        """Show the final status.
 
         Args:
             job_id: The job.
             status: Its final status.
         """
-        self._show(f"Job {job_id}: {describe_status(status)}", final=True)
+        self._show(f"Job {job_id}: {describe_status(status)}")
 
-    def _show(self, text: str, final: bool) -> None:
-        if self._live:
-            line = f"{text} [{self._clock() - self._start:.1f} s]"
-            padding = " " * max(self._width - len(line), 0)
-            self._out.write("\r" + line + padding + ("\n" if final else ""))
-            self._width = 0 if final else len(line)
-        elif text != self._last:
-            self._out.write(text + "\n")
+    def _show(self, text: str) -> None:
+        if text == self._last:
+            return
         self._last = text
+        if self._timed:
+            text = f"{text} [{self._clock() - self._start:.1f} s]"
+        self._out.write(text + "\n")
         self._out.flush()
+
+
+def job_summary(job: Any) -> dict[str, Any]:
+    """Describe a job for ``--json``: the keys are stable, values JSON types.
+
+    Args:
+        job: The job (``IBMQJob``).
+
+    Returns:
+        ``job_id``, ``status`` (a ``JobStatus`` name), ``queue_position`` (``None`` unless
+        queued), ``backend``, ``name``, ``tags`` and ``creation_date`` (ISO 8601, with offset).
+    """
+    status = job.status()
+    return {
+        "job_id": job.job_id(),
+        "status": status.name,
+        "queue_position": job.queue_position() if status is JobStatus.QUEUED else None,
+        "backend": job.backend().name(),
+        "name": job.name(),
+        "tags": list(job.tags()),
+        "creation_date": job.creation_date().isoformat(),
+    }
+
+
+def result_summary(job: Any, result: Result | None, error: str | None) -> dict[str, Any]:
+    """Describe a finished job and its counts for ``result --json``.
+
+    Args:
+        job: The job (``IBMQJob``).
+        result: Its result, ``None`` when it has none.
+        error: Why there is no result, ``None`` when there is one.
+
+    Returns:
+        The keys of :func:`job_summary`, plus ``success``, ``error`` and ``experiments``: one
+        ``{"name", "shots", "counts"}`` per experiment (outcomes as bit strings).
+    """
+    summary = job_summary(job)
+    experiments = []
+    if result is not None:
+        for index, experiment in enumerate(result.results):
+            experiments.append(
+                {
+                    "name": getattr(experiment.header, "name", None),
+                    "shots": experiment.shots,
+                    "counts": dict(sorted(result.get_counts(index).items())),
+                }
+            )
+    summary.update(success=result is not None, error=error, experiments=experiments)
+    return summary
 
 
 def print_counts(result: Result, out: TextIO) -> None:

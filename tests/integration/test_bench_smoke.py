@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -18,16 +19,25 @@ def tiny_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
     if not (ROOT / ".venv-legacy" / "bin" / "python").exists():
         pytest.skip(".venv-legacy is missing (bash scripts/bootstrap --legacy)")
     output = tmp_path_factory.mktemp("bench") / "results.json"
+    # The run's own temporary folder: whatever the benchmark leaves behind stays visible here.
+    temp = tmp_path_factory.mktemp("bench-tmp")
     done = subprocess.run(
         ["bash", str(ROOT / "scripts" / "bench"), "--tiny", "--output", str(output)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=230,
+        env={**os.environ, "TMPDIR": str(temp)},
     )
     assert done.returncode == 0, done.stderr[-4000:]
     assert "ours/original" in done.stdout
-    return dict(json.loads(output.read_text()))
+    results = dict(json.loads(output.read_text()))
+    results["left_in_temp"] = sorted(path.name for path in temp.iterdir())
+    return results
+
+
+def test_the_run_leaves_nothing_in_the_temporary_folder(tiny_results: dict) -> None:
+    assert tiny_results["left_in_temp"] == []
 
 
 def test_results_describe_the_run_and_the_machine(tiny_results: dict) -> None:

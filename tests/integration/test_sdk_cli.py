@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -92,8 +93,13 @@ def test_usage_and_server_errors(
     assert "no backend named 'nope'" in capsys.readouterr().err
     assert main(["jobs", "--status", "finished"]) == 2
     assert "not a valid status value" in capsys.readouterr().err
-    assert main(["status", "f" * 24]) == 3
-    assert "Error code: 3250" in capsys.readouterr().err
+    assert main(["status", "f" * 24]) == 4
+    err = capsys.readouterr().err
+    assert f"no such job: {'f' * 24}" in err and "Error code: 3250" in err
+    assert main(["jobs", "--name", "bell("]) == 2  # refused before asking the server
+    assert "--name: 'bell(' is not a valid regular expression" in capsys.readouterr().err
+    assert main(["jobs", "--name", "(?<=a)b"]) == 2  # Python's syntax, not the server's (RE2)
+    assert "ibmqjob jobs: error: Failed to get the jobs" in capsys.readouterr().err
     assert main(["status", "f" * 24, "--url", server_env.auth_url]) == 2
     assert "--url and --token go together" in capsys.readouterr().err
 
@@ -168,3 +174,29 @@ def test_run_a_circuit_whose_gates_the_transpiler_merges(
     assert main(["run", str(circuit), "--shots", "200", "--seed", "2"]) == 0
     counts = _counts(capsys.readouterr().out)
     assert set(counts) == {"0", "1"} and sum(counts.values()) == 200
+
+
+def test_json_output_of_status_result_and_jobs(
+    server_env: ServerThread, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", "--shots", "64", "--seed", "4", "--name", "cli-json", "--tag", "js"]) == 0
+    match = JOB_ID.search(capsys.readouterr().out)
+    assert match is not None
+    job_id = match[1]
+
+    assert main(["status", job_id, "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["job_id"] == job_id and status["status"] == "DONE"
+    assert status["name"] == "cli-json" and status["tags"] == ["js"]
+    assert status["backend"] == "ibmq_qasm_simulator" and status["queue_position"] is None
+
+    assert main(["result", job_id, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    ((experiment,),) = [result["experiments"]]
+    assert result["success"] is True and experiment["shots"] == 64
+    assert set(experiment["counts"]) <= {"00", "11"} and sum(experiment["counts"].values()) == 64
+
+    assert main(["jobs", "--json", "--tag", "js", "--limit", "3"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [job["job_id"] for job in listed] == [job_id]
+    assert {key: listed[0][key] for key in status} == status

@@ -25,7 +25,7 @@ def _queued(position: int) -> QueueInfo:
 
 def test_plain_lines_on_change_only() -> None:
     out = io.StringIO()
-    display = ProgressDisplay(out, live=False)
+    display = ProgressDisplay(out, timed=False)
 
     display.update("j", JobStatus.VALIDATING, None)
     display.update("j", JobStatus.QUEUED, None, queue_info=_queued(3))
@@ -39,35 +39,42 @@ def test_plain_lines_on_change_only() -> None:
         "Job j: QUEUED (queue position 1)",
         "Job j: DONE",
     ]
-    assert display.interval is None
+    assert display.interval is None  # called on every change, never periodically
 
 
-def test_live_line_is_rewritten_in_place_with_the_elapsed_time() -> None:
+def test_timed_lines_keep_every_status_with_the_elapsed_time() -> None:
     out, clock = io.StringIO(), Clock()
-    display = ProgressDisplay(out, live=True, clock=clock)
+    display = ProgressDisplay(out, timed=True, clock=clock)
 
+    clock.now += 0.04
+    display.update("j", JobStatus.VALIDATING, None)
     clock.now += 1.25
     display.update("j", JobStatus.QUEUED, None, queue_info=_queued(12))
     clock.now += 1.0
     display.update("j", JobStatus.RUNNING, None)
+    display.update("j", JobStatus.RUNNING, None)
     display.finish("j", JobStatus.DONE)
 
-    text = out.getvalue()
-    assert text.count("\n") == 1 and text.endswith("\n")
-    frames = text.rstrip("\n").split("\r")[1:]
-    assert frames[0] == "Job j: QUEUED (queue position 12) [1.2 s]"
-    assert frames[1].startswith("Job j: RUNNING [2.2 s]") and len(frames[1]) == len(frames[0])
-    assert frames[2].startswith("Job j: DONE [2.2 s]")
-    assert display.interval == 0.5
+    # One whole line per change, never a line rewritten in place.
+    assert "\r" not in out.getvalue()
+    assert out.getvalue().splitlines() == [
+        "Job j: VALIDATING [0.0 s]",
+        "Job j: QUEUED (queue position 12) [1.3 s]",
+        "Job j: RUNNING [2.3 s]",
+        "Job j: DONE [2.3 s]",
+    ]
 
 
-def test_live_is_the_default_on_a_terminal_only() -> None:
+def test_timed_is_the_default_on_a_terminal_only() -> None:
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True
 
-    assert ProgressDisplay(Terminal()).interval == 0.5
-    assert ProgressDisplay(io.StringIO()).interval is None
+    terminal, pipe = Terminal(), io.StringIO()
+    ProgressDisplay(terminal).finish("j", JobStatus.DONE)
+    ProgressDisplay(pipe).finish("j", JobStatus.DONE)
+    assert terminal.getvalue().startswith("Job j: DONE [")
+    assert pipe.getvalue() == "Job j: DONE\n"
 
 
 def test_describe_status() -> None:
