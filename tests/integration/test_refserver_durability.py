@@ -154,7 +154,8 @@ def test_serve_stops_cleanly_on_a_signal(tmp_path: Path, processes, stop_signal:
     server.process.send_signal(stop_signal)
     output, _ = server.process.communicate(timeout=30)
     assert server.process.returncode == 0, output
-    assert "Traceback" not in output and "stopped" in output
+    assert "Traceback" not in output, output
+    assert "stopped" in output, output
 
 
 def test_data_files_are_private(tmp_path: Path) -> None:
