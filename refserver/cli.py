@@ -186,8 +186,11 @@ def run_serve(args: argparse.Namespace) -> int:
     except (KeyboardInterrupt, _Terminated):
         # Ctrl-C or SIGTERM: uvicorn has already shut down gracefully (jobs in progress
         # resume on the next start); no traceback.
-        print("ibmqjob reference server stopped", file=sys.stderr, flush=True)
+        print(_STOPPED, file=sys.stderr, flush=True)
         return 0
+
+
+_STOPPED = "ibmqjob reference server stopped"
 
 
 class _Terminated(Exception):
@@ -225,4 +228,7 @@ def _serve(config: ServerConfig, args: argparse.Namespace) -> int:
     uvicorn_server(app, log_level=args.log_level, header_timeout=config.header_timeout).run(
         sockets=[sock]
     )
+    # uvicorn re-raises the signal that stopped it, but asyncio's own SIGINT handler may take it
+    # after the server task has already finished: then run() simply returns.
+    print(_STOPPED, file=sys.stderr, flush=True)
     return 0
