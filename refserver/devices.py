@@ -4,8 +4,9 @@
   modelled on the IBM Quantum simulator of the same name (32 qubits).
 * ``ibmq_manila`` and ``ibmq_lima``: the configuration, calibration and pulse
   defaults of the real 5-qubit devices as bundled with qiskit 0.46's fake
-  backends, simulated by ``AerSimulator`` with a noise model built from the
-  calibration in force when a job runs.
+  backends (shipped in ``refserver/data/``, extracted by :mod:`refserver.snapshots`),
+  simulated by ``AerSimulator`` with a noise model built from the calibration in
+  force when a job runs.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import qiskit_aer
 from refserver.timeutil import format_instant, parse_instant
 
 SIMULATOR_NAME = "ibmq_qasm_simulator"
-# Directory names of the qiskit fake backends whose snapshots are served.
-_FAKE_DEVICES = ("manila", "lima")
+# The devices whose snapshots are shipped in refserver/data/.
+_FAKE_DEVICES = ("ibmq_manila", "ibmq_lima")
 # Instructions that are not gates but may appear in any QASM experiment.
 NON_GATE_INSTRUCTIONS = frozenset({"measure", "barrier"})
 _SIMULATOR_GATES = {
@@ -180,16 +181,17 @@ def _simulator() -> Device:
     return Device(SIMULATOR_NAME, configuration, {}, None)
 
 
-def _fake_device(short: str) -> Device:
-    folder = resources.files("qiskit.providers.fake_provider.backends").joinpath(short)
+def _fake_device(name: str) -> Device:
+    folder = resources.files("refserver").joinpath("data")
 
-    def load(prefix: str) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(folder.joinpath(f"{prefix}_{short}.json").read_text())
+    def load(kind: str) -> dict[str, Any]:
+        text = folder.joinpath(f"{name}.{kind}.json").read_text(encoding="utf-8")
+        data: dict[str, Any] = json.loads(text)
         return data
 
-    configuration = load("conf")
-    snapshot = _dates_in_utc(load("props"))
-    return Device(str(configuration["backend_name"]), configuration, load("defs"), snapshot)
+    configuration = load("configuration")
+    snapshot = _dates_in_utc(load("properties"))
+    return Device(name, configuration, load("defaults"), snapshot)
 
 
 def _dates_in_utc(node: Any) -> Any:
