@@ -20,17 +20,16 @@ from __future__ import annotations
 import json
 import threading
 import time
-import warnings
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from qiskit import QuantumCircuit
-from qiskit.providers.models import BackendProperties
 from qiskit_aer import AerSimulator
 from qiskit_aer.noise import NoiseModel
 
 from refserver.devices import Device
+from refserver.noise import device_noise_model
 from refserver.qobjconvert import decode_noise_model, to_circuits
 from refserver.timeutil import now_text
 
@@ -44,7 +43,9 @@ class Simulation:
 
     def __init__(self, experiment_memory_mb: int) -> None:
         self._memory_mb = experiment_memory_mb
-        self._noise_models: dict[int, NoiseModel] = {}
+        # Simulators are reused: one per (calibration, method); a device's noise model is
+        # built once per calibration. Run options travel with each run, not the simulator.
+        self._simulators: dict[tuple[int | None, str], AerSimulator] = {}
         self._lock = threading.Lock()
 
     def run(
@@ -118,25 +119,25 @@ class Simulation:
         device: Device,
         calibration: tuple[int, dict[str, Any]] | None,
     ) -> AerSimulator:
-        noise_model = None
-        if calibration is not None:
-            noise_model = self._device_noise(*calibration)
-        elif isinstance(config.get("noise_model"), dict):
+        if isinstance(config.get("noise_model"), dict) and device.is_simulator:
+            # A user's noise model comes with its job: nothing to reuse.
             noise_model = NoiseModel.from_dict(decode_noise_model(config["noise_model"]))
-        method = config.get("method", "automatic") if device.is_simulator else "automatic"
-        return AerSimulator(method=method, noise_model=noise_model, max_memory_mb=self._memory_mb)
-
-    def _device_noise(self, calibration_id: int, properties: dict[str, Any]) -> NoiseModel:
+            return AerSimulator(
+                method=config.get("method", "automatic"),
+                noise_model=noise_model,
+                max_memory_mb=self._memory_mb,
+            )
+        method = str(config.get("method", "automatic")) if device.is_simulator else "automatic"
+        key = (None if calibration is None else calibration[0], method)
         with self._lock:
-            model = self._noise_models.get(calibration_id)
-            if model is None:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    model = NoiseModel.from_backend_properties(
-                        BackendProperties.from_dict(properties)
-                    )
-                self._noise_models[calibration_id] = model
-        return model
+            simulator = self._simulators.get(key)
+            if simulator is None:
+                noise = None if calibration is None else device_noise_model(calibration[1])
+                simulator = AerSimulator(
+                    method=method, noise_model=noise, max_memory_mb=self._memory_mb
+                )
+                self._simulators[key] = simulator
+        return simulator
 
     def _execute(
         self, simulator: AerSimulator, circuits: list[QuantumCircuit], options: dict[str, Any]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -33,17 +34,85 @@ def qobj_json(qobj: Any) -> dict[str, Any]:
     return decoded
 
 
+def circuit_qobj(
+    name: str,
+    n_qubits: int,
+    instructions: list[dict[str, Any]],
+    shots: int = 1024,
+    seed: int | None = 42,
+    **config: Any,
+) -> dict[str, Any]:
+    """The Qobj of one circuit on a register ``q`` of ``n_qubits`` and ``c`` of as many bits.
+
+    Written the way qiskit 0.46's ``assemble`` writes it (same fields and order), without
+    qiskit: the server's tests build their input the same on every qiskit line.
+
+    Args:
+        name: the experiment's name.
+        n_qubits: qubits and memory slots.
+        instructions: the experiment's instructions (``name``, ``qubits``, ``memory``...).
+        shots: ``config.shots``.
+        seed: ``config.seed_simulator`` (None: left out).
+        **config: more ``config`` fields.
+    """
+    qobj_config: dict[str, Any] = {"shots": shots}
+    if seed is not None:
+        qobj_config["seed_simulator"] = seed
+    qobj_config.update(
+        {
+            "memory": False,
+            "parameter_binds": [],
+            "meas_level": 2,
+            "init_qubits": True,
+            "parametric_pulses": [],
+            "memory_slots": n_qubits,
+            "n_qubits": n_qubits,
+        }
+    )
+    qobj_config.update(config)
+    header = {
+        "qubit_labels": [["q", i] for i in range(n_qubits)],
+        "n_qubits": n_qubits,
+        "qreg_sizes": [["q", n_qubits]],
+        "clbit_labels": [["c", i] for i in range(n_qubits)],
+        "memory_slots": n_qubits,
+        "creg_sizes": [["c", n_qubits]],
+        "name": name,
+        "global_phase": 0.0,
+        "metadata": {},
+    }
+    return {
+        "qobj_id": str(uuid.uuid4()),
+        "header": {},
+        "config": qobj_config,
+        "schema_version": "1.3.0",
+        "type": "QASM",
+        "experiments": [
+            {
+                "config": {"n_qubits": n_qubits, "memory_slots": n_qubits},
+                "header": header,
+                "instructions": instructions,
+            }
+        ],
+    }
+
+
+def ghz_qobj(
+    n_qubits: int = 3, shots: int = 1024, seed: int | None = 42, **config: Any
+) -> dict[str, Any]:
+    """The Qobj of a GHZ circuit (named ``ghz``): H on qubit 0, a CX chain, every qubit
+    measured into the memory slot of the same index."""
+    instructions: list[dict[str, Any]] = [{"name": "h", "qubits": [0]}]
+    instructions += [{"name": "cx", "qubits": [i, i + 1]} for i in range(n_qubits - 1)]
+    instructions += [{"name": "measure", "qubits": [i], "memory": [i]} for i in range(n_qubits)]
+    return circuit_qobj("ghz", n_qubits, instructions, shots, seed, **config)
+
+
 def bell_qobj(shots: int = 1024, seed: int | None = 42, **config: Any) -> dict[str, Any]:
     """The Qobj of a Bell circuit (named ``bell``) for the simulator."""
-    from qiskit import QuantumCircuit, assemble
-
-    circuit = QuantumCircuit(2, 2, name="bell")
-    circuit.h(0)
-    circuit.cx(0, 1)
-    circuit.measure([0, 1], [0, 1])
-    if seed is not None:
-        config["seed_simulator"] = seed
-    return qobj_json(assemble(circuit, shots=shots, **config))
+    qobj = ghz_qobj(2, shots, seed, **config)
+    qobj["experiments"][0]["header"]["name"] = "bell"
+    return qobj
 
 
 class ApiSession:
