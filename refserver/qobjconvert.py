@@ -7,7 +7,7 @@ both lines. It reads what qiskit 0.46's ``assemble`` writes:
 * the experiment header's registers (``qreg_sizes``, ``creg_sizes``) and the register bit
   of every qubit and memory slot (``qubit_labels``, ``clbit_labels``); an experiment
   without them gets one register ``q`` and one register ``c`` sized from its instructions;
-* gates of qiskit's standard library with their parameters, ``mcx``, ``mcp`` and ``mcu1``
+* gates of qiskit's standard library with their parameters, ``mcx``, ``mcp`` (``mcphase``) and ``mcu1``
   (controls first), ``unitary`` (a matrix of ``[re, im]`` pairs), ``initialize``
   (amplitudes), ``measure``, ``reset``, ``barrier`` and ``delay``;
 * conditionals: ``bfunc`` (``mask``, ``relation`` ``==`` or ``!=``, ``val``, ``register``)
@@ -122,7 +122,7 @@ def _standard_arity(name: str) -> int:
     return len(get_standard_gate_name_mapping()[name].params)
 
 
-_MULTI_CONTROLLED = {"mcx": 0, "mcp": 1, "mcu1": 1}
+_MULTI_CONTROLLED = {"mcx": 0, "mcp": 1, "mcphase": 1, "mcu1": 1}
 
 
 @dataclass(frozen=True)
@@ -260,7 +260,7 @@ class _Decoder:
                 )
             if name == "mcx":
                 return MCXGate(n_qubits - 1)
-            if name == "mcp":
+            if name in ("mcp", "mcphase"):
                 return MCPhaseGate(reals[0], n_qubits - 1)
             return MCU1Gate(reals[0], n_qubits - 1)
         gate_class = _standard_gates().get(name)
