@@ -1,4 +1,4 @@
-"""Noise models of the fake devices, built from their calibration (properties) document.
+"""Noise models: a fake device's from its calibration, a user's from the Qobj's ``noise_model``.
 
 qiskit-aer's ``NoiseModel.from_backend_properties`` builds the model (depolarizing gate
 errors, thermal relaxation, readout errors, relaxation on delays) from a properties object.
@@ -8,6 +8,10 @@ properties document that shape. Aer 0.14 (the qiskit 0.46 line) insists on qiski
 ``BackendProperties`` class, which that line still has: there the document goes through it.
 Both paths feed the same numbers to the same model code of Aer, so a device gives the same
 noise model on both lines.
+
+A simulator job may carry a noise model in ``config.noise_model``: the dict of Aer's
+``NoiseModel.to_dict``. Aer deprecated the matching ``from_dict``;
+:func:`noise_model_from_dict` reads the same format with Aer's public error classes.
 """
 
 from __future__ import annotations
@@ -17,8 +21,13 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+from qiskit import QuantumCircuit
+from qiskit.circuit import Instruction, Reset
+from qiskit.circuit.library import PauliGate, UnitaryGate, get_standard_gate_name_mapping
+from qiskit.quantum_info import Operator
 from qiskit.utils import apply_prefix
-from qiskit_aer.noise import NoiseModel
+from qiskit_aer.noise import NoiseModel, QuantumError, ReadoutError
 from qiskit_aer.noise.noiseerror import NoiseError
 
 
@@ -151,3 +160,76 @@ def device_noise_model(document: dict[str, Any]) -> NoiseModel:
         ValueError: the document is malformed.
     """
     return _AER.noise_model(document)
+
+
+def noise_model_from_dict(document: Any) -> NoiseModel:
+    """A noise model from the dict of Aer's ``NoiseModel.to_dict`` (complex numbers decoded).
+
+    Each error of ``errors`` is a ``qerror`` (``operations``, ``instructions``: one list of
+    ``{name, qubits, params}`` per term, ``probabilities``, optional ``gate_qubits``) or a
+    ``roerror`` (``probabilities``, optional ``gate_qubits``); without ``gate_qubits`` an
+    error applies to every qubit.
+
+    Raises:
+        ValueError: the dict is not such a noise model (the message says why).
+    """
+    if not isinstance(document, dict) or not isinstance(document.get("errors", []), list):
+        raise ValueError("a noise model is an object with an `errors` list")
+    model = NoiseModel()
+    for index, error in enumerate(document.get("errors", [])):
+        try:
+            _add_error(model, error)
+        except Exception as err:  # qiskit-aer raises many kinds of errors on bad values
+            raise ValueError(f"error {index}: {type(err).__name__}: {err}") from None
+    return model
+
+
+def _add_error(model: NoiseModel, error: Any) -> None:
+    if not isinstance(error, dict):
+        raise ValueError("an error must be an object")
+    kind = error.get("type")
+    gate_qubits = error.get("gate_qubits")
+    if kind == "qerror":
+        terms = [_term(instructions) for instructions in error["instructions"]]
+        quantum = QuantumError(list(zip(terms, error["probabilities"], strict=True)))
+        operations = list(error["operations"])
+        if gate_qubits is None:
+            model.add_all_qubit_quantum_error(quantum, operations, warnings=False)
+        else:
+            for qubits in gate_qubits:
+                model.add_quantum_error(quantum, operations, qubits, warnings=False)
+    elif kind == "roerror":
+        readout = ReadoutError(np.array(error["probabilities"], dtype=float))
+        if gate_qubits is None:
+            model.add_all_qubit_readout_error(readout, warnings=False)
+        else:
+            for qubits in gate_qubits:
+                model.add_readout_error(readout, qubits, warnings=False)
+    else:
+        raise ValueError(f"unknown error type {kind!r} (qerror or roerror)")
+
+
+def _term(instructions: Any) -> QuantumCircuit:
+    """One term of a quantum error: its instructions as a circuit (as Aer's from_dict)."""
+    if not isinstance(instructions, list) or not instructions:
+        raise ValueError("each term of a qerror is a non-empty list of instructions")
+    width = max(max(item["qubits"]) for item in instructions) + 1
+    circuit = QuantumCircuit(width)
+    standard = get_standard_gate_name_mapping()
+    for item in instructions:
+        name, qubits, params = item["name"], item["qubits"], item.get("params", [])
+        if name == "reset":
+            circuit.append(Reset(), qubits)
+        elif name == "kraus":
+            matrices = [np.array(matrix, dtype=complex) for matrix in params]
+            circuit.append(Instruction("kraus", len(qubits), 0, matrices), qubits)
+        elif name == "unitary":
+            circuit.append(UnitaryGate(np.array(params[0], dtype=complex)), qubits)
+        elif name == "pauli":
+            circuit.append(PauliGate(params[0]), qubits)
+        elif name in standard and not standard[name].params and name != "measure":
+            matrix = Operator(standard[name]).data
+            circuit.append(UnitaryGate(matrix, label=name), qubits)
+        else:
+            raise ValueError(f"unknown noise instruction {name!r}")
+    return circuit

@@ -7,9 +7,9 @@ both lines. It reads what qiskit 0.46's ``assemble`` writes:
 * the experiment header's registers (``qreg_sizes``, ``creg_sizes``) and the register bit
   of every qubit and memory slot (``qubit_labels``, ``clbit_labels``); an experiment
   without them gets one register ``q`` and one register ``c`` sized from its instructions;
-* gates of qiskit's standard library with their parameters, ``mcx``, ``mcp`` (``mcphase``) and ``mcu1``
-  (controls first), ``unitary`` (a matrix of ``[re, im]`` pairs), ``initialize``
-  (amplitudes), ``measure``, ``reset``, ``barrier`` and ``delay``;
+* gates of qiskit's standard library with their parameters, ``mcx``, ``mcp``
+  (``mcphase``) and ``mcu1`` (controls first), ``unitary`` (a matrix of ``[re, im]``
+  pairs), ``initialize`` (amplitudes), ``measure``, ``reset``, ``barrier`` and ``delay``;
 * conditionals: ``bfunc`` (``mask``, ``relation`` ``==`` or ``!=``, ``val``, ``register``)
   followed by instructions whose ``conditional`` names that register. A condition on the
   bits of one classical register (or on one bit) becomes ``if_test`` on it; any other
@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
@@ -102,11 +102,11 @@ def _decode_value(value: Any) -> Any:
     return value
 
 
-def _is_real(value: Any) -> bool:
+def _is_real(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _is_index(value: Any) -> bool:
+def _is_index(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 

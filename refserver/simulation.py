@@ -26,10 +26,9 @@ from typing import Any
 
 from qiskit import QuantumCircuit
 from qiskit_aer import AerSimulator
-from qiskit_aer.noise import NoiseModel
 
 from refserver.devices import Device
-from refserver.noise import device_noise_model
+from refserver.noise import device_noise_model, noise_model_from_dict
 from refserver.qobjconvert import decode_noise_model, to_circuits
 from refserver.timeutil import now_text
 
@@ -121,7 +120,7 @@ class Simulation:
     ) -> AerSimulator:
         if isinstance(config.get("noise_model"), dict) and device.is_simulator:
             # A user's noise model comes with its job: nothing to reuse.
-            noise_model = NoiseModel.from_dict(decode_noise_model(config["noise_model"]))
+            noise_model = noise_model_from_dict(decode_noise_model(config["noise_model"]))
             return AerSimulator(
                 method=config.get("method", "automatic"),
                 noise_model=noise_model,

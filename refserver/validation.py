@@ -12,14 +12,12 @@ Two levels:
 from __future__ import annotations
 
 import json
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from qiskit_aer.noise import NoiseModel
-
 from refserver import errors
 from refserver.devices import Device
+from refserver.noise import noise_model_from_dict
 from refserver.qobjconvert import QobjConversionError, decode_noise_model, to_circuits
 
 _FEATURE_FREE_INSTRUCTIONS = frozenset({"measure", "barrier"})
@@ -196,10 +194,8 @@ def _check_simulator_options(config: dict[str, Any], device: Device) -> None:
         raise QobjRejected(errors.VALIDATION_FAILED, "A noise model is only accepted by simulators")
     if "noise_model" in config:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                NoiseModel.from_dict(decode_noise_model(config["noise_model"]))
-        except Exception as err:  # qiskit-aer raises many kinds of errors on a bad dict
+            noise_model_from_dict(decode_noise_model(config["noise_model"]))
+        except ValueError as err:
             raise QobjRejected(
                 errors.QOBJ_SCHEMA,
                 f"Qobj does not conform to the schema: invalid noise_model ({err})",

@@ -6,12 +6,14 @@ import json
 from typing import Any
 
 import pytest
-from qiskit import QuantumCircuit, assemble
+from qiskit import QuantumCircuit
+from qiskit.circuit.library import U1Gate, U2Gate, U3Gate
+from qiskit_aer import AerSimulator
 from qiskit_aer.noise import NoiseModel, depolarizing_error
 
 from refserver.devices import DeviceCatalog
 from refserver.simulation import Simulation
-from refserver.testing import bell_qobj, qobj_json
+from refserver.testing import bell_qobj, circuit_qobj, qobj_json
 from refserver.validation import QobjRejected, check_upload, validate_qobj
 
 CATALOG = DeviceCatalog()
@@ -44,12 +46,19 @@ def test_bell_is_accepted_with_its_summary() -> None:
 
 
 def test_device_only_refusals() -> None:
-    conditional = QuantumCircuit(1, 1)
-    conditional.measure(0, 0)
-    conditional.x(0).c_if(conditional.cregs[0], 1)
-    conditional.measure(0, 0)
-    assert _code(qobj_json(assemble(conditional)), LIMA) == 1002
-    validate_qobj(_data(qobj_json(assemble(conditional))), SIMULATOR)
+    # What qiskit 0.46's assemble writes for x(0).c_if(c, 1) between two measurements.
+    conditional = circuit_qobj(
+        "conditional",
+        1,
+        [
+            {"name": "measure", "qubits": [0], "register": [0], "memory": [0]},
+            {"name": "bfunc", "register": 1, "mask": "0x1", "relation": "==", "val": "0x1"},
+            {"name": "x", "qubits": [0], "conditional": 1},
+            {"name": "measure", "qubits": [0], "register": [0], "memory": [0]},
+        ],
+    )
+    assert _code(conditional, LIMA) == 1002
+    validate_qobj(_data(conditional), SIMULATOR)
     noisy = bell_qobj()
     noisy["config"]["noise_model"] = {"errors": []}
     assert _code(noisy, LIMA) == 1002
@@ -84,10 +93,8 @@ def test_headerless_experiments_are_completed_and_run() -> None:
 
 
 def test_user_noise_model_on_the_simulator() -> None:
-    flip = QuantumCircuit(1, 1, name="flip")
-    flip.x(0)
-    flip.measure(0, 0)
-    qobj = qobj_json(assemble(flip, shots=2000, seed_simulator=11))
+    flip = [{"name": "x", "qubits": [0]}, {"name": "measure", "qubits": [0], "memory": [0]}]
+    qobj = circuit_qobj("flip", 1, flip, shots=2000, seed=11)
     clean = Simulation(256).run(
         validate_qobj(_data(qobj), SIMULATOR).qobj, SIMULATOR, None, "e" * 24
     )
@@ -103,27 +110,33 @@ def test_user_noise_model_on_the_simulator() -> None:
 
 
 def test_gate_parameters_survive_the_trip_through_json() -> None:
-    from qiskit import transpile
-    from qiskit_aer import AerSimulator
-
-    circuit = QuantumCircuit(3, 3, name="params")
-    circuit.h(0)
-    circuit.rx(0.3, 1)
-    circuit.r(0.7, 0.2, 2)
-    circuit.cu(0.4, 0.5, 0.6, 0.1, 0, 2)
-    circuit.initialize([0.6, 0.8j], 1)
-    circuit.measure([0, 1, 2], [0, 1, 2])
-    # u2 and u3 appear with two and three real parameters: neither may turn complex.
-    basis = ["u1", "u2", "u3", "r", "cx", "initialize", "reset"]
-    compiled = transpile(circuit, basis_gates=basis, optimization_level=0)
-    assert {"u2", "u3", "r"} <= set(compiled.count_ops())
-    qobj = qobj_json(assemble(compiled, shots=4000, seed_simulator=5))
+    # u2 and u3 come with two and three real parameters: neither may turn complex;
+    # initialize's amplitudes are [re, im] pairs and must.
+    instructions: list[dict[str, Any]] = [
+        {"name": "u2", "params": [0.0, 3.141592653589793], "qubits": [0]},
+        {"name": "u3", "params": [0.3, -1.5707963267948966, 1.5707963267948966], "qubits": [1]},
+        {"name": "r", "params": [0.7, 0.2], "qubits": [2]},
+        {"name": "u1", "params": [0.4], "qubits": [2]},
+        {"name": "initialize", "params": [[0.6, 0.0], [0.0, 0.8]], "qubits": [1]},
+        {"name": "cx", "qubits": [0, 2]},
+        *({"name": "measure", "qubits": [i], "memory": [i]} for i in range(3)),
+    ]
+    qobj = circuit_qobj("params", 3, instructions, shots=4000, seed=5)
     result = Simulation(256).run(
         validate_qobj(_data(qobj), SIMULATOR).qobj, SIMULATOR, None, "d" * 24
     )
     served = {int(k, 16): v for k, v in result["results"][0]["data"]["counts"].items()}
-    direct = AerSimulator().run(compiled, shots=4000, seed_simulator=5).result().get_counts()
+    circuit = QuantumCircuit(3, 3, name="params")
+    circuit.append(U2Gate(0.0, 3.141592653589793), [0])
+    circuit.append(U3Gate(0.3, -1.5707963267948966, 1.5707963267948966), [1])
+    circuit.r(0.7, 0.2, 2)
+    circuit.append(U1Gate(0.4), [2])
+    circuit.initialize([0.6, 0.8j], 1)
+    circuit.cx(0, 2)
+    circuit.measure([0, 1, 2], [0, 1, 2])
+    direct = AerSimulator().run(circuit, shots=4000, seed_simulator=5).result().get_counts()
     assert served == {int(k, 2): v for k, v in direct.items()}
+    assert len(served) > 2
 
 
 def test_invalid_noise_model_is_refused() -> None:
