@@ -10,11 +10,10 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import httpx
 import pytest
-from qiskit import QuantumCircuit, assemble
 from qiskit.exceptions import QiskitError
 from qiskit.result import Result
 
-from refserver.testing import ApiSession, bell_qobj, qobj_json
+from refserver.testing import ApiSession, bell_qobj, circuit_qobj
 
 
 def client_message(error: dict[str, Any]) -> str:
@@ -34,15 +33,16 @@ def _envelope(response: httpx.Response, status: int) -> dict[str, Any]:
     return error
 
 
-def _wide_circuit(n: int, name: str) -> QuantumCircuit:
-    circuit = QuantumCircuit(n, n, name=name)
+def _wide_experiment(n: int, name: str) -> dict[str, Any]:
+    """An experiment whose statevector (non-Clifford, entangling n qubits) needs 16 * 2**n
+    bytes."""
+    instructions: list[dict[str, Any]] = []
     for qubit in range(n):
-        circuit.h(qubit)
-        circuit.t(qubit)
-    for qubit in range(n - 1):
-        circuit.cx(qubit, qubit + 1)
-    circuit.measure(range(n), range(n))
-    return circuit
+        instructions += [{"name": "h", "qubits": [qubit]}, {"name": "t", "qubits": [qubit]}]
+    instructions += [{"name": "cx", "qubits": [q, q + 1]} for q in range(n - 1)]
+    instructions += [{"name": "measure", "qubits": [q], "memory": [q]} for q in range(n)]
+    experiment: dict[str, Any] = circuit_qobj(name, n, instructions)["experiments"][0]
+    return experiment
 
 
 def _with(qobj: dict[str, Any], change: Any) -> dict[str, Any]:
@@ -109,22 +109,23 @@ def test_invalid_qobj_ends_in_error_validating_job(
 
 
 def test_coupling_map_is_enforced_on_devices(demo_session: ApiSession) -> None:
-    circuit = QuantumCircuit(5, 2)
-    circuit.cx(0, 2)
-    circuit.measure([0, 2], [0, 1])
-    job_id = demo_session.submit(qobj_json(assemble(circuit, shots=10)), backend="ibmq_lima")
+    instructions = [
+        {"name": "cx", "qubits": [0, 2]},
+        {"name": "measure", "qubits": [0], "memory": [0]},
+        {"name": "measure", "qubits": [2], "memory": [1]},
+    ]
+    qobj = circuit_qobj("uncoupled", 5, instructions, shots=10, seed=None)
+    job_id = demo_session.submit(qobj, backend="ibmq_lima")
     demo_session.wait_for(job_id)
     assert demo_session.job(job_id)["error"]["code"] == 1107
 
 
 def test_failing_experiment_gives_partial_result(demo_session: ApiSession) -> None:
-    bell = QuantumCircuit(2, 2, name="small")
-    bell.h(0)
-    bell.cx(0, 1)
-    bell.measure([0, 1], [0, 1])
-    qobj = qobj_json(
-        assemble([bell, _wide_circuit(26, "too-wide"), bell], shots=100, seed_simulator=3)
-    )
+    qobj = bell_qobj(shots=100, seed=3)
+    bell = qobj["experiments"][0]
+    bell["header"]["name"] = "small"
+    qobj["experiments"] = [bell, _wide_experiment(26, "too-wide"), bell]
+    qobj["config"].update(n_qubits=26, memory_slots=26)
     job_id = demo_session.submit(qobj)
     assert demo_session.wait_for(job_id)["status"] == "ERROR_RUNNING_JOB"
     document = demo_session.job(job_id)

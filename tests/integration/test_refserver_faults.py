@@ -139,14 +139,11 @@ def test_results_ignore_circuit(server_factory) -> None:
 
 
 def test_seed_ignored(server_factory) -> None:
-    from qiskit import QuantumCircuit, assemble
+    from refserver.testing import circuit_qobj
 
-    from refserver.testing import qobj_json
-
-    circuit = QuantumCircuit(4, 4)
-    circuit.h(range(4))
-    circuit.measure(range(4), range(4))
-    qobj = qobj_json(assemble(circuit, shots=512, seed_simulator=7))
+    instructions = [{"name": "h", "qubits": [q]} for q in range(4)]
+    instructions += [{"name": "measure", "qubits": [q], "memory": [q]} for q in range(4)]
+    qobj = circuit_qobj("uniform", 4, instructions, shots=512, seed=7)
     with _session(server_factory(faults={"seed_ignored"})) as session:
         runs = []
         for _ in range(2):

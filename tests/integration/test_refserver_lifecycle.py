@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 
 import pytest
-from qiskit import QuantumCircuit, assemble, transpile
-from qiskit.providers.fake_provider import FakeManila
 from qiskit.result import Result
 
-from refserver.testing import ApiSession, bell_qobj, qobj_json
+from refserver.testing import ApiSession, bell_qobj, circuit_qobj
 
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 NOMINAL = ["CREATING", "CREATED", "VALIDATING", "VALIDATED", "QUEUED", "RUNNING", "COMPLETED"]
@@ -74,13 +73,16 @@ def test_seed_gives_reproducible_counts(demo_session: ApiSession) -> None:
 def test_device_job_uses_noise_and_its_calibration(
     demo_session: ApiSession, reference_server
 ) -> None:
-    circuit = QuantumCircuit(2, 2, name="noisy-bell")
-    circuit.h(0)
-    circuit.cx(0, 1)
-    circuit.measure([0, 1], [0, 1])
-    qobj = qobj_json(
-        assemble(transpile(circuit, FakeManila(), seed_transpiler=3), shots=4000, seed_simulator=5)
-    )
+    # A Bell circuit in the device's basis: H is rz(pi/2) sx rz(pi/2).
+    instructions = [
+        {"name": "rz", "params": [math.pi / 2], "qubits": [0]},
+        {"name": "sx", "qubits": [0]},
+        {"name": "rz", "params": [math.pi / 2], "qubits": [0]},
+        {"name": "cx", "qubits": [0, 1]},
+        {"name": "measure", "qubits": [0], "memory": [0]},
+        {"name": "measure", "qubits": [1], "memory": [1]},
+    ]
+    qobj = circuit_qobj("noisy-bell", 2, instructions, shots=4000, seed=5)
     job_id = demo_session.submit(qobj, backend="ibmq_manila")
     assert demo_session.wait_for(job_id)["status"] == "COMPLETED"
     counts = demo_session.result(job_id)["results"][0]["data"]["counts"]
