@@ -43,6 +43,8 @@ def test_wheel_carries_the_packages_and_the_spec(tmp_path: Path) -> None:
         "conformance/validator.py",
         "ibmqjob/examples/bell.qasm",
         "refserver/users.yaml",
+        "refserver/data/ibmq_manila.properties.json",
+        "refserver/data/ibmq_lima.defaults.json",
     ):
         assert module in names, module
 
