@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -44,7 +45,7 @@ class Simulation:
         self._memory_mb = experiment_memory_mb
         # Simulators are reused: one per (calibration, method); a device's noise model is
         # built once per calibration. Run options travel with each run, not the simulator.
-        self._simulators: dict[tuple[int | None, str], AerSimulator] = {}
+        self._simulators: OrderedDict[tuple[int | None, str], AerSimulator] = OrderedDict()
         self._lock = threading.Lock()
 
     def run(
@@ -136,6 +137,9 @@ class Simulation:
                     method=method, noise_model=noise, max_memory_mb=self._memory_mb
                 )
                 self._simulators[key] = simulator
+                while len(self._simulators) > KEPT_SIMULATORS:
+                    self._simulators.popitem(last=False)
+            self._simulators.move_to_end(key)
         return simulator
 
     def _execute(
@@ -156,6 +160,10 @@ class Simulation:
                 experiments.append(_failed_experiment(circuit, options, err))
         return experiments
 
+
+# Simulators kept for reuse (the least recently used go first): every device's current
+# calibration and the simulator's methods, with room for recalibrations.
+KEPT_SIMULATORS = 16
 
 # Below this many qubits a circuit runs on one thread: Aer's OpenMP threads would spin for
 # far longer than the simulation itself (about 10x the CPU for a Bell circuit).

@@ -400,3 +400,22 @@ def test_a_condition_outside_the_memory_is_refused() -> None:
     )
     with pytest.raises(QobjConversionError, match="bits outside its mask"):
         to_circuits(qobj)
+
+
+def test_reused_simulators_keep_no_run_options() -> None:
+    simulation = Simulation(256)
+    first = simulation.run(bell_qobj(shots=64, seed=9, memory=True), SIMULATOR, None, "c" * 24)
+    again = simulation.run(bell_qobj(shots=64, seed=9), SIMULATOR, None, "c" * 24)
+    assert len(first["results"][0]["data"]["memory"]) == 64
+    assert "memory" not in again["results"][0]["data"]
+    assert first["results"][0]["data"]["counts"] == again["results"][0]["data"]["counts"]
+    unseeded = [
+        simulation.run(bell_qobj(shots=64, seed=None), SIMULATOR, None, "c" * 24)["results"][0]
+        for _ in range(2)
+    ]
+    assert unseeded[0]["seed_simulator"] != unseeded[1]["seed_simulator"]
+    for calibration in range(20):  # more calibrations than simulators kept
+        result = simulation.run(
+            ghz_qobj(3, shots=32, seed=1), MANILA, (calibration, MANILA.snapshot), "c" * 24
+        )
+        assert result["success"]
