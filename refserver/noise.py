@@ -142,9 +142,12 @@ def _from_properties(properties: Any) -> NoiseModel:
 
 
 def _qiskit_properties(document: dict[str, Any]) -> Any:
-    from qiskit.providers.models import BackendProperties  # qiskit < 1.0 only
+    with warnings.catch_warnings():
+        # qiskit 1.x deprecates the class (2.0 removed it); only Aer < 0.15 gets here.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from qiskit.providers.models import BackendProperties
 
-    return BackendProperties.from_dict(document)
+        return BackendProperties.from_dict(document)
 
 
 _AER = _AerProperties()
