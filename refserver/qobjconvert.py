@@ -38,6 +38,9 @@ from qiskit.circuit.library import (
     get_standard_gate_name_mapping,
 )
 
+# Name prefix of the registers that alias the bits of a bfunc mask (not the user's registers).
+MASK_REGISTER = "bfunc_mask"
+
 
 class QobjConversionError(Exception):
     """The Qobj cannot be turned into circuits (the message says why)."""
@@ -181,6 +184,7 @@ class _Decoder:
         if "clbit_labels" not in header or "creg_sizes" not in header:
             header["creg_sizes"] = [["c", n_clbits]] if n_clbits else []
             header["clbit_labels"] = [["c", i] for i in range(n_clbits)]
+        header.setdefault("name", "experiment")
         for key in ("qreg_sizes", "creg_sizes"):
             sizes = header[key]
             if not isinstance(sizes, list) or not all(
@@ -326,7 +330,7 @@ class _Decoder:
                 return register, compressed
         alias = self._aliases.get(bits)
         if alias is None:
-            alias = ClassicalRegister(name=f"bfunc_mask{len(self._aliases)}", bits=list(bits))
+            alias = ClassicalRegister(name=f"{MASK_REGISTER}{len(self._aliases)}", bits=list(bits))
             self.circ.add_register(alias)
             self._aliases[bits] = alias
         return alias, compressed

@@ -30,7 +30,7 @@ from qiskit_aer import AerSimulator
 
 from refserver.devices import Device
 from refserver.noise import device_noise_model, noise_model_from_dict
-from refserver.qobjconvert import decode_noise_model, to_circuits
+from refserver.qobjconvert import MASK_REGISTER, decode_noise_model, to_circuits
 from refserver.timeutil import now_text
 
 
@@ -93,6 +93,8 @@ class Simulation:
         for experiment, source in zip(experiments, qobj["experiments"], strict=True):
             if isinstance(source.get("header"), dict):
                 experiment["header"] = source["header"]
+            else:
+                _drop_mask_registers(experiment.get("header"))
         success = all(e.get("success") for e in experiments)
         some = any(e.get("success") for e in experiments)
         result = {
@@ -179,6 +181,15 @@ def _run_options(config: dict[str, Any], circuits: list[QuantumCircuit]) -> dict
     if config.get("memory"):
         options["memory"] = True
     return options
+
+
+def _drop_mask_registers(header: Any) -> None:
+    # Aer's header lists every register of the decoded circuit, also those aliasing a
+    # bfunc mask's bits: clients would read their bits twice.
+    if isinstance(header, dict) and isinstance(header.get("creg_sizes"), list):
+        header["creg_sizes"] = [
+            item for item in header["creg_sizes"] if not str(item[0]).startswith(MASK_REGISTER)
+        ]
 
 
 def _aer_experiments(submit: Callable[[], Any], count: int) -> list[dict[str, Any]]:

@@ -419,3 +419,14 @@ def test_reused_simulators_keep_no_run_options() -> None:
             ghz_qobj(3, shots=32, seed=1), MANILA, (calibration, MANILA.snapshot), "c" * 24
         )
         assert result["success"]
+
+
+def test_headerless_results_name_only_the_default_registers() -> None:
+    qobj = _flag_qobj(
+        {"name": "bfunc", "register": 3, "mask": "0x5", "relation": "==", "val": "0x1"}
+    )
+    del qobj["experiments"][0]["header"]
+    result = Simulation(256).run(qobj, SIMULATOR, None, "c" * 24)["results"][0]
+    assert result["header"]["name"] == "experiment"
+    assert result["header"]["creg_sizes"] == [["c", 3]]
+    assert result["header"]["memory_slots"] == 3
