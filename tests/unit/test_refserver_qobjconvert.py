@@ -17,7 +17,7 @@ import pytest
 import qiskit
 from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
 from qiskit.circuit import Gate
-from qiskit.circuit.library import UnitaryGate
+from qiskit.circuit.library import MCU1Gate, UnitaryGate, get_standard_gate_name_mapping
 from qiskit.quantum_info import Operator
 from qiskit_aer import AerSimulator
 
@@ -195,7 +195,26 @@ def _conditional_circuit() -> QuantumCircuit:
     return circuit
 
 
+def _library_circuit() -> QuantumCircuit:
+    # Every standard gate the simulator's configuration lists, on the first qubits.
+    circuit = QuantumCircuit(4, 4, name="library")
+    circuit.h(range(4))
+    standard = get_standard_gate_name_mapping()
+    for position, name in enumerate(SIMULATOR.configuration["basis_gates"]):
+        gate = standard.get(name)
+        if gate is None or name in ("measure", "reset", "delay"):
+            continue
+        params = [0.1 + 0.05 * (position + i) for i in range(len(gate.params))]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            circuit.append(type(gate)(*params), list(range(gate.num_qubits)))
+    circuit.append(MCU1Gate(0.3, 2), [0, 1, 3])
+    circuit.measure(range(4), range(4))
+    return circuit
+
+
 CORPUS: dict[str, Callable[[], QuantumCircuit]] = {
+    "library": _library_circuit,
     "params": _params_circuit,
     "registers": _registers_circuit,
     "matrices": _matrices_circuit,
@@ -235,7 +254,7 @@ def test_decoded_circuit_counts_equal_the_original_circuits(name: str) -> None:
 
 
 @needs_assemble
-@pytest.mark.parametrize("name", ["params", "registers", "matrices"])
+@pytest.mark.parametrize("name", ["library", "params", "registers", "matrices"])
 def test_decoded_circuits_equal_the_original_circuits(name: str) -> None:
     original = CORPUS[name]()
     (decoded,) = to_circuits(_assembled([original]))
