@@ -449,3 +449,30 @@ def test_headerless_results_name_only_the_default_registers() -> None:
     assert result["header"]["name"] == "experiment"
     assert result["header"]["creg_sizes"] == [["c", 3]]
     assert result["header"]["memory_slots"] == 3
+
+
+def test_every_gate_the_simulator_lists_decodes_and_runs() -> None:
+    standard = get_standard_gate_name_mapping()
+    instructions: list[dict[str, Any]] = [{"name": "h", "qubits": [q]} for q in range(4)]
+    listed = SIMULATOR.configuration["gates"]
+    for entry in listed:
+        name, n_params = entry["name"], len(entry["parameters"])
+        width = standard[name].num_qubits if name in standard else 3
+        if name == "unitary":
+            params: list[Any] = [[[[0.0, 0.0], [1.0, 0.0]], [[1.0, 0.0], [0.0, 0.0]]]]
+            width = 1
+        else:
+            params = [0.1 * (i + 1) for i in range(n_params)]
+        instructions.append({"name": name, "params": params, "qubits": list(range(width))})
+    instructions += [
+        {"name": "initialize", "params": [[0.6, 0.0], [0.0, 0.8]], "qubits": [3]},
+        {"name": "reset", "qubits": [2]},
+        {"name": "delay", "params": [16], "qubits": [1]},
+        *({"name": "measure", "qubits": [q], "memory": [q]} for q in range(4)),
+    ]
+    qobj = circuit_qobj("everything", 4, instructions, shots=100, seed=3)
+    (circuit,) = to_circuits(qobj)
+    # mcx on 3 qubits is qiskit's ccx; mcp is named mcphase.
+    names = {item.operation.name for item in circuit.data}
+    assert names >= {e["name"] for e in listed} - {"mcp", "mcx"}
+    assert sum(_counts(qobj)[0].values()) == 100
