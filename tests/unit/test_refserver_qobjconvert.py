@@ -476,3 +476,41 @@ def test_every_gate_the_simulator_lists_decodes_and_runs() -> None:
     names = {item.operation.name for item in circuit.data}
     assert names >= {e["name"] for e in listed} - {"mcp", "mcx"}
     assert sum(_counts(qobj)[0].values()) == 100
+
+
+# qiskit APIs that qiskit 1.0 or 2.0 removed, and the one module allowed each (None: none).
+REMOVED_APIS = {
+    "qiskit.qobj": None,
+    "qiskit.assembler": None,
+    "assemble": None,
+    "disassemble": None,
+    "qiskit.pulse": None,
+    "BasicAer": None,
+    "BackendV1": None,
+    "qiskit.providers.models": "noise.py",  # Aer 0.14 needs qiskit's BackendProperties
+    "fake_provider": "snapshots.py",  # extraction of the shipped data, run by hand on 0.46
+}
+
+
+def test_the_server_uses_no_api_later_qiskit_removed() -> None:
+    import ast
+    from pathlib import Path
+
+    import refserver
+
+    found = []
+    for path in sorted(Path(refserver.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or "", *(alias.name for alias in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names = [node.value] if node.value.startswith("qiskit.") else []
+            else:
+                continue
+            for name in names:
+                for api, allowed in REMOVED_APIS.items():
+                    if f".{api}." in f".{name}." and path.name != allowed:
+                        found.append((path.name, name))
+    assert found == [], found
