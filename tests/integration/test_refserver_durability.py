@@ -84,7 +84,9 @@ def processes() -> Iterator[list[ServerProcess]]:
         process.kill()
 
 
-def test_killed_server_resumes_and_finishes_every_accepted_job(tmp_path: Path, processes) -> None:
+def test_killed_server_resumes_and_finishes_every_accepted_job(
+    tmp_path: Path, processes: list[ServerProcess]
+) -> None:
     data_dir = tmp_path / "data"
     first = ServerProcess(data_dir, "--step-delay", "0.05", "--run-delay", "1.0")
     processes.append(first)
@@ -146,7 +148,9 @@ def test_a_job_stopped_between_created_and_validating_resumes(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_serve_stops_cleanly_on_a_signal(tmp_path: Path, processes, stop_signal: int) -> None:
+def test_serve_stops_cleanly_on_a_signal(
+    tmp_path: Path, processes: list[ServerProcess], stop_signal: int
+) -> None:
     server = ServerProcess(tmp_path / "data", "--log-level", "info")
     processes.append(server)
     with ApiSession(server.url, DEMO_TOKEN) as session:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import re
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
@@ -14,6 +16,7 @@ from qiskit import QuantumCircuit, assemble
 from qiskit.exceptions import QiskitError
 from qiskit.result import Result
 
+from refserver.runner import ServerThread
 from refserver.testing import ApiSession, bell_qobj, qobj_json
 
 
@@ -156,7 +159,7 @@ def test_garbage_upload_is_refused_and_the_job_can_still_be_cancelled(
 
 
 def test_signed_urls_are_bound_to_job_object_method_and_expiry(
-    demo_session: ApiSession, server_factory
+    demo_session: ApiSession, server_factory: Callable[..., ServerThread]
 ) -> None:
     created = demo_session.create()
     upload = created["objectStorageInfo"]["uploadUrl"]
@@ -188,7 +191,9 @@ def test_signed_urls_are_bound_to_job_object_method_and_expiry(
         assert "expired" in error["message"]
 
 
-def test_unauthenticated_and_expired_tokens_get_401(reference_server, server_factory) -> None:
+def test_unauthenticated_and_expired_tokens_get_401(
+    reference_server: ServerThread, server_factory: Callable[..., ServerThread]
+) -> None:
     with httpx.Client(base_url=reference_server.auth_url) as client:
         assert client.get("/version").status_code == 200
         paths = ("/users/me", "/Network", "/Network/ibm-q/Groups/open/Projects/main/devices/v/1")
@@ -203,7 +208,9 @@ def test_unauthenticated_and_expired_tokens_get_401(reference_server, server_fac
         _envelope(session.client.get("/users/me"), 401)
 
 
-def test_license_not_accepted_answers_accept_license_required(server_factory, tmp_path) -> None:
+def test_license_not_accepted_answers_accept_license_required(
+    server_factory: Callable[..., ServerThread], tmp_path: Path
+) -> None:
     users = tmp_path / "users.yaml"
     users.write_text(
         "users:\n"
@@ -220,7 +227,7 @@ def test_license_not_accepted_answers_accept_license_required(server_factory, tm
 
 
 def test_users_see_only_their_projects_and_jobs(
-    demo_session: ApiSession, other_session: ApiSession, reference_server
+    demo_session: ApiSession, other_session: ApiSession, reference_server: ServerThread
 ) -> None:
     job_id = demo_session.create(tags=["mine"])["id"]
     other_hub = other_session.client.get(
@@ -331,7 +338,7 @@ def test_wrong_methods_list_every_allowed_method(demo_session: ApiSession) -> No
     assert {m.strip() for m in storage.headers["allow"].split(",")} >= {"PUT", "GET"}
 
 
-def test_oversized_bodies_get_413(server_factory) -> None:
+def test_oversized_bodies_get_413(server_factory: Callable[..., ServerThread]) -> None:
     server = server_factory(max_body_bytes=1000, max_upload_bytes=5000)
     with ApiSession(server.auth_url, server.demo_token) as session:
         big = {"backend": {"name": "ibmq_qasm_simulator"}, "name": "x" * 2000}

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from qiskit.providers import JobStatus
-from sdk_support import SIMULATOR, bell, demo_provider, unique_tag
 
 from ibmqjob._listing import fetch_jobs, jobs_where
 from ibmqjob.backend import IBMQBackend
@@ -19,6 +18,7 @@ from ibmqjob.exceptions import (
 from ibmqjob.job import IBMQJob
 from ibmqjob.provider import AccountProvider
 from refserver.runner import ServerThread
+from tests.integration.sdk_support import SIMULATOR, bell, demo_provider, unique_tag
 
 
 @pytest.fixture(scope="module")
