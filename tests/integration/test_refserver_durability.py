@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from refserver.runner import ServerThread
+from refserver.store import JobRecord
 from refserver.testing import ApiSession, bell_qobj
 from refserver.users import DEMO_TOKEN
 
@@ -133,13 +134,14 @@ def test_a_job_stopped_between_created_and_validating_resumes(tmp_path: Path) ->
         created = session.create()
         session.upload(created, bell_qobj()).raise_for_status()
         assert server.state is not None
+
+        def recorded_created(job: JobRecord) -> bool:
+            job.status = "CREATED"
+            job.data_uploaded = True
+            return True
+
         # As if the server died right after recording CREATED.
-        server.state.store.update_job(
-            created["id"],
-            lambda job: (
-                setattr(job, "status", "CREATED") or setattr(job, "data_uploaded", True) or True
-            ),
-        )
+        server.state.store.update_job(created["id"], recorded_created)
     with (
         ServerThread(data_dir=tmp_path) as server,
         ApiSession(server.auth_url, server.demo_token) as session,

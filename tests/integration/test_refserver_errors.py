@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -105,7 +105,8 @@ def test_invalid_qobj_ends_in_error_validating_job(
     document = demo_session.job(job_id)
     error = document["error"]
     assert error["code"] == code
-    assert ERROR_SUFFIX.search(client_message(error)).group(1) == str(code)
+    suffix = ERROR_SUFFIX.search(client_message(error))
+    assert suffix is not None and suffix.group(1) == str(code)
     assert "Error code" not in error["message"]
     assert "RUNNING" not in document["timePerStep"]
     assert demo_session.request("GET", f"/Jobs/{job_id}/resultDownloadUrl").status_code == 409
@@ -162,7 +163,7 @@ def test_signed_urls_are_bound_to_job_object_method_and_expiry(
     demo_session: ApiSession, server_factory: Callable[..., ServerThread]
 ) -> None:
     created = demo_session.create()
-    upload = created["objectStorageInfo"]["uploadUrl"]
+    upload: str = created["objectStorageInfo"]["uploadUrl"]
     parts = urlsplit(upload)
     query = parse_qs(parts.query)
     other = demo_session.create()["id"]
@@ -348,7 +349,7 @@ def test_oversized_bodies_get_413(server_factory: Callable[..., ServerThread]) -
         qobj["header"] = {"padding": "p" * 6000}
         _envelope(session.upload(job, qobj), 413)
 
-        def chunks():
+        def chunks() -> Iterator[bytes]:
             for _ in range(10):
                 yield b"x" * 1000
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from refserver.runner import ServerThread
 from refserver.testing import ApiSession, bell_qobj, cursor_pages, status_stream
 
 
-def _session(server) -> ApiSession:
+def _session(server: ServerThread) -> ApiSession:
     return ApiSession(server.auth_url, server.demo_token)
 
 
@@ -91,7 +92,9 @@ def test_cross_user_access(server_factory: Callable[..., ServerThread]) -> None:
         assert other.job(job_id)["userId"] == "demo"
 
 
-def _socket_frames(server, fault_timeout: float = 20) -> tuple[list, int | None]:
+def _socket_frames(
+    server: ServerThread, fault_timeout: float = 20
+) -> tuple[list[dict[str, Any]], int | None]:
     with _session(server) as session:
         job_id = session.submit(bell_qobj())
         session.wait_for(job_id)

@@ -35,7 +35,7 @@ def test_creation_dates_are_distinct_milliseconds(tagged_jobs: dict[str, Any]) -
 @pytest.mark.parametrize("descending", [True, False])
 @pytest.mark.parametrize("page", [1, 5, 7])
 def test_cursor_paging_neither_repeats_nor_skips(
-    demo_session: ApiSession, tagged_jobs: dict[str, Any], descending, page
+    demo_session: ApiSession, tagged_jobs: dict[str, Any], descending: bool, page: int
 ) -> None:
     where = {"tags": tagged_jobs["tag"]}
     listed = cursor_pages(demo_session, where, limit=100, page=page, descending=descending)

@@ -103,7 +103,7 @@ def test_unknown_and_foreign_jobs_close_with_4003(
     ],
 )
 def test_failed_authentication_answers_an_error_and_closes_with_4001(
-    demo_session: ApiSession, reference_server: ServerThread, first
+    demo_session: ApiSession, reference_server: ServerThread, first: str
 ) -> None:
     job_id = demo_session.create()["id"]
     with connect(f"{reference_server.ws_url}/jobs/{job_id}/status/v/1", proxy=None) as socket:

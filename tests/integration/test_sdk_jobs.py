@@ -120,7 +120,7 @@ def test_listing_across_pages_with_filters(
     both = provider.jobs(limit=None, job_tags=[tag, "even"], job_tags_operator="AND")
     assert [job.name() for job in both] == ["page-6", "page-4", "page-2", "page-0"]
     named = provider.jobs(limit=None, job_tags=[tag], job_name="^page-[12]$")
-    assert sorted(job.name() for job in named) == ["page-1", "page-2"]
+    assert sorted((job.name() for job in named), key=str) == ["page-1", "page-2"]
     done = provider.jobs(limit=None, job_tags=[tag], status="done", backend_name=SIMULATOR)
     assert len(done) == 7
     assert provider.jobs(job_tags=[tag], status=[JobStatus.QUEUED, JobStatus.ERROR]) == []

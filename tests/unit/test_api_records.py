@@ -100,7 +100,7 @@ def test_minimal_document_and_unknown_status() -> None:
         ["not", "a", "document"],
     ],
 )
-def test_bad_job_documents_raise_protocol_errors(broken) -> None:
+def test_bad_job_documents_raise_protocol_errors(broken: object) -> None:
     with pytest.raises(ApiIBMQProtocolError):
         JobRecord.from_wire(broken)
 
@@ -145,7 +145,7 @@ def test_parse_utc() -> None:
         ("cost", "cost"),
     ],
 )
-def test_python_identifiers(wire, python) -> None:
+def test_python_identifiers(wire: str, python: str) -> None:
     assert to_python_identifier(wire) == python
 
 

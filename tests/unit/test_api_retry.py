@@ -43,7 +43,7 @@ def zero() -> float:
         ("GET", Attempt(status_code=501), False, False),
     ],
 )
-def test_what_is_retryable(method, attempt, post_safe, retryable) -> None:
+def test_what_is_retryable(method: str, attempt: Attempt, post_safe: bool, retryable: bool) -> None:
     assert is_retryable(POLICY, method, attempt, post_safe=post_safe) is retryable
     delay = next_delay(POLICY, method, [attempt], post_safe=post_safe, rand=zero)
     assert (delay is not None) is retryable
@@ -109,7 +109,7 @@ def test_retry_after_is_honoured_and_capped() -> None:
         ("tomorrow", None),
     ],
 )
-def test_parse_retry_after(value, seconds) -> None:
+def test_parse_retry_after(value: str, seconds: float | None) -> None:
     now = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
     assert parse_retry_after(value, now) == seconds
 

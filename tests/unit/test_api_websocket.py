@@ -117,8 +117,9 @@ def test_statuses_until_final_then_4002(server_for: Callable[[Script], ScriptedS
 
     server = server_for(script)
     records = list(client(server)(None, None))
-    assert [r.status for r in records] == ["QUEUED", "RUNNING", "COMPLETED"]
-    assert records[0].info_queue is not None and records[0].info_queue.position == 2
+    assert statuses(iter(records)) == ["QUEUED", "RUNNING", "COMPLETED"]
+    first = records[0]
+    assert first is not None and first.info_queue is not None and first.info_queue.position == 2
 
 
 def test_normal_close_before_final_ends_the_stream(
@@ -262,7 +263,7 @@ def test_the_token_is_never_logged(
 
 
 @pytest.mark.parametrize(("attempt", "delay"), [(1, 0.5), (2, 1), (3, 2), (4, 4), (5, 8), (9, 8)])
-def test_reconnect_delay(attempt, delay) -> None:
+def test_reconnect_delay(attempt: int, delay: float) -> None:
     assert WebsocketPolicy().backoff(attempt - 1) == delay
     # One formula: the HTTP retry backoff without its jitter.
     assert RetryPolicy(jitter=0).backoff(attempt - 1) == delay
@@ -373,14 +374,17 @@ def test_silent_server_during_authentication(
     ],
 )
 def test_broken_authentication(
-    server_for: Callable[[Script], ScriptedServer], answer, close_code, match
+    server_for: Callable[[Script], ScriptedServer],
+    answer: str | None,
+    close_code: int | None,
+    match: str,
 ) -> None:
     def script(ws: ServerConnection, attempt: int) -> None:
         ws.recv(timeout=5)
         if answer is not None:
             ws.send(answer)
             wait_for_client_close(ws)
-        else:
+        if close_code is not None:
             ws.close(close_code)
 
     server = server_for(script)

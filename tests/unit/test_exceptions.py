@@ -45,7 +45,7 @@ TREE = {
 
 
 @pytest.mark.parametrize(("child", "parent"), TREE.items(), ids=lambda c: c.__name__)
-def test_tree(child, parent) -> None:
+def test_tree(child: type[Exception], parent: type[Exception]) -> None:
     assert issubclass(child, parent)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -358,7 +359,7 @@ def test_cancel_api_error(api: FakeJobApi, clock: FakeClock) -> None:
 
 
 @pytest.fixture
-def local_tz(monkeypatch: pytest.MonkeyPatch):
+def local_tz(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     import time
 
     monkeypatch.setenv("TZ", "Asia/Kolkata")

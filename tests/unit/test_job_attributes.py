@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -37,7 +38,7 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def local_tz(monkeypatch: pytest.MonkeyPatch):
+def local_tz(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("TZ", "America/New_York")
     time.tzset()
     yield
@@ -50,7 +51,8 @@ def bell_qobj() -> dict[str, Any]:
     circuit.h(0)
     circuit.cx(0, 1)
     circuit.measure([0, 1], [0, 1])
-    return assemble(circuit, shots=100).to_dict()
+    qobj: dict[str, Any] = assemble(circuit, shots=100).to_dict()
+    return qobj
 
 
 def pulse_qobj() -> dict[str, Any]:
@@ -138,7 +140,12 @@ JOBSET = "ibmq_jobset_0123abcd-1700000000_"
     ],
 )
 def test_update_tags_replace_add_remove(
-    api: FakeJobApi, clock: FakeClock, replacement, additional, removal, expected
+    api: FakeJobApi,
+    clock: FakeClock,
+    replacement: list[str] | None,
+    additional: list[str] | None,
+    removal: list[str] | None,
+    expected: set[str],
 ) -> None:
     job = make_job(api, api.add(["QUEUED"], tags=["a", "b", JOBSET]), clock)
     assert set(job.update_tags(replacement, additional, removal)) == expected
@@ -165,7 +172,9 @@ def test_update_tags_warns_about_kept_and_missing_tags(
         {"removal_tags": ("a",)},
     ],
 )
-def test_update_tags_rejects_bad_input(api: FakeJobApi, clock: FakeClock, kwargs) -> None:
+def test_update_tags_rejects_bad_input(
+    api: FakeJobApi, clock: FakeClock, kwargs: dict[str, Any]
+) -> None:
     job = make_job(api, api.add(["QUEUED"]), clock)
     with pytest.raises(IBMQJobInvalidStateError):
         job.update_tags(**kwargs)
@@ -362,7 +371,9 @@ def test_constructor_accepts_legacy_snake_case_info_queue() -> None:
     info = {"position": 4, "estimated_start_time": "2024-05-01T12:10:00Z", "hub_priority": 0.5}
     job = IBMQJob(None, None, "j", "2024-05-01T12:00:00Z", "QUEUED", info_queue=info)
     assert job.queue_position() == 4
-    assert job._queue_info.estimated_start_time == dt.datetime(2024, 5, 1, 12, 10, tzinfo=dt.UTC)
+    queue_info = job._queue_info
+    assert queue_info is not None
+    assert queue_info.estimated_start_time == dt.datetime(2024, 5, 1, 12, 10, tzinfo=dt.UTC)
 
 
 def test_constructor_rejects_a_bad_date() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -14,7 +15,7 @@ from ibmqjob.status import api_status_to_job_status
 
 
 @pytest.fixture
-def tokyo(monkeypatch: pytest.MonkeyPatch):
+def tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     time.tzset()
     yield
@@ -128,7 +129,7 @@ def test_to_dict_round_trip_and_equality() -> None:
         (dt.timedelta(minutes=-5), ""),
     ],
 )
-def test_duration_difference(delta, text) -> None:
+def test_duration_difference(delta: dt.timedelta, text: str) -> None:
     now = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
     assert duration_difference(now + delta, now) == text
 
@@ -147,7 +148,9 @@ INFO = InfoQueueRecord(status="PENDING_IN_QUEUE", position=3, hub_priority=0.5)
         ("COMPLETED", INFO, False),
     ],
 )
-def test_queue_info_only_while_exactly_queued(api_status, info, has_queue_info) -> None:
+def test_queue_info_only_while_exactly_queued(
+    api_status: str, info: InfoQueueRecord | None, has_queue_info: bool
+) -> None:
     status, queue_info = status_and_queue_info(api_status, info, "job-1")
     assert status is api_status_to_job_status(api_status)
     assert (queue_info is not None) == has_queue_info

@@ -66,7 +66,9 @@ CASES = {
 }
 
 
-def setup(api_status: str, successes: list[bool] | None, kind: str | None = None):
+def setup(
+    api_status: str, successes: list[bool] | None, kind: str | None = None
+) -> tuple[FakeJobApi, ResultContext]:
     api = FakeJobApi()
     job_id = api.add([api_status], kind=kind or "q-object-external-storage")
     if successes is not None:
@@ -186,19 +188,21 @@ def test_unsupported_format_depends_on_kind() -> None:
         (None, None, "WEIRD_FAILURE", "Unknown error."),
     ],
 )
-def test_error_message_precedence(from_result, job_error, api_status, message) -> None:
+def test_error_message_precedence(
+    from_result: str | None, job_error: ErrorRecord | None, api_status: str, message: str | None
+) -> None:
     expected = message or from_result
     assert choose_error_message("j", from_result, job_error, api_status) == expected
 
 
 @pytest.mark.parametrize("error", [ErrorRecord("no code"), ErrorRecord(None, 1234)])
-def test_incomplete_error_data(error) -> None:
+def test_incomplete_error_data(error: ErrorRecord) -> None:
     with pytest.raises(IBMQJobApiError, match="Failed to get error message for job j"):
         format_job_error("j", error)
 
 
 def test_error_report() -> None:
-    results = [
+    results: list[dict[str, Any]] = [
         {"success": True, "status": "DONE"},
         {"success": False, "status": "ERROR: out of memory"},
         {"status": "no success key"},

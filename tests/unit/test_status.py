@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -78,7 +79,9 @@ def test_final_statuses() -> None:
         ("", JobStatus.QUEUED, JobStatus.QUEUED),
     ],
 )
-def test_unknown_statuses_never_raise(api_status, previous, expected) -> None:
+def test_unknown_statuses_never_raise(
+    api_status: str, previous: JobStatus | None, expected: JobStatus
+) -> None:
     assert st.api_status_to_job_status(api_status, previous) is expected
 
 
@@ -101,7 +104,7 @@ def test_unknown_status_is_logged_once(caplog: pytest.LogCaptureFixture) -> None
         (JobStatus.ERROR, {"regexp": "^ERROR"}),
     ],
 )
-def test_listing_filter(status, clause) -> None:
+def test_listing_filter(status: JobStatus, clause: str | dict[str, Any]) -> None:
     where = st.api_status_filter(status)
     assert where == {"status": clause}
     if isinstance(clause, dict):

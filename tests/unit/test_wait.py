@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Never
+from collections.abc import Generator, Sequence
 
 import pytest
 from qiskit.providers import JobStatus
 
 from ibmqjob._api.records import InfoQueueRecord, StatusRecord
-from ibmqjob._wait import CallbackDispatcher, wait_for_final_status
+from ibmqjob._wait import CallbackDispatcher, Observation, wait_for_final_status
 from ibmqjob.exceptions import (
     RequestsApiError,
     UserTimeoutExceededError,
@@ -17,11 +16,11 @@ from ibmqjob.exceptions import (
     WebsocketError,
     WebsocketTimeoutError,
 )
-from ibmqjob.queueinfo import status_and_queue_info
+from ibmqjob.queueinfo import QueueInfo, status_and_queue_info
 from tests.unit.fake_job_api import FakeClock
 
 
-def observe(record: StatusRecord):
+def observe(record: StatusRecord) -> Observation:
     return status_and_queue_info(record.status, record.info_queue, "job-1")
 
 
@@ -39,20 +38,35 @@ class Poller:
         return StatusRecord(self.statuses[index])
 
 
-def stream_of(items: list[tuple[float, str | Exception | None]], clock: FakeClock):
-    """A StatusStream yielding each item after advancing the clock by its delay."""
-    opened: list[tuple[float | None, float | None]] = []
+class ScriptedStream:
+    """A StatusStream yielding each item after advancing the clock by its delay.
 
-    def stream(deadline: float | None, tick: float | None) -> Iterator[StatusRecord | None]:
-        opened.append((deadline, tick))
-        for delay, item in items:
-            clock.now += delay
+    ``opened`` lists the ``(deadline, tick)`` of every opening.
+    """
+
+    def __init__(
+        self, items: Sequence[tuple[float, str | Exception | None]], clock: FakeClock
+    ) -> None:
+        self.items = items
+        self.clock = clock
+        self.opened: list[tuple[float | None, float | None]] = []
+
+    def __call__(
+        self, deadline: float | None, tick: float | None
+    ) -> Generator[StatusRecord | None, None, None]:
+        self.opened.append((deadline, tick))
+        for delay, item in self.items:
+            self.clock.now += delay
             if isinstance(item, Exception):
                 raise item
             yield None if item is None else StatusRecord(item)
 
-    stream.opened = opened  # type: ignore[attr-defined]
-    return stream
+
+def stream_of(
+    items: Sequence[tuple[float, str | Exception | None]], clock: FakeClock
+) -> ScriptedStream:
+    """A StatusStream yielding each item after advancing the clock by its delay."""
+    return ScriptedStream(items, clock)
 
 
 @pytest.fixture
@@ -121,7 +135,7 @@ def test_deadline_checked_between_websocket_frames(clock: FakeClock) -> None:
     "failure", [WebsocketError("Job ID x not found."), WebsocketAuthenticationError("no auth")]
 )
 def test_websocket_failure_falls_back_to_polling_with_the_remaining_time(
-    clock: FakeClock, failure
+    clock: FakeClock, failure: WebsocketError
 ) -> None:
     stream = stream_of([(2, "QUEUED"), (3, failure)], clock)
     poll = Poller(["QUEUED"], clock)
@@ -223,7 +237,7 @@ def test_dispatcher_skips_missed_periods(clock: FakeClock) -> None:
 
 
 def test_callback_exceptions_end_the_wait(clock: FakeClock) -> None:
-    def callback(status, queue_info) -> Never:
+    def callback(status: JobStatus, queue_info: QueueInfo | None) -> None:
         raise RuntimeError("user bug")
 
     with pytest.raises(RuntimeError, match="user bug"):
