@@ -8,7 +8,7 @@ import logging
 import httpx
 import pytest
 
-from ibmqjob._api import login
+from ibmqjob._api.operations import login
 from ibmqjob.exceptions import (
     ApiIBMQProtocolError,
     AuthenticationLicenseError,

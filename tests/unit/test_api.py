@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import inspect
 
-from ibmqjob._api import JobApi, ProjectApi, ProjectOperations
+from ibmqjob._api import JobApi, ProjectApi
+from ibmqjob._api.operations import ProjectOperations
 
 
 def test_fake_api_implements_the_protocol() -> None:
