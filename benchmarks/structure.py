@@ -323,9 +323,11 @@ def read_cassette(path: Path) -> list[dict[str, Any]]:
             current["body"] = "" if value in ("''", "") else value
         index += 1
     for interaction in interactions:
-        body = interaction.get("body") or ""
-        if body:
-            json.loads(body)  # fails clearly if the reader misread a body
+        try:
+            json.loads(interaction.get("body") or "null")
+        except ValueError as error:
+            where = f"{interaction.get('method')} {interaction.get('uri')}"
+            raise ValueError(f"{path}: the body answering {where} is not JSON: {error}") from None
     return [i for i in interactions if {"method", "uri", "status"} <= set(i)]
 
 
