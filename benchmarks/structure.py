@@ -11,7 +11,8 @@ Figures of the source tree ``DIR/ibmqjob`` (default: this checkout), read with `
   docstring lines), per subpackage;
 * the import graph between its modules (every import written, including those under
   ``if TYPE_CHECKING:`` and inside functions, as ``tests/unit/test_layers.py`` reads it): its
-  import cycles and its longest import chain (cycles counted as one step).
+  import cycles and its longest import chain in which no module comes twice, from any module
+  and from ``ibmqjob`` itself.
 
 Figures of the ``ibmqjob`` that Python imports (set ``PYTHONPATH`` to measure another tree;
 the script says which one it measured), through the public surface only: an account is
@@ -186,35 +187,42 @@ def strongly_connected(graph: Mapping[str, set[str]]) -> list[list[str]]:
     return components
 
 
-def longest_chain(graph: Mapping[str, set[str]], start: str | None = None) -> list[list[str]]:
-    """The longest import chain, as a list of steps (a step is one module, or one cycle).
+def longest_chain(graph: Mapping[str, set[str]], start: str | None = None) -> list[str]:
+    """The longest import chain in which no module comes twice (from ``start`` if given).
 
-    Modules that import one another in a cycle are one step: the chain is the longest path of
-    the graph whose cycles are collapsed. With ``start``, the longest chain from that module.
+    An acyclic graph is walked once (each module's longest chain is kept); a graph with cycles
+    is searched path by path, which the few dozen modules of a package allow.
     """
-    components = strongly_connected(graph)
-    component_of = {module: i for i, members in enumerate(components) for module in members}
-    edges: dict[int, set[int]] = {i: set() for i in range(len(components))}
-    for module, targets in graph.items():
-        for target in targets:
-            if component_of[module] != component_of[target]:
-                edges[component_of[module]].add(component_of[target])
-    best: dict[int, list[int]] = {}
+    starts = [start] if start is not None else sorted(graph)
+    if all(len(component) == 1 for component in strongly_connected(graph)):
+        best: dict[str, list[str]] = {}
 
-    def chain_from(node: int) -> list[int]:
-        if node not in best:
-            tails = [chain_from(target) for target in sorted(edges[node])]
-            best[node] = [node, *max(tails, key=len, default=[])]
-        return best[node]
+        def chain_from(module: str) -> list[str]:
+            if module not in best:
+                tails = [chain_from(target) for target in sorted(graph[module])]
+                best[module] = [module, *max(tails, key=len, default=[])]
+            return best[module]
 
-    # Tarjan lists components in reverse topological order: every target comes first.
-    for node in range(len(components)):
-        chain_from(node)
-    if start is not None:
-        longest = best[component_of[start]]
-    else:
-        longest = max(best.values(), key=len, default=[])
-    return [components[node] for node in longest]
+        return max((chain_from(module) for module in starts), key=len, default=[])
+
+    longest: list[str] = []
+    path: list[str] = []
+    on_path: set[str] = set()
+
+    def walk(module: str) -> None:
+        nonlocal longest
+        path.append(module)
+        on_path.add(module)
+        if len(path) > len(longest):
+            longest = list(path)
+        for target in sorted(graph[module]):
+            if target not in on_path:
+                walk(target)
+        on_path.discard(path.pop())
+
+    for module in starts:
+        walk(module)
+    return longest
 
 
 def source_figures(root: Path) -> dict[str, Any]:
@@ -596,10 +604,9 @@ def report(static: dict[str, Any], runtime: dict[str, Any] | None) -> str:
     for cycle in static["cycles"]:
         lines.append("  " + " <-> ".join(cycle))
     for key, label in (("", ""), ("_from_package", f" from {PACKAGE} (import {PACKAGE})")):
-        chain = " -> ".join(" | ".join(step) for step in static["longest_chain" + key])
+        chain = " -> ".join(static["longest_chain" + key])
         lines.append(f"longest import chain{label}: {static['import_depth' + key]} imports deep")
         lines.append(f"  {chain}")
-    lines.append("  (a | b: modules in one import cycle, counted as one step)")
     if runtime is not None:
         lines += [
             f"ibmqjob measured: {runtime['ibmqjob']}",
