@@ -28,7 +28,8 @@ enabled against a loopback server that answers with the responses recorded in a 
 * microseconds per job document: ``retrieve_job()`` (one request per document), next to the
   bare loopback floor of the same request (``http.client`` + ``json.loads``), and
   ``backend.jobs()`` over one page of the same document repeated (the request amortised);
-  each the median of ``--runs`` runs of ``--number`` calls.
+  each the median of ``--runs`` runs of ``--number`` calls, in wall time and in CPU time of
+  the measuring process (the steadier figure when other work loads the machine).
 
 To measure an older commit::
 
@@ -52,6 +53,7 @@ import statistics
 import subprocess
 import sys
 import threading
+import time
 import timeit
 import tokenize
 import types
@@ -521,12 +523,22 @@ def trace_forms(call: Callable[[], Any], job_id: str, job_class: type) -> list[s
     return forms
 
 
-def _median_us(call: Callable[[], object], runs: int, number: int, per_call: int = 1) -> float:
-    samples = timeit.repeat(call, repeat=runs, number=number)
-    return statistics.median(samples) / number / per_call * 1e6
+def measure(
+    call: Callable[[], object], runs: int, number: int, per_call: int = 1
+) -> dict[str, float]:
+    """Median time of ``call`` in microseconds: wall time, and CPU time of this process.
+
+    The CPU time leaves out the loopback server (another process) and the time other work on
+    the machine takes the processor away, so it is the steadier figure on a loaded machine.
+    """
+    figures = {}
+    for key, timer in (("wall_us", time.perf_counter), ("cpu_us", time.process_time)):
+        samples = timeit.repeat(call, repeat=runs, number=number, timer=timer)
+        figures[key] = statistics.median(samples) / number / per_call * 1e6
+    return figures
 
 
-def floor_us(base_url: str, path: str, runs: int, number: int) -> float:
+def floor(base_url: str, path: str, runs: int, number: int) -> dict[str, float]:
     """A bare GET of ``path`` on a kept-alive connection and ``json.loads`` of its body."""
     parts = urlsplit(base_url)
     connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
@@ -537,7 +549,7 @@ def floor_us(base_url: str, path: str, runs: int, number: int) -> float:
 
     try:
         fetch()
-        return _median_us(fetch, runs, number)
+        return measure(fetch, runs, number)
     finally:
         connection.close()
 
@@ -571,9 +583,9 @@ def runtime_figures(cassette: Path, runs: int, number: int) -> dict[str, Any]:
                 "job_document_bytes": len(json.dumps(answers.job, separators=(",", ":"))),
                 "forms": forms,
                 "job_attributes": len(vars(job)),
-                "retrieve_job_us": _median_us(lambda: retrieve(job_id), runs, number),
-                "loopback_floor_us": floor_us(base, job_path, runs, number),
-                "listing_us_per_job": _median_us(
+                "retrieve_job": measure(lambda: retrieve(job_id), runs, number),
+                "loopback_floor": floor(base, job_path, runs, number),
+                "listing_per_job": measure(
                     lambda: backend.jobs(limit=LISTING_PAGE),
                     runs,
                     max(1, number // LISTING_PAGE),
@@ -615,9 +627,13 @@ def report(static: dict[str, Any], runtime: dict[str, Any] | None) -> str:
             f"forms on the way to IBMQJob ({len(runtime['forms'])}):",
             "  " + " -> ".join(runtime["forms"]),
             f"attributes of the IBMQJob instance: {runtime['job_attributes']}",
-            f"retrieve_job(): {runtime['retrieve_job_us']:.0f} us per document "
-            f"(loopback floor of the same GET + json.loads: {runtime['loopback_floor_us']:.0f} us)",
-            f"jobs(limit={LISTING_PAGE}): {runtime['listing_us_per_job']:.1f} us per document",
+            "microseconds per job document (wall time / CPU time of the client process):",
+            "  retrieve_job(): {wall_us:.0f} / {cpu_us:.0f}".format(**runtime["retrieve_job"]),
+            "  the bare GET + json.loads of it: {wall_us:.0f} / {cpu_us:.0f}".format(
+                **runtime["loopback_floor"]
+            ),
+            f"  jobs(limit={LISTING_PAGE}), per job: "
+            + "{wall_us:.1f} / {cpu_us:.1f}".format(**runtime["listing_per_job"]),
             f"(medians of {runtime['runs']} runs)",
         ]
     return "\n".join(lines)
