@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import _stored_account
-from ._api import AccountSession, login
+from ._api.operations import AccountSession, login
 from ._api.records import ProjectRef
 from .credentials import StoredCredentials
 from .exceptions import (

@@ -120,7 +120,8 @@ class ApiSession:
 
     Args:
         auth_url: the server's API base (``.../api``).
-        api_token: the user's API token.
+        api_token: the user's API token; ``None`` (a server's ``demo_token`` or
+            ``other_token`` when its users file has no such user) is refused.
         project: ``(hub, group, project)``.
         client_app: value of ``X-Qx-Client-Application``.
     """
@@ -128,10 +129,12 @@ class ApiSession:
     def __init__(
         self,
         auth_url: str,
-        api_token: str,
+        api_token: str | None,
         project: tuple[str, str, str] = DEFAULT_PROJECT,
         client_app: str = "refserver-tests/1.0",
     ) -> None:
+        if api_token is None:
+            raise ValueError("no API token: the server has no such user")
         self.client = httpx.Client(base_url=auth_url, timeout=30)
         login = self.client.post("/users/loginWithToken", json={"apiToken": api_token})
         login.raise_for_status()

@@ -6,8 +6,12 @@ protocols defined here and receive the frozen records of :mod:`ibmqjob._api.reco
 * :class:`JobApi`: what one job needs (status, document, result, cancel, name and tags, the
   status websocket, the account's time source).
 * :class:`ProjectApi`: a hub/group/project, a :class:`JobApi` plus submission, listings and
-  device calls. :func:`login` opens an :class:`AccountSession` whose ``project()`` returns one
-  (``ibmqjob/_api/operations.py``); tests pass fakes that only need to match the protocol.
+  device calls. ``operations.login`` opens an ``AccountSession`` whose ``project()`` returns
+  one; tests pass fakes that only need to match the protocol.
+
+This package's own module holds only the protocols: the jobs, backends and providers that
+import them do not import the adapter over the generated client (``operations``), which only
+the account imports.
 
 Contract for implementers:
 
@@ -41,7 +45,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from ..settings import TimeSource
-from .operations import AccountSession, ProjectOperations, login
 from .records import (
     JobIdRecord,
     JobRecord,
@@ -52,7 +55,7 @@ from .records import (
     WebsocketTarget,
 )
 
-__all__ = ["AccountSession", "JobApi", "ProjectApi", "ProjectOperations", "login"]
+__all__ = ["JobApi", "ProjectApi"]
 
 JsonDict = dict[str, Any]
 

@@ -16,7 +16,8 @@ from typing import Any
 
 import httpx
 
-from ibmqjob._api import AccountSession, ProjectApi, login
+from ibmqjob._api import ProjectApi
+from ibmqjob._api.operations import AccountSession, login
 from ibmqjob.settings import HttpSettings, RetryPolicy, TimeSource
 
 API_TOKEN = "api-token-0123-SECRET"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from fake_api import API_TOKEN, AUTH_URL, FakeApi
 
 from ibmqjob.account import QX_AUTH_URL, IBMQFactory, credentials_from_env
 from ibmqjob.exceptions import (
@@ -15,6 +14,7 @@ from ibmqjob.exceptions import (
     IBMQProviderError,
 )
 from ibmqjob.settings import HttpSettings, TimeSource
+from tests.http.fake_api import API_TOKEN, AUTH_URL, FakeApi
 
 
 def _settings(fake: FakeApi) -> HttpSettings:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from fake_api import ACCESS_TOKEN, HGP, JOB_ID, SIGNATURE, FakeApi, connect, envelope
 
 from ibmqjob._api.http import CLIENT_APPLICATION
 from ibmqjob.exceptions import RequestsApiError
 from ibmqjob.settings import RetryPolicy
+from tests.http.fake_api import ACCESS_TOKEN, HGP, JOB_ID, SIGNATURE, FakeApi, connect, envelope
 
 JOB = f"{HGP}/Jobs/{JOB_ID}"
 

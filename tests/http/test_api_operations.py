@@ -7,7 +7,16 @@ import logging
 
 import httpx
 import pytest
-from fake_api import (
+
+from ibmqjob._api.operations import login
+from ibmqjob.exceptions import (
+    ApiIBMQProtocolError,
+    AuthenticationLicenseError,
+    IBMQAccountCredentialsInvalidUrl,
+    RequestsApiError,
+)
+from ibmqjob.settings import HttpSettings, TimeSource
+from tests.http.fake_api import (
     ACCESS_TOKEN,
     API_TOKEN,
     AUTH_URL,
@@ -19,15 +28,6 @@ from fake_api import (
     envelope,
     job_document,
 )
-
-from ibmqjob._api import login
-from ibmqjob.exceptions import (
-    ApiIBMQProtocolError,
-    AuthenticationLicenseError,
-    IBMQAccountCredentialsInvalidUrl,
-    RequestsApiError,
-)
-from ibmqjob.settings import HttpSettings, TimeSource
 
 JOB = f"{HGP}/Jobs/{JOB_ID}"
 

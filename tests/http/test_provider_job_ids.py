@@ -6,12 +6,12 @@ import json
 
 import httpx
 import pytest
-from fake_api import API_TOKEN, AUTH_URL, HGP, FakeApi, envelope
 
 from ibmqjob.account import IBMQFactory
 from ibmqjob.exceptions import IBMQBackendApiError
 from ibmqjob.provider import AccountProvider
 from ibmqjob.settings import HttpSettings, TimeSource
+from tests.http.fake_api import API_TOKEN, AUTH_URL, HGP, FakeApi, envelope
 
 IDS_PATH = f"^{HGP}/Jobs/v/1$"
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ pytestmark = [pytest.mark.legacy, pytest.mark.slow, pytest.mark.timeout(240)]
 
 
 @pytest.fixture(scope="module")
-def tiny_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def tiny_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     if not (ROOT / ".venv-legacy" / "bin" / "python").exists():
         pytest.skip(".venv-legacy is missing (bash scripts/bootstrap --legacy)")
     output = tmp_path_factory.mktemp("bench") / "results.json"
@@ -36,11 +37,11 @@ def tiny_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return results
 
 
-def test_the_run_leaves_nothing_in_the_temporary_folder(tiny_results: dict) -> None:
+def test_the_run_leaves_nothing_in_the_temporary_folder(tiny_results: dict[str, Any]) -> None:
     assert tiny_results["left_in_temp"] == []
 
 
-def test_results_describe_the_run_and_the_machine(tiny_results: dict) -> None:
+def test_results_describe_the_run_and_the_machine(tiny_results: dict[str, Any]) -> None:
     assert tiny_results["size"] == "tiny"
     assert tiny_results["date"]
     machine = tiny_results["machine"]
@@ -48,7 +49,7 @@ def test_results_describe_the_run_and_the_machine(tiny_results: dict) -> None:
     assert machine["python_ours"] and machine["python_original"]
 
 
-def test_every_benchmark_compares_both_clients(tiny_results: dict) -> None:
+def test_every_benchmark_compares_both_clients(tiny_results: dict[str, Any]) -> None:
     benchmarks = tiny_results["benchmarks"]
     for name in ("completion_latency", "requests_per_job", "throughput", "big_result", "listing"):
         section = benchmarks[name]
@@ -57,7 +58,7 @@ def test_every_benchmark_compares_both_clients(tiny_results: dict) -> None:
     assert benchmarks["replay"]["status"].startswith("skipped")
 
 
-def test_latency_has_one_sample_per_job(tiny_results: dict) -> None:
+def test_latency_has_one_sample_per_job(tiny_results: dict[str, Any]) -> None:
     latency = tiny_results["benchmarks"]["completion_latency"]
     for client in ("ours", "original"):
         assert len(latency[client]["samples_ms"]) == latency["jobs"]
@@ -66,7 +67,7 @@ def test_latency_has_one_sample_per_job(tiny_results: dict) -> None:
     assert latency["ratio_median"] > 0
 
 
-def test_each_life_cycle_is_counted_at_the_server(tiny_results: dict) -> None:
+def test_each_life_cycle_is_counted_at_the_server(tiny_results: dict[str, Any]) -> None:
     requests = tiny_results["benchmarks"]["requests_per_job"]
     for client in ("ours", "original"):
         per_job = requests[client]
@@ -75,7 +76,7 @@ def test_each_life_cycle_is_counted_at_the_server(tiny_results: dict) -> None:
         assert per_job["per_route_per_job"]["POST /api/{hgp}/Jobs"] == 1
 
 
-def test_big_result_and_listing_were_really_done(tiny_results: dict) -> None:
+def test_big_result_and_listing_were_really_done(tiny_results: dict[str, Any]) -> None:
     benchmarks = tiny_results["benchmarks"]
     big = benchmarks["big_result"]
     assert big["ours"]["time_s"] > 0 and big["original"]["time_s"] > 0

@@ -19,7 +19,6 @@ from typing import Any
 
 import httpx
 import pytest
-from variant_proxy import VARIANTS, VariantProxy
 
 from conformance.evidence import ExchangeLog, OperationIndex, Redactor
 from conformance.record import limited_users
@@ -28,6 +27,7 @@ from conformance.scenarios import SCENARIOS, ScenarioContext, run_scenarios
 from conformance.specs import load_asyncapi, load_openapi
 from ibmqjob.cli import main
 from refserver.runner import ServerThread
+from tests.integration.variant_proxy import VARIANTS, VariantProxy
 
 pytestmark = pytest.mark.slow
 

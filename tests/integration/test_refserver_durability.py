@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from refserver.runner import ServerThread
+from refserver.store import JobRecord
 from refserver.testing import ApiSession, bell_qobj
 from refserver.users import DEMO_TOKEN
 
@@ -84,7 +85,9 @@ def processes() -> Iterator[list[ServerProcess]]:
         process.kill()
 
 
-def test_killed_server_resumes_and_finishes_every_accepted_job(tmp_path: Path, processes) -> None:
+def test_killed_server_resumes_and_finishes_every_accepted_job(
+    tmp_path: Path, processes: list[ServerProcess]
+) -> None:
     data_dir = tmp_path / "data"
     first = ServerProcess(data_dir, "--step-delay", "0.05", "--run-delay", "1.0")
     processes.append(first)
@@ -131,13 +134,14 @@ def test_a_job_stopped_between_created_and_validating_resumes(tmp_path: Path) ->
         created = session.create()
         session.upload(created, bell_qobj()).raise_for_status()
         assert server.state is not None
+
+        def recorded_created(job: JobRecord) -> bool:
+            job.status = "CREATED"
+            job.data_uploaded = True
+            return True
+
         # As if the server died right after recording CREATED.
-        server.state.store.update_job(
-            created["id"],
-            lambda job: (
-                setattr(job, "status", "CREATED") or setattr(job, "data_uploaded", True) or True
-            ),
-        )
+        server.state.store.update_job(created["id"], recorded_created)
     with (
         ServerThread(data_dir=tmp_path) as server,
         ApiSession(server.auth_url, server.demo_token) as session,
@@ -146,7 +150,9 @@ def test_a_job_stopped_between_created_and_validating_resumes(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_serve_stops_cleanly_on_a_signal(tmp_path: Path, processes, stop_signal: int) -> None:
+def test_serve_stops_cleanly_on_a_signal(
+    tmp_path: Path, processes: list[ServerProcess], stop_signal: int
+) -> None:
     server = ServerProcess(tmp_path / "data", "--log-level", "info")
     processes.append(server)
     with ApiSession(server.url, DEMO_TOKEN) as session:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import re
 import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
@@ -13,6 +15,7 @@ import pytest
 from qiskit.exceptions import QiskitError
 from qiskit.result import Result
 
+from refserver.runner import ServerThread
 from refserver.testing import ApiSession, bell_qobj, circuit_qobj
 
 
@@ -102,7 +105,8 @@ def test_invalid_qobj_ends_in_error_validating_job(
     document = demo_session.job(job_id)
     error = document["error"]
     assert error["code"] == code
-    assert ERROR_SUFFIX.search(client_message(error)).group(1) == str(code)
+    suffix = ERROR_SUFFIX.search(client_message(error))
+    assert suffix is not None and suffix.group(1) == str(code)
     assert "Error code" not in error["message"]
     assert "RUNNING" not in document["timePerStep"]
     assert demo_session.request("GET", f"/Jobs/{job_id}/resultDownloadUrl").status_code == 409
@@ -157,10 +161,10 @@ def test_garbage_upload_is_refused_and_the_job_can_still_be_cancelled(
 
 
 def test_signed_urls_are_bound_to_job_object_method_and_expiry(
-    demo_session: ApiSession, server_factory
+    demo_session: ApiSession, server_factory: Callable[..., ServerThread]
 ) -> None:
     created = demo_session.create()
-    upload = created["objectStorageInfo"]["uploadUrl"]
+    upload: str = created["objectStorageInfo"]["uploadUrl"]
     parts = urlsplit(upload)
     query = parse_qs(parts.query)
     other = demo_session.create()["id"]
@@ -189,7 +193,9 @@ def test_signed_urls_are_bound_to_job_object_method_and_expiry(
         assert "expired" in error["message"]
 
 
-def test_unauthenticated_and_expired_tokens_get_401(reference_server, server_factory) -> None:
+def test_unauthenticated_and_expired_tokens_get_401(
+    reference_server: ServerThread, server_factory: Callable[..., ServerThread]
+) -> None:
     with httpx.Client(base_url=reference_server.auth_url) as client:
         assert client.get("/version").status_code == 200
         paths = ("/users/me", "/Network", "/Network/ibm-q/Groups/open/Projects/main/devices/v/1")
@@ -204,7 +210,9 @@ def test_unauthenticated_and_expired_tokens_get_401(reference_server, server_fac
         _envelope(session.client.get("/users/me"), 401)
 
 
-def test_license_not_accepted_answers_accept_license_required(server_factory, tmp_path) -> None:
+def test_license_not_accepted_answers_accept_license_required(
+    server_factory: Callable[..., ServerThread], tmp_path: Path
+) -> None:
     users = tmp_path / "users.yaml"
     users.write_text(
         "users:\n"
@@ -221,7 +229,7 @@ def test_license_not_accepted_answers_accept_license_required(server_factory, tm
 
 
 def test_users_see_only_their_projects_and_jobs(
-    demo_session: ApiSession, other_session: ApiSession, reference_server
+    demo_session: ApiSession, other_session: ApiSession, reference_server: ServerThread
 ) -> None:
     job_id = demo_session.create(tags=["mine"])["id"]
     other_hub = other_session.client.get(
@@ -332,7 +340,7 @@ def test_wrong_methods_list_every_allowed_method(demo_session: ApiSession) -> No
     assert {m.strip() for m in storage.headers["allow"].split(",")} >= {"PUT", "GET"}
 
 
-def test_oversized_bodies_get_413(server_factory) -> None:
+def test_oversized_bodies_get_413(server_factory: Callable[..., ServerThread]) -> None:
     server = server_factory(max_body_bytes=1000, max_upload_bytes=5000)
     with ApiSession(server.auth_url, server.demo_token) as session:
         big = {"backend": {"name": "ibmq_qasm_simulator"}, "name": "x" * 2000}
@@ -342,7 +350,7 @@ def test_oversized_bodies_get_413(server_factory) -> None:
         qobj["header"] = {"padding": "p" * 6000}
         _envelope(session.upload(job, qobj), 413)
 
-        def chunks():
+        def chunks() -> Iterator[bytes]:
             for _ in range(10):
                 yield b"x" * 1000
 

@@ -6,10 +6,12 @@ import json
 import math
 import re
 import time
+from collections.abc import Callable
 
 import pytest
 from qiskit.result import Result
 
+from refserver.runner import ServerThread
 from refserver.testing import ApiSession, bell_qobj, circuit_qobj
 
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -71,7 +73,7 @@ def test_seed_gives_reproducible_counts(demo_session: ApiSession) -> None:
 
 
 def test_device_job_uses_noise_and_its_calibration(
-    demo_session: ApiSession, reference_server
+    demo_session: ApiSession, reference_server: ServerThread
 ) -> None:
     # A Bell circuit in the device's basis: H is rz(pi/2) sx rz(pi/2).
     instructions = [
@@ -190,7 +192,9 @@ def test_job_data_uploaded_needs_the_upload_and_is_idempotent(demo_session: ApiS
     assert demo_session.wait_for(created["id"])["status"] == "COMPLETED"
 
 
-def test_queue_info_only_while_queued_and_cancel_in_queue(server_factory) -> None:
+def test_queue_info_only_while_queued_and_cancel_in_queue(
+    server_factory: Callable[..., ServerThread],
+) -> None:
     server = server_factory(step_delay=0.0, run_delay=0.0, job_limit=-1)
     server.set_maintenance("ibmq_qasm_simulator")
     with ApiSession(server.auth_url, server.demo_token) as session:
@@ -221,7 +225,7 @@ def test_queue_info_only_while_queued_and_cancel_in_queue(server_factory) -> Non
         assert "RUNNING" not in session.job(jobs[0])["timePerStep"]
 
 
-def test_cancel_while_running_discards_the_run(server_factory) -> None:
+def test_cancel_while_running_discards_the_run(server_factory: Callable[..., ServerThread]) -> None:
     server = server_factory(run_delay=30.0, job_limit=-1)
     with ApiSession(server.auth_url, server.demo_token) as session:
         job_id = session.submit(bell_qobj())
@@ -236,7 +240,7 @@ def test_cancel_while_running_discards_the_run(server_factory) -> None:
 
 
 @pytest.mark.parametrize("limit", [2])
-def test_job_limit_answers_3458(server_factory, limit: int) -> None:
+def test_job_limit_answers_3458(server_factory: Callable[..., ServerThread], limit: int) -> None:
     server = server_factory(job_limit=limit)
     with ApiSession(server.auth_url, server.demo_token) as session:
         held = [session.create() for _ in range(limit)]
@@ -257,7 +261,9 @@ def test_job_limit_answers_3458(server_factory, limit: int) -> None:
         assert session.create()["status"] == "CREATING"
 
 
-def test_default_limits_fit_a_submission_loop_and_jobs_limit_tells_them(server_factory) -> None:
+def test_default_limits_fit_a_submission_loop_and_jobs_limit_tells_them(
+    server_factory: Callable[..., ServerThread],
+) -> None:
     import argparse
 
     from refserver.cli import add_arguments

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
+from refserver.runner import ServerThread
 from refserver.testing import ApiSession, bell_qobj, cursor_pages
 
 
 @pytest.fixture(scope="module")
-def tagged_jobs(reference_server) -> dict[str, Any]:
+def tagged_jobs(reference_server: ServerThread) -> dict[str, Any]:
     """Jobs of the demo user tagged for this module: 24 created fast, a few with data."""
     tag = "listing-" + uuid.uuid4().hex[:8]
     with ApiSession(reference_server.auth_url, reference_server.demo_token) as session:
@@ -26,7 +27,7 @@ def tagged_jobs(reference_server) -> dict[str, Any]:
     return {"tag": tag, "created": created, "done": done, "failed": failed}
 
 
-def test_creation_dates_are_distinct_milliseconds(tagged_jobs) -> None:
+def test_creation_dates_are_distinct_milliseconds(tagged_jobs: dict[str, Any]) -> None:
     dates = [job["creationDate"] for job in tagged_jobs["created"]]
     assert dates == sorted(dates) and len(set(dates)) == len(dates)
 
@@ -34,7 +35,7 @@ def test_creation_dates_are_distinct_milliseconds(tagged_jobs) -> None:
 @pytest.mark.parametrize("descending", [True, False])
 @pytest.mark.parametrize("page", [1, 5, 7])
 def test_cursor_paging_neither_repeats_nor_skips(
-    demo_session, tagged_jobs, descending, page
+    demo_session: ApiSession, tagged_jobs: dict[str, Any], descending: bool, page: int
 ) -> None:
     where = {"tags": tagged_jobs["tag"]}
     listed = cursor_pages(demo_session, where, limit=100, page=page, descending=descending)
@@ -44,7 +45,9 @@ def test_cursor_paging_neither_repeats_nor_skips(
     assert keys == sorted(keys, reverse=descending)
 
 
-def test_listing_items_carry_kind_backend_and_no_time_per_step(demo_session, tagged_jobs) -> None:
+def test_listing_items_carry_kind_backend_and_no_time_per_step(
+    demo_session: ApiSession, tagged_jobs: dict[str, Any]
+) -> None:
     items = demo_session.jobs({"where": {"tags": tagged_jobs["tag"]}, "limit": 3})
     assert len(items) == 3
     for item in items:
@@ -52,7 +55,9 @@ def test_listing_items_carry_kind_backend_and_no_time_per_step(demo_session, tag
         assert "timePerStep" not in item
 
 
-def test_filters_on_status_name_tags_and_dates(demo_session, tagged_jobs) -> None:
+def test_filters_on_status_name_tags_and_dates(
+    demo_session: ApiSession, tagged_jobs: dict[str, Any]
+) -> None:
     tag = tagged_jobs["tag"]
 
     def ids(where: dict[str, Any]) -> set[str]:
@@ -97,7 +102,7 @@ def test_filters_on_status_name_tags_and_dates(demo_session, tagged_jobs) -> Non
     assert ids({"creationDate": {"gte": datetime.now(UTC).isoformat()}}) == set()
 
 
-def test_order_limit_skip_and_fields(demo_session, tagged_jobs) -> None:
+def test_order_limit_skip_and_fields(demo_session: ApiSession, tagged_jobs: dict[str, Any]) -> None:
     where = {"tags": tagged_jobs["tag"]}
     newest = demo_session.jobs({"where": where, "order": "creationDate DESC", "limit": 4})
     oldest = demo_session.jobs({"where": where, "order": "creationDate ASC", "limit": 4, "skip": 2})

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
+from refserver.runner import ServerThread
 from refserver.testing import ApiSession, bell_qobj, status_stream
 
 FINAL = {"COMPLETED", "CANCELLED", "ERROR_VALIDATING_JOB", "ERROR_RUNNING_JOB"}
 
 
-def test_frames_follow_the_life_cycle_and_close_with_4002(server_factory) -> None:
+def test_frames_follow_the_life_cycle_and_close_with_4002(
+    server_factory: Callable[..., ServerThread],
+) -> None:
     server = server_factory(step_delay=0.05, run_delay=0.05, job_limit=-1)
     with ApiSession(server.auth_url, server.demo_token) as session:
         created = session.create()
@@ -41,7 +45,9 @@ def test_frames_follow_the_life_cycle_and_close_with_4002(server_factory) -> Non
         assert ("infoQueue" in frame["data"]) == (frame["data"]["status"] == "QUEUED")
 
 
-def test_queued_job_gets_periodic_frames_then_its_cancellation(server_factory) -> None:
+def test_queued_job_gets_periodic_frames_then_its_cancellation(
+    server_factory: Callable[..., ServerThread],
+) -> None:
     server = server_factory(queue_update_interval=0.05, job_limit=-1)
     server.set_maintenance("ibmq_qasm_simulator")
     with ApiSession(server.auth_url, server.demo_token) as session:
@@ -64,7 +70,7 @@ def test_queued_job_gets_periodic_frames_then_its_cancellation(server_factory) -
     assert frames[-1]["data"] == {"status": "CANCELLED"}
 
 
-def test_final_job_gets_one_frame(demo_session, reference_server) -> None:
+def test_final_job_gets_one_frame(demo_session: ApiSession, reference_server: ServerThread) -> None:
     job_id = demo_session.submit(bell_qobj())
     demo_session.wait_for(job_id)
     frames, code = status_stream(reference_server.ws_url, job_id, demo_session.access_token)
@@ -76,7 +82,7 @@ def test_final_job_gets_one_frame(demo_session, reference_server) -> None:
 
 
 def test_unknown_and_foreign_jobs_close_with_4003(
-    demo_session, other_session, reference_server
+    demo_session: ApiSession, other_session: ApiSession, reference_server: ServerThread
 ) -> None:
     mine = demo_session.create()["id"]
     for job_id, token in (
@@ -97,7 +103,7 @@ def test_unknown_and_foreign_jobs_close_with_4003(
     ],
 )
 def test_failed_authentication_answers_an_error_and_closes_with_4001(
-    demo_session, reference_server, first
+    demo_session: ApiSession, reference_server: ServerThread, first: str
 ) -> None:
     job_id = demo_session.create()["id"]
     with connect(f"{reference_server.ws_url}/jobs/{job_id}/status/v/1", proxy=None) as socket:

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from qiskit.providers import JobStatus
-from sdk_support import SIMULATOR, bell, demo_provider, unique_tag
 
 from ibmqjob._listing import fetch_jobs, jobs_where
 from ibmqjob.backend import IBMQBackend
@@ -19,6 +18,7 @@ from ibmqjob.exceptions import (
 from ibmqjob.job import IBMQJob
 from ibmqjob.provider import AccountProvider
 from refserver.runner import ServerThread
+from tests.integration.sdk_support import SIMULATOR, bell, demo_provider, unique_tag
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +120,7 @@ def test_listing_across_pages_with_filters(
     both = provider.jobs(limit=None, job_tags=[tag, "even"], job_tags_operator="AND")
     assert [job.name() for job in both] == ["page-6", "page-4", "page-2", "page-0"]
     named = provider.jobs(limit=None, job_tags=[tag], job_name="^page-[12]$")
-    assert sorted(job.name() for job in named) == ["page-1", "page-2"]
+    assert sorted((job.name() for job in named), key=str) == ["page-1", "page-2"]
     done = provider.jobs(limit=None, job_tags=[tag], status="done", backend_name=SIMULATOR)
     assert len(done) == 7
     assert provider.jobs(job_tags=[tag], status=[JobStatus.QUEUED, JobStatus.ERROR]) == []

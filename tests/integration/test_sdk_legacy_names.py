@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sdk_support import SIMULATOR, bell, demo_provider, unique_tag
 
 import ibmqjob
 from ibmqjob import IBMQBackendService, IBMQSimulator, least_busy
@@ -23,6 +22,7 @@ from ibmqjob.exceptions import (
 )
 from ibmqjob.provider import AccountProvider
 from refserver.runner import ServerThread
+from tests.integration.sdk_support import SIMULATOR, bell, demo_provider, unique_tag
 
 RESERVATIONS = """
 reservations:

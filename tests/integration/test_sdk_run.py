@@ -10,12 +10,12 @@ from qiskit import QuantumCircuit
 from qiskit.compiler import assemble
 from qiskit.providers import JobStatus
 from qiskit.providers.models import BackendProperties, PulseDefaults
-from sdk_support import SIMULATOR, bell, demo_provider, too_big, unique_tag
 
 from ibmqjob.backend import IBMQBackend
 from ibmqjob.exceptions import IBMQBackendApiError, IBMQBackendError, IBMQJobFailureError
 from ibmqjob.provider import AccountProvider
 from refserver.runner import ServerThread
+from tests.integration.sdk_support import SIMULATOR, bell, demo_provider, too_big, unique_tag
 
 
 @pytest.fixture(scope="module")

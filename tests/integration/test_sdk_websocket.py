@@ -8,9 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from qiskit.providers import JobStatus
-from sdk_support import SIMULATOR, TcpRelay, bell, demo_provider
 
 from refserver.runner import ServerThread
+from tests.integration.sdk_support import SIMULATOR, TcpRelay, bell, demo_provider
 
 
 def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sdk_support import SIMULATOR, bell
 
 from ibmqjob.account import IBMQFactory
 from ibmqjob.settings import default_websocket_connect, session_defaults
 from refserver.runner import ServerThread
+from tests.integration.sdk_support import SIMULATOR, bell
 
 
 @pytest.mark.parametrize("use_websocket", [True, False])

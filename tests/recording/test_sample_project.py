@@ -65,7 +65,8 @@ def environment(project: Path, url: str, token: str, **extra: str) -> dict[str, 
 
 
 def answers(project: Path) -> dict[str, Any]:
-    return json.loads((project / "answers.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((project / "answers.json").read_text(encoding="utf-8"))
+    return data
 
 
 def test_record_then_replay_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,6 +7,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 from vcr.request import Request
@@ -18,7 +19,7 @@ ACCESS = secrets.token_urlsafe(48)
 USER = "5f0c8d0e9a1b2c3d4e5f6a7b"
 
 
-def login(scrubber: Scrubber, token: str, access: str = ACCESS) -> tuple[Request, dict]:
+def login(scrubber: Scrubber, token: str, access: str = ACCESS) -> tuple[Request, dict[str, Any]]:
     request = Request(
         "POST",
         "http://127.0.0.1:41234/api/users/loginWithToken",

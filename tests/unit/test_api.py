@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import inspect
 
-from ibmqjob._api import JobApi, ProjectApi, ProjectOperations
+from ibmqjob._api import JobApi, ProjectApi
+from ibmqjob._api.operations import ProjectOperations
 
 
-def test_fake_api_implements_the_protocol():
-    from fake_job_api import FakeJobApi
+def test_fake_api_implements_the_protocol() -> None:
+    from tests.unit.fake_job_api import FakeJobApi
 
     assert isinstance(FakeJobApi(), JobApi)
 
 
-def test_the_api_adapter_implements_the_protocols():
+def test_the_api_adapter_implements_the_protocols() -> None:
     members = {name for name in vars(JobApi) if not name.startswith("_")}
     assert {"time", "job_get", "job_websocket"} <= members
     members |= {name for name in vars(ProjectApi) if not name.startswith("_")}

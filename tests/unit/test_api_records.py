@@ -56,7 +56,7 @@ DOC = {
 }
 
 
-def test_job_document():
+def test_job_document() -> None:
     record = JobRecord.from_wire(DOC)
     assert record.job_id == DOC["id"] and record.status == "QUEUED"
     assert record.creation_date == dt.datetime(2019, 1, 1, 12, 57, 15, 52000, tzinfo=dt.UTC)
@@ -73,7 +73,7 @@ def test_job_document():
     assert record.extra == {"summaryData": DOC["summaryData"], "shots": 1024}
 
 
-def test_minimal_document_and_unknown_status():
+def test_minimal_document_and_unknown_status() -> None:
     record = JobRecord.from_wire({"id": "x", "creationDate": "2019-01-01T00:00:00", "status": "?"})
     assert record.status == "?" and record.tags == () and record.info_queue is None
     assert record.creation_date.tzinfo is dt.UTC
@@ -100,19 +100,19 @@ def test_minimal_document_and_unknown_status():
         ["not", "a", "document"],
     ],
 )
-def test_bad_job_documents_raise_protocol_errors(broken):
+def test_bad_job_documents_raise_protocol_errors(broken: object) -> None:
     with pytest.raises(ApiIBMQProtocolError):
         JobRecord.from_wire(broken)
 
 
-def test_status_document():
+def test_status_document() -> None:
     record = StatusRecord.from_wire({"status": "QUEUED", "infoQueue": {}, "x": 1})
     assert record == StatusRecord("QUEUED", None, {"x": 1})
     with pytest.raises(ApiIBMQProtocolError, match="Unexpected job status"):
         StatusRecord.from_wire({"infoQueue": {}})
 
 
-def test_error_record():
+def test_error_record() -> None:
     assert ErrorRecord.from_wire({"message": "m", "code": 1234, "name": "n"}) == ErrorRecord(
         "m", 1234, {"name": "n"}
     )
@@ -120,14 +120,14 @@ def test_error_record():
     assert ErrorRecord.from_wire({"message": "m", "code": "GENERIC_ERROR"}).code == "GENERIC_ERROR"
 
 
-def test_info_queue_times():
+def test_info_queue_times() -> None:
     record = InfoQueueRecord.from_wire({"estimatedCompleteTime": "2019-01-01T14:00:00+02:00"})
     assert record is not None
     assert record.estimated_complete_time == dt.datetime(2019, 1, 1, 12, tzinfo=dt.UTC)
     assert InfoQueueRecord.from_wire(None) is None
 
 
-def test_parse_utc():
+def test_parse_utc() -> None:
     assert parse_utc(dt.datetime(2020, 1, 1)) == dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     with pytest.raises(ApiIBMQProtocolError, match="creationDate"):
         parse_utc(12, "creationDate")
@@ -145,11 +145,11 @@ def test_parse_utc():
         ("cost", "cost"),
     ],
 )
-def test_python_identifiers(wire, python):
+def test_python_identifiers(wire: str, python: str) -> None:
     assert to_python_identifier(wire) == python
 
 
-def test_websocket_target_hides_the_token():
+def test_websocket_target_hides_the_token() -> None:
     target = WebsocketTarget("ws://127.0.0.1/ws/jobs/x/status/v/1", "secret-token")
     assert "secret-token" not in repr(target)
 

@@ -43,13 +43,13 @@ def zero() -> float:
         ("GET", Attempt(status_code=501), False, False),
     ],
 )
-def test_what_is_retryable(method, attempt, post_safe, retryable):
+def test_what_is_retryable(method: str, attempt: Attempt, post_safe: bool, retryable: bool) -> None:
     assert is_retryable(POLICY, method, attempt, post_safe=post_safe) is retryable
     delay = next_delay(POLICY, method, [attempt], post_safe=post_safe, rand=zero)
     assert (delay is not None) is retryable
 
 
-def test_backoff_doubles_to_the_cap():
+def test_backoff_doubles_to_the_cap() -> None:
     attempts: list[Attempt] = []
     delays = []
     for _ in range(8):
@@ -58,14 +58,14 @@ def test_backoff_doubles_to_the_cap():
     assert delays == [0.5, 1, 2, 4, 8, 8, 8, 8]
 
 
-def test_total_budget():
+def test_total_budget() -> None:
     attempts = [Attempt(status_code=500)] * 5
     assert next_delay(POLICY, "GET", attempts, rand=zero) == 8
     assert next_delay(POLICY, "GET", [*attempts, Attempt(status_code=500)], rand=zero) is None
     assert next_delay(RetryPolicy(total=0), "GET", [Attempt(status_code=500)]) is None
 
 
-def test_connect_budget_counts_connection_failures_only():
+def test_connect_budget_counts_connection_failures_only() -> None:
     connect = Attempt(failure=Failure.CONNECT)
     assert next_delay(POLICY, "GET", [connect] * 3, rand=zero) is not None
     assert next_delay(POLICY, "GET", [connect] * 4, rand=zero) is None
@@ -73,7 +73,7 @@ def test_connect_budget_counts_connection_failures_only():
     assert next_delay(POLICY, "GET", mixed, rand=zero) is not None
 
 
-def test_jitter_only_shortens():
+def test_jitter_only_shortens() -> None:
     policy = RetryPolicy(jitter=0.25)
     attempts = [Attempt(status_code=503)] * 3
     assert next_delay(policy, "GET", attempts, rand=zero) == 2
@@ -81,7 +81,7 @@ def test_jitter_only_shortens():
     assert next_delay(policy, "GET", attempts, rand=lambda: 0.5) == 1.75
 
 
-def test_retry_after_is_honoured_and_capped():
+def test_retry_after_is_honoured_and_capped() -> None:
     now = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
     delay = next_delay(NO_JITTER, "POST", [Attempt(status_code=429, retry_after="3")], now=now)
     assert delay == 3
@@ -109,12 +109,12 @@ def test_retry_after_is_honoured_and_capped():
         ("tomorrow", None),
     ],
 )
-def test_parse_retry_after(value, seconds):
+def test_parse_retry_after(value: str, seconds: float | None) -> None:
     now = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
     assert parse_retry_after(value, now) == seconds
 
 
-def test_policy_validation():
+def test_policy_validation() -> None:
     with pytest.raises(ValueError):
         RetryPolicy(total=-1)
     with pytest.raises(ValueError):

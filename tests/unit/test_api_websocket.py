@@ -106,7 +106,7 @@ def statuses(stream: Iterator[Any]) -> list[str | None]:
     return [None if record is None else record.status for record in stream]
 
 
-def test_statuses_until_final_then_4002(server_for):
+def test_statuses_until_final_then_4002(server_for: Callable[[Script], ScriptedServer]) -> None:
     def script(ws: ServerConnection, attempt: int) -> None:
         authenticate(ws)
         queue = {"position": 2, "estimatedStartTime": "2024-05-01T12:10:00Z"}
@@ -117,11 +117,14 @@ def test_statuses_until_final_then_4002(server_for):
 
     server = server_for(script)
     records = list(client(server)(None, None))
-    assert [r.status for r in records] == ["QUEUED", "RUNNING", "COMPLETED"]
-    assert records[0].info_queue is not None and records[0].info_queue.position == 2
+    assert statuses(iter(records)) == ["QUEUED", "RUNNING", "COMPLETED"]
+    first = records[0]
+    assert first is not None and first.info_queue is not None and first.info_queue.position == 2
 
 
-def test_normal_close_before_final_ends_the_stream(server_for):
+def test_normal_close_before_final_ends_the_stream(
+    server_for: Callable[[Script], ScriptedServer],
+) -> None:
     def script(ws: ServerConnection, attempt: int) -> None:
         authenticate(ws)
         ws.send(status_frame("RUNNING"))
@@ -130,7 +133,7 @@ def test_normal_close_before_final_ends_the_stream(server_for):
     assert statuses(client(server_for(script))(None, None)) == ["RUNNING"]
 
 
-def test_job_not_found(server_for):
+def test_job_not_found(server_for: Callable[[Script], ScriptedServer]) -> None:
     def script(ws: ServerConnection, attempt: int) -> None:
         authenticate(ws)
         ws.close(4003, "not found")
@@ -141,7 +144,9 @@ def test_job_not_found(server_for):
     assert server.attempts == 1
 
 
-def test_bad_authentication_answer_is_not_retried(server_for):
+def test_bad_authentication_answer_is_not_retried(
+    server_for: Callable[[Script], ScriptedServer],
+) -> None:
     def script(ws: ServerConnection, attempt: int) -> None:
         ws.recv(timeout=5)
         ws.send(json.dumps({"type": "error", "data": "bad token"}))
@@ -153,7 +158,9 @@ def test_bad_authentication_answer_is_not_retried(server_for):
     assert server.attempts == 1
 
 
-def test_4001_and_bad_frames_are_retried_with_backoff(server_for):
+def test_4001_and_bad_frames_are_retried_with_backoff(
+    server_for: Callable[[Script], ScriptedServer],
+) -> None:
     def script(ws: ServerConnection, attempt: int) -> None:
         authenticate(ws)
         if attempt == 0:
@@ -177,7 +184,7 @@ def test_4001_and_bad_frames_are_retried_with_backoff(server_for):
     assert sleeps == [0.5, 1.0, 2.0]
 
 
-def test_retries_are_bounded(server_for):
+def test_retries_are_bounded(server_for: Callable[[Script], ScriptedServer]) -> None:
     def script(ws: ServerConnection, attempt: int) -> None:
         authenticate(ws)
         ws.close(4001)
@@ -189,7 +196,9 @@ def test_retries_are_bounded(server_for):
     assert server.attempts == 4 and sleeps == [0.5, 1.0, 2.0]
 
 
-def test_silence_yields_ticks_then_times_out(server_for):
+def test_silence_yields_ticks_then_times_out(
+    server_for: Callable[[Script], ScriptedServer],
+) -> None:
     def script(ws: ServerConnection, attempt: int) -> None:
         authenticate(ws)
         ws.send(status_frame("QUEUED"))
@@ -206,7 +215,7 @@ def test_silence_yields_ticks_then_times_out(server_for):
     assert seen[0] == "QUEUED" and seen.count(None) >= 3
 
 
-def test_deadline_too_close_to_reconnect(server_for):
+def test_deadline_too_close_to_reconnect(server_for: Callable[[Script], ScriptedServer]) -> None:
     def script(ws: ServerConnection, attempt: int) -> None:
         authenticate(ws)
         ws.close(4001)
@@ -217,7 +226,7 @@ def test_deadline_too_close_to_reconnect(server_for):
     assert server.attempts == 1
 
 
-def test_connection_refused_is_not_retried():
+def test_connection_refused_is_not_retried() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -228,13 +237,15 @@ def test_connection_refused_is_not_retried():
     assert sleeps == []
 
 
-def test_expired_deadline_before_connecting(server_for):
+def test_expired_deadline_before_connecting(server_for: Callable[[Script], ScriptedServer]) -> None:
     server = server_for(lambda ws, attempt: None)
     with pytest.raises(WebsocketTimeoutError):
         list(client(server)(time.monotonic() - 1, None))
 
 
-def test_the_token_is_never_logged(server_for, caplog):
+def test_the_token_is_never_logged(
+    server_for: Callable[[Script], ScriptedServer], caplog: pytest.LogCaptureFixture
+) -> None:
     def script(ws: ServerConnection, attempt: int) -> None:
         authenticate(ws)
         if attempt == 0:
@@ -252,13 +263,15 @@ def test_the_token_is_never_logged(server_for, caplog):
 
 
 @pytest.mark.parametrize(("attempt", "delay"), [(1, 0.5), (2, 1), (3, 2), (4, 4), (5, 8), (9, 8)])
-def test_reconnect_delay(attempt, delay):
+def test_reconnect_delay(attempt: int, delay: float) -> None:
     assert WebsocketPolicy().backoff(attempt - 1) == delay
     # One formula: the HTTP retry backoff without its jitter.
     assert RetryPolicy(jitter=0).backoff(attempt - 1) == delay
 
 
-def test_reconnections_wait_the_policy_backoff(server_for):
+def test_reconnections_wait_the_policy_backoff(
+    server_for: Callable[[Script], ScriptedServer],
+) -> None:
     def script(ws: ServerConnection, attempt: int) -> None:
         authenticate(ws)
         if attempt < 3:
@@ -274,7 +287,9 @@ def test_reconnections_wait_the_policy_backoff(server_for):
     assert sleeps == [0.25, 0.5, 0.75]
 
 
-def test_each_status_frame_resets_the_failure_count(server_for):
+def test_each_status_frame_resets_the_failure_count(
+    server_for: Callable[[Script], ScriptedServer],
+) -> None:
     def script(ws: ServerConnection, attempt: int) -> None:
         authenticate(ws)
         if attempt < 4:
@@ -289,8 +304,10 @@ def test_each_status_frame_resets_the_failure_count(server_for):
     assert sleeps == [0.5] * 4
 
 
-def test_job_waits_on_the_websocket_without_polling(server_for):
-    from fake_job_api import FakeJobApi, make_job, result_document
+def test_job_waits_on_the_websocket_without_polling(
+    server_for: Callable[[Script], ScriptedServer],
+) -> None:
+    from tests.unit.fake_job_api import FakeJobApi, make_job, result_document
 
     api = FakeJobApi()
     job_id = api.add(["QUEUED", "COMPLETED"])
@@ -310,10 +327,11 @@ def test_job_waits_on_the_websocket_without_polling(server_for):
     assert api.count("job_status") == 0 and server.attempts == 1
 
 
-def test_job_timeout_is_honoured_on_the_websocket(server_for):
-    from fake_job_api import FakeJobApi, make_job
-
+def test_job_timeout_is_honoured_on_the_websocket(
+    server_for: Callable[[Script], ScriptedServer],
+) -> None:
     from ibmqjob.exceptions import IBMQJobTimeoutError
+    from tests.unit.fake_job_api import FakeJobApi, make_job
 
     def script(ws: ServerConnection, attempt: int) -> None:
         authenticate(ws)
@@ -331,7 +349,9 @@ def test_job_timeout_is_honoured_on_the_websocket(server_for):
     assert 0.25 <= time.monotonic() - start < 2
 
 
-def test_silent_server_during_authentication(server_for):
+def test_silent_server_during_authentication(
+    server_for: Callable[[Script], ScriptedServer],
+) -> None:
     def script(ws: ServerConnection, attempt: int) -> None:
         ws.recv(timeout=5)  # the authentication frame, never answered
         wait_for_client_close(ws)
@@ -353,13 +373,18 @@ def test_silent_server_during_authentication(server_for):
         (None, 4003, "Job ID job-1 not found"),
     ],
 )
-def test_broken_authentication(server_for, answer, close_code, match):
+def test_broken_authentication(
+    server_for: Callable[[Script], ScriptedServer],
+    answer: str | None,
+    close_code: int | None,
+    match: str,
+) -> None:
     def script(ws: ServerConnection, attempt: int) -> None:
         ws.recv(timeout=5)
         if answer is not None:
             ws.send(answer)
             wait_for_client_close(ws)
-        else:
+        if close_code is not None:
             ws.close(close_code)
 
     server = server_for(script)

@@ -137,7 +137,8 @@ def test_run_submits_the_assembled_qobj_with_the_job_metadata() -> None:
     assert qobj["experiments"][0]["header"]["name"] == "bell"
     assert kwargs == {"name": "n", "tags": ["t"], "experiment_id": "e", "live_data_enabled": None}
     assert job.job_id() == "a" * 24
-    assert job.qobj().to_dict() == qobj
+    sent = job.qobj()
+    assert sent is not None and sent.to_dict() == qobj
 
 
 def test_the_default_shots_are_the_original_clients() -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_job_api import FakeClock, FakeProjectApi, configuration, result_document
 
 import ibmqjob.cli as cli
 from ibmqjob._api.records import JobRecord, ProjectRef
@@ -22,6 +21,7 @@ from ibmqjob.cli.exits import EXIT_CODES
 from ibmqjob.exceptions import IBMQAccountError, RequestsApiError
 from ibmqjob.provider import AccountProvider
 from ibmqjob.settings import TimeSource
+from tests.unit.fake_job_api import FakeClock, FakeProjectApi, configuration, result_document
 
 SERVER = ["--url", "http://127.0.0.1:9/api", "--token", "t"]
 
@@ -113,7 +113,7 @@ def test_bad_circuit_files_are_usage_errors_before_connecting(
 def test_status_prints_the_status_and_queue_position(
     service: FakeProjectApi, log: list[Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from fake_job_api import queue_info
+    from tests.unit.fake_job_api import queue_info
 
     job_id = service.add([("QUEUED", queue_info(4)), ("QUEUED", queue_info(4))])
     assert main(["status", job_id, *SERVER]) == 0
@@ -250,7 +250,7 @@ def test_bad_numbers_say_which_option_and_why(
 def test_status_json(
     service: FakeProjectApi, log: list[Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from fake_job_api import queue_info
+    from tests.unit.fake_job_api import queue_info
 
     job_id = service.add([("QUEUED", queue_info(4)), ("QUEUED", queue_info(4))])
     assert main(["status", job_id, "--json", *SERVER]) == 0

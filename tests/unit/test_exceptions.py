@@ -45,11 +45,11 @@ TREE = {
 
 
 @pytest.mark.parametrize(("child", "parent"), TREE.items(), ids=lambda c: c.__name__)
-def test_tree(child, parent):
+def test_tree(child: type[Exception], parent: type[Exception]) -> None:
     assert issubclass(child, parent)
 
 
-def test_qiskit_bases_and_value_errors():
+def test_qiskit_bases_and_value_errors() -> None:
     assert issubclass(ex.IBMQJobError, JobError)
     assert issubclass(ex.IBMQJobTimeoutError, JobTimeoutError)
     assert not issubclass(ex.IBMQJobApiError, JobTimeoutError)
@@ -59,19 +59,19 @@ def test_qiskit_bases_and_value_errors():
     assert not issubclass(ex.IBMQBackendJobLimitError, ex.IBMQBackendApiError)
 
 
-def test_every_exception_is_documented_in_the_module_tree():
+def test_every_exception_is_documented_in_the_module_tree() -> None:
     for cls in TREE:
         assert cls.__name__ in ex.__doc__, cls.__name__
 
 
-def test_requests_api_error_attributes_and_legacy_signature():
+def test_requests_api_error_attributes_and_legacy_signature() -> None:
     err = ex.RequestsApiError("404 Client Error", 404, code=3250, server_message="Job not found")
     assert (err.status_code, err.code, err.server_message) == (404, 3250, "Job not found")
     assert err.message == "404 Client Error" and str(err) == "'404 Client Error'"
     assert ex.RequestsApiError("no response").status_code == -1
 
 
-def test_tokens_are_redacted():
+def test_tokens_are_redacted() -> None:
     token = "s3cr3t-t0ken-value"
     err = ex.RequestsApiError(
         f"401 for https://x/api?token={token}",
@@ -84,7 +84,7 @@ def test_tokens_are_redacted():
     assert err.server_message == "bad token ..."
 
 
-def test_redact_removes_the_longest_secret_first():
+def test_redact_removes_the_longest_secret_first() -> None:
     assert ex.redact("abc abcdef", ["abc", "abcdef"]) == "... ..."
     assert ex.redact("nothing here", []) == "nothing here"
 

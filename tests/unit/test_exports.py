@@ -50,29 +50,29 @@ EXPECTED = {
 }
 
 
-def test_all_is_curated():
+def test_all_is_curated() -> None:
     assert set(ibmqjob.__all__) == EXPECTED
     assert len(ibmqjob.__all__) == len(set(ibmqjob.__all__))
 
 
-def test_every_name_in_all_exists():
+def test_every_name_in_all_exists() -> None:
     for name in ibmqjob.__all__:
         assert getattr(ibmqjob, name) is not None, name
 
 
-def test_public_objects_live_in_public_modules():
+def test_public_objects_live_in_public_modules() -> None:
     for name in ibmqjob.__all__:
         module = getattr(getattr(ibmqjob, name), "__module__", "")
         assert not any(part.startswith("_") for part in module.split(".")), (name, module)
 
 
-def test_reexports_are_the_real_objects():
+def test_reexports_are_the_real_objects() -> None:
     assert ibmqjob.JobStatus is JobStatus
     assert ibmqjob.IBMQJobApiError is exceptions.IBMQJobApiError
     assert ibmqjob.IBMQJob.__module__ == "ibmqjob.job"
 
 
-def test_exceptions_module_all_lists_every_exception():
+def test_exceptions_module_all_lists_every_exception() -> None:
     declared = {
         name
         for name, value in vars(exceptions).items()
@@ -83,7 +83,7 @@ def test_exceptions_module_all_lists_every_exception():
     assert declared <= set(exceptions.__all__)
 
 
-def test_settings_is_a_public_module_of_frozen_policies():
+def test_settings_is_a_public_module_of_frozen_policies() -> None:
     import dataclasses
 
     from ibmqjob import settings
@@ -101,5 +101,6 @@ def test_settings_is_a_public_module_of_frozen_policies():
     for name in policies:
         cls = getattr(settings, name)
         assert dataclasses.is_dataclass(cls), name
-        assert cls.__dataclass_params__.frozen, name  # type: ignore[attr-defined]
+        # typeshed's DataclassInstance omits __dataclass_params__, which every dataclass has.
+        assert cls.__dataclass_params__.frozen, name  # type: ignore[union-attr]
     assert settings.HttpSettings().time == settings.TimeSource()

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fake_job_api import (
-    FakeClock,
-    FakeJobApi,
-    make_job,
-    queue_info,
-    result_document,
-)
 from qiskit.providers import JobStatus
 from qiskit.result import Result
 
@@ -24,6 +18,13 @@ from ibmqjob.exceptions import (
     RequestsApiError,
 )
 from ibmqjob.queueinfo import QueueInfo
+from tests.unit.fake_job_api import (
+    FakeClock,
+    FakeJobApi,
+    make_job,
+    queue_info,
+    result_document,
+)
 
 NOMINAL = ["CREATING", "CREATED", "VALIDATING", "VALIDATED", "QUEUED", "RUNNING", "COMPLETED"]
 
@@ -49,7 +50,9 @@ def completed_job(api: FakeJobApi, clock: FakeClock, **attributes: Any) -> Any:
 # ------------------------------------------------------------------------- status
 
 
-def test_status_advances_one_state_per_query_and_maps_to_jobstatus(api, clock):
+def test_status_advances_one_state_per_query_and_maps_to_jobstatus(
+    api: FakeJobApi, clock: FakeClock
+) -> None:
     job = completed_job(api, clock)
     seen = [job.status() for _ in range(6)]
     assert seen == [
@@ -63,7 +66,7 @@ def test_status_advances_one_state_per_query_and_maps_to_jobstatus(api, clock):
     assert job.done() and job.in_final_state() and not job.running() and not job.cancelled()
 
 
-def test_status_of_a_final_job_makes_no_request(api, clock):
+def test_status_of_a_final_job_makes_no_request(api: FakeJobApi, clock: FakeClock) -> None:
     job = completed_job(api, clock)
     job.wait_for_final_state()
     api.calls.clear()
@@ -73,7 +76,7 @@ def test_status_of_a_final_job_makes_no_request(api, clock):
     assert api.calls == []
 
 
-def test_reaching_a_final_status_refreshes_the_job(api, clock):
+def test_reaching_a_final_status_refreshes_the_job(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(["RUNNING", "COMPLETED"], name="bell", tags=["a"])
     job = make_job(api, job_id, clock)
     api.jobs[job_id].name = "renamed-on-server"
@@ -82,7 +85,9 @@ def test_reaching_a_final_status_refreshes_the_job(api, clock):
     assert job.name() == "renamed-on-server"
 
 
-def test_unknown_status_never_crashes(api, clock, caplog):
+def test_unknown_status_never_crashes(
+    api: FakeJobApi, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
     job_id = api.add(["QUEUED", "SOMETHING_NEW", "ERROR_SOMETHING_NEW"])
     job = make_job(api, job_id, clock)
     assert job.status() is JobStatus.QUEUED  # kept from before, not a crash
@@ -91,7 +96,7 @@ def test_unknown_status_never_crashes(api, clock, caplog):
     assert job.error_message() == "ERROR_SOMETHING_NEW"
 
 
-def test_status_api_error_becomes_job_api_error(api, clock):
+def test_status_api_error_becomes_job_api_error(api: FakeJobApi, clock: FakeClock) -> None:
     job = completed_job(api, clock)
     api.fail("job_status", RequestsApiError("503 Server Error", 503))
     with pytest.raises(IBMQJobApiError, match="503 Server Error") as info:
@@ -99,7 +104,7 @@ def test_status_api_error_becomes_job_api_error(api, clock):
     assert isinstance(info.value.__cause__, RequestsApiError)
 
 
-def test_refresh_rejects_a_missing_job(api, clock):
+def test_refresh_rejects_a_missing_job(api: FakeJobApi, clock: FakeClock) -> None:
     job = completed_job(api, clock)
     del api.jobs[job.job_id()]
     with pytest.raises(IBMQJobApiError, match=r"Unexpected return value .* 3250"):
@@ -109,7 +114,7 @@ def test_refresh_rejects_a_missing_job(api, clock):
 # ------------------------------------------------------------------------- results
 
 
-def test_result_waits_then_downloads_once_and_caches(api, clock):
+def test_result_waits_then_downloads_once_and_caches(api: FakeJobApi, clock: FakeClock) -> None:
     job = completed_job(api, clock)
     result = job.result()
     assert isinstance(result, Result) and result.success
@@ -122,13 +127,13 @@ def test_result_waits_then_downloads_once_and_caches(api, clock):
     assert api.count("job_result") == 2
 
 
-def test_result_date_is_local_time(api, clock, local_tz):
+def test_result_date_is_local_time(api: FakeJobApi, clock: FakeClock, local_tz: None) -> None:
     result = completed_job(api, clock).result()
     assert result.date.utcoffset() == dt.timedelta(hours=5, minutes=30)
     assert result.date == dt.datetime(2024, 5, 1, 12, 5, tzinfo=dt.UTC)
 
 
-def test_inline_job_result_comes_from_the_job_document(api, clock):
+def test_inline_job_result_comes_from_the_job_document(api: FakeJobApi, clock: FakeClock) -> None:
     job = completed_job(api, clock, kind="q-object")
     result = job.result()
     assert result.success
@@ -137,21 +142,23 @@ def test_inline_job_result_comes_from_the_job_document(api, clock):
     assert api.count("job_result") == 0 and api.count("job_get") >= 2
 
 
-def test_result_downloaded_failure_is_only_logged(api, clock, caplog):
+def test_result_downloaded_failure_is_only_logged(
+    api: FakeJobApi, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
     api.result_downloaded_error = RequestsApiError("500 Server Error", 500)
     job = completed_job(api, clock)
     assert job.result().success
     assert "was downloaded" in caplog.text
 
 
-def test_result_download_error_on_done_job_raises(api, clock):
+def test_result_download_error_on_done_job_raises(api: FakeJobApi, clock: FakeClock) -> None:
     job = completed_job(api, clock)
     api.fail("job_result", RequestsApiError("502 Bad Gateway", 502))
     with pytest.raises(IBMQJobApiError, match=r"Unable to retrieve result for job \w+: 502"):
         job.result()
 
 
-def test_result_of_cancelled_job(api, clock):
+def test_result_of_cancelled_job(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(["QUEUED", "CANCELLED"])
     job = make_job(api, job_id, clock)
     with pytest.raises(
@@ -162,7 +169,7 @@ def test_result_of_cancelled_job(api, clock):
     assert api.count("job_result") == 0
 
 
-def test_failed_job_with_partial_results(api, clock):
+def test_failed_job_with_partial_results(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(["RUNNING", "ERROR_RUNNING_JOB"])
     api.jobs[job_id].result = result_document(job_id, [True, False, False])
     job = make_job(api, job_id, clock)
@@ -181,7 +188,7 @@ def test_failed_job_with_partial_results(api, clock):
     )
 
 
-def test_partial_needs_a_successful_experiment(api, clock):
+def test_partial_needs_a_successful_experiment(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(["RUNNING", "ERROR_RUNNING_JOB"])
     api.jobs[job_id].result = result_document(job_id, [False])
     job = make_job(api, job_id, clock)
@@ -189,7 +196,7 @@ def test_partial_needs_a_successful_experiment(api, clock):
         job.result(partial=True)
 
 
-def test_validation_error_never_fetches_a_result(api, clock):
+def test_validation_error_never_fetches_a_result(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(
         ["VALIDATING", "ERROR_VALIDATING_JOB"],
         error={"message": "Shots out of range", "code": 1109},
@@ -205,31 +212,31 @@ def test_validation_error_never_fetches_a_result(api, clock):
     assert api.count("job_result") == 0
 
 
-def test_error_message_falls_back_to_raw_status(api, clock):
+def test_error_message_falls_back_to_raw_status(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(["RUNNING", "ERROR_RUNNING_JOB"])
     job = make_job(api, job_id, clock)
     assert job.error_message() == "ERROR_RUNNING_JOB"
 
 
-def test_error_message_is_none_unless_failed(api, clock):
+def test_error_message_is_none_unless_failed(api: FakeJobApi, clock: FakeClock) -> None:
     assert completed_job(api, clock).error_message() is None
 
 
-def test_error_message_with_invalid_error_data(api, clock):
+def test_error_message_with_invalid_error_data(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(["ERROR_CREATING_JOB"], error={"message": "no code"})
     job = make_job(api, job_id, clock)
     with pytest.raises(IBMQJobApiError, match="Failed to get error message"):
         job.error_message()
 
 
-def test_unsupported_result_format(api, clock):
+def test_unsupported_result_format(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(["RUNNING", "COMPLETED"], kind=None, result={"weird": True})
     job = make_job(api, job_id, clock)
     with pytest.raises(IBMQJobInvalidStateError, match="unsupported format"):
         job.result()
 
 
-def test_done_job_without_any_result(api, clock):
+def test_done_job_without_any_result(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(["RUNNING", "COMPLETED"])
     job = make_job(api, job_id, clock)
     with pytest.raises(IBMQJobApiError, match="Unable to retrieve result"):
@@ -239,7 +246,7 @@ def test_done_job_without_any_result(api, clock):
 # ------------------------------------------------------------------------- waiting
 
 
-def test_result_timeout_on_a_slow_queue(api, clock):
+def test_result_timeout_on_a_slow_queue(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add([("QUEUED", queue_info(p)) for p in range(50, 0, -1)])
     job = make_job(api, job_id, clock)
     start = clock.now
@@ -250,7 +257,7 @@ def test_result_timeout_on_a_slow_queue(api, clock):
     assert api.count("job_status") == 4
 
 
-def test_timeout_zero_checks_once(api, clock):
+def test_timeout_zero_checks_once(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(["QUEUED"] * 3)
     job = make_job(api, job_id, clock)
     with pytest.raises(IBMQJobTimeoutError):
@@ -258,14 +265,14 @@ def test_timeout_zero_checks_once(api, clock):
     assert api.count("job_status") == 1 and clock.sleeps == []
 
 
-def test_wait_network_error(api, clock):
+def test_wait_network_error(api: FakeJobApi, clock: FakeClock) -> None:
     job = completed_job(api, clock)
     api.fail("job_status", RequestsApiError("Connection refused", -1))
     with pytest.raises(IBMQJobApiError, match="Error checking job status due to a network error"):
         job.result()
 
 
-def test_callback_on_change_only_never_for_final(api, clock):
+def test_callback_on_change_only_never_for_final(api: FakeJobApi, clock: FakeClock) -> None:
     job = completed_job(api, clock)
     calls: list[tuple[Any, ...]] = []
 
@@ -284,7 +291,7 @@ def test_callback_on_change_only_never_for_final(api, clock):
     assert job.status() is JobStatus.DONE
 
 
-def test_callback_every_n_seconds(api, clock):
+def test_callback_every_n_seconds(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(["QUEUED", "QUEUED", "QUEUED", "RUNNING", "COMPLETED"])
     job = make_job(api, job_id, clock)
     times: list[float] = []
@@ -294,7 +301,7 @@ def test_callback_every_n_seconds(api, clock):
     assert [t - start for t in times] == [2, 4, 6, 8, 10, 12, 14]
 
 
-def test_callback_gets_queue_info(api, clock):
+def test_callback_gets_queue_info(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(["CREATING", "CREATED", ("QUEUED", queue_info(3)), ("QUEUED", queue_info(2))])
     api.jobs[job_id].script.append(("RUNNING", None))
     api.jobs[job_id].script.append(("COMPLETED", None))
@@ -307,7 +314,7 @@ def test_callback_gets_queue_info(api, clock):
 # ------------------------------------------------------------------------- queue info
 
 
-def test_queue_position_and_info(api, clock):
+def test_queue_position_and_info(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(["CREATING", ("QUEUED", queue_info(7)), "RUNNING"])
     job = make_job(api, job_id, clock)
     assert job.queue_position() is None
@@ -316,7 +323,7 @@ def test_queue_position_and_info(api, clock):
     assert info is None and job.queue_position() is None
 
 
-def test_queue_info_needs_a_public_value(api, clock):
+def test_queue_info_needs_a_public_value(api: FakeJobApi, clock: FakeClock) -> None:
     only_times = {"status": "PENDING_IN_QUEUE", "estimatedStartTime": "2024-05-01T12:10:00Z"}
     job_id = api.add(["CREATING", ("QUEUED", only_times), ("QUEUED", queue_info(1))])
     job = make_job(api, job_id, clock)
@@ -325,7 +332,9 @@ def test_queue_info_needs_a_public_value(api, clock):
     assert info is not None and info.position == 1 and info.job_id == job_id
 
 
-def test_queue_info_ignored_unless_status_is_exactly_queued(api, clock):
+def test_queue_info_ignored_unless_status_is_exactly_queued(
+    api: FakeJobApi, clock: FakeClock
+) -> None:
     job_id = api.add(["CREATING", ("RUNNING", queue_info(4))])
     job = make_job(api, job_id, clock)
     assert job.queue_info() is None
@@ -334,7 +343,7 @@ def test_queue_info_ignored_unless_status_is_exactly_queued(api, clock):
 # ------------------------------------------------------------------------- cancel
 
 
-def test_cancel(api, clock):
+def test_cancel(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(["QUEUED"] * 5)
     job = make_job(api, job_id, clock)
     assert job.cancel() is True
@@ -342,7 +351,7 @@ def test_cancel(api, clock):
     assert job.cancel() is False
 
 
-def test_cancel_api_error(api, clock):
+def test_cancel_api_error(api: FakeJobApi, clock: FakeClock) -> None:
     job = completed_job(api, clock)
     api.fail("job_cancel", RequestsApiError("500 Server Error", 500))
     with pytest.raises(IBMQJobApiError, match="Unexpected error when cancelling job"):
@@ -350,7 +359,7 @@ def test_cancel_api_error(api, clock):
 
 
 @pytest.fixture
-def local_tz(monkeypatch):
+def local_tz(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     import time
 
     monkeypatch.setenv("TZ", "Asia/Kolkata")
@@ -360,7 +369,9 @@ def local_tz(monkeypatch):
     time.tzset()
 
 
-def test_a_final_status_is_never_undone_by_a_stale_document(api, clock):
+def test_a_final_status_is_never_undone_by_a_stale_document(
+    api: FakeJobApi, clock: FakeClock
+) -> None:
     job_id = api.add(["RUNNING", "COMPLETED"])
     job = make_job(api, job_id, clock)
     assert job.status() is JobStatus.DONE

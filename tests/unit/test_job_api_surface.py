@@ -81,7 +81,7 @@ def positional(signature: inspect.Signature) -> list[tuple[str, object]]:
     ]
 
 
-def test_exactly_the_26_public_methods_of_the_seed_and_the_qobj_views():
+def test_exactly_the_26_public_methods_of_the_seed_and_the_qobj_views() -> None:
     public = {
         name
         for name, member in inspect.getmembers(IBMQJob)
@@ -91,7 +91,7 @@ def test_exactly_the_26_public_methods_of_the_seed_and_the_qobj_views():
     assert public == set(SEED_METHODS) | set(ORIGINAL_EXTRAS)
 
 
-def test_method_signatures_match_the_seed():
+def test_method_signatures_match_the_seed() -> None:
     for name, expected in {**SEED_METHODS, **ORIGINAL_EXTRAS}.items():
         signature = inspect.signature(getattr(IBMQJob, name))
         assert positional(signature) == expected, name
@@ -102,15 +102,15 @@ def test_method_signatures_match_the_seed():
             assert param.kind is not param.VAR_POSITIONAL, name
 
 
-def test_from_dict_is_a_classmethod():
+def test_from_dict_is_a_classmethod() -> None:
     assert isinstance(inspect.getattr_static(IBMQJob, "from_dict"), classmethod)
 
 
-def test_constructor_matches_the_seed():
+def test_constructor_matches_the_seed() -> None:
     signature = inspect.signature(IBMQJob.__init__)
     assert positional(signature) == SEED_CONSTRUCTOR
     assert list(signature.parameters.values())[-1].kind is inspect.Parameter.VAR_KEYWORD
 
 
-def test_is_a_qiskit_job():
+def test_is_a_qiskit_job() -> None:
     assert issubclass(IBMQJob, JobV1)

@@ -6,10 +6,10 @@ import datetime as dt
 import json
 import logging
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fake_job_api import CREATION, FakeClock, FakeJobApi, make_job, queue_info, result_document
 from qiskit import QuantumCircuit, assemble
 from qiskit.providers import JobStatus
 from qiskit.providers.models import BackendProperties
@@ -17,6 +17,14 @@ from qiskit.qobj import PulseQobj, QasmQobj
 
 from ibmqjob.exceptions import IBMQJobApiError, IBMQJobInvalidStateError
 from ibmqjob.job import IBMQJob
+from tests.unit.fake_job_api import (
+    CREATION,
+    FakeClock,
+    FakeJobApi,
+    make_job,
+    queue_info,
+    result_document,
+)
 
 
 @pytest.fixture
@@ -30,7 +38,7 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def local_tz(monkeypatch):
+def local_tz(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("TZ", "America/New_York")
     time.tzset()
     yield
@@ -43,7 +51,8 @@ def bell_qobj() -> dict[str, Any]:
     circuit.h(0)
     circuit.cx(0, 1)
     circuit.measure([0, 1], [0, 1])
-    return assemble(circuit, shots=100).to_dict()
+    qobj: dict[str, Any] = assemble(circuit, shots=100).to_dict()
+    return qobj
 
 
 def pulse_qobj() -> dict[str, Any]:
@@ -96,7 +105,7 @@ def properties_document() -> dict[str, Any]:
 # ------------------------------------------------------------------------- name
 
 
-def test_update_name_checks_the_echo(api, clock):
+def test_update_name_checks_the_echo(api: FakeJobApi, clock: FakeClock) -> None:
     job = make_job(api, api.add(["QUEUED"]), clock)
     assert job.update_name("new name") == "new name" == job.name()
     assert job.update_name("") == ""  # an empty name is valid
@@ -106,7 +115,7 @@ def test_update_name_checks_the_echo(api, clock):
     assert job.name() == ""
 
 
-def test_update_name_requires_a_string(api, clock):
+def test_update_name_requires_a_string(api: FakeJobApi, clock: FakeClock) -> None:
     job = make_job(api, api.add(["QUEUED"]), clock)
     with pytest.raises(IBMQJobInvalidStateError, match="needs to be a string"):
         job.update_name(42)
@@ -130,7 +139,14 @@ JOBSET = "ibmq_jobset_0123abcd-1700000000_"
         (["d", "d"], None, None, {"d", JOBSET}),
     ],
 )
-def test_update_tags_replace_add_remove(api, clock, replacement, additional, removal, expected):
+def test_update_tags_replace_add_remove(
+    api: FakeJobApi,
+    clock: FakeClock,
+    replacement: list[str] | None,
+    additional: list[str] | None,
+    removal: list[str] | None,
+    expected: set[str],
+) -> None:
     job = make_job(api, api.add(["QUEUED"], tags=["a", "b", JOBSET]), clock)
     assert set(job.update_tags(replacement, additional, removal)) == expected
     assert set(job.tags()) == expected
@@ -138,7 +154,9 @@ def test_update_tags_replace_add_remove(api, clock, replacement, additional, rem
     assert len(sent) == len(set(sent)) and set(sent) == expected
 
 
-def test_update_tags_warns_about_kept_and_missing_tags(api, clock, caplog):
+def test_update_tags_warns_about_kept_and_missing_tags(
+    api: FakeJobApi, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
     job = make_job(api, api.add(["QUEUED"], tags=[JOBSET]), clock)
     with caplog.at_level(logging.WARNING):
         job.update_tags(removal_tags=[JOBSET, "absent"])
@@ -154,14 +172,16 @@ def test_update_tags_warns_about_kept_and_missing_tags(api, clock, caplog):
         {"removal_tags": ("a",)},
     ],
 )
-def test_update_tags_rejects_bad_input(api, clock, kwargs):
+def test_update_tags_rejects_bad_input(
+    api: FakeJobApi, clock: FakeClock, kwargs: dict[str, Any]
+) -> None:
     job = make_job(api, api.add(["QUEUED"]), clock)
     with pytest.raises(IBMQJobInvalidStateError):
         job.update_tags(**kwargs)
     assert api.calls == []
 
 
-def test_update_tags_checks_the_echo_as_a_set(api, clock):
+def test_update_tags_checks_the_echo_as_a_set(api: FakeJobApi, clock: FakeClock) -> None:
     job = make_job(api, api.add(["QUEUED"], tags=["a"]), clock)
     api.echo_tags = ["a"]
     with pytest.raises(IBMQJobApiError, match="The tags were not updated"):
@@ -169,7 +189,7 @@ def test_update_tags_checks_the_echo_as_a_set(api, clock):
     assert job.tags() == ["a"]
 
 
-def test_tags_returns_a_copy(api, clock):
+def test_tags_returns_a_copy(api: FakeJobApi, clock: FakeClock) -> None:
     job = make_job(api, api.add(["QUEUED"], tags=["a"]), clock)
     job.tags().append("b")
     assert job.tags() == ["a"]
@@ -178,7 +198,9 @@ def test_tags_returns_a_copy(api, clock):
 # ------------------------------------------------------------------------- dates
 
 
-def test_creation_date_and_time_per_step_in_local_time(api, clock, local_tz):
+def test_creation_date_and_time_per_step_in_local_time(
+    api: FakeJobApi, clock: FakeClock, local_tz: None
+) -> None:
     job = make_job(api, api.add(["RUNNING", "COMPLETED"]), clock)
     created = job.creation_date()
     assert created == CREATION
@@ -189,7 +211,7 @@ def test_creation_date_and_time_per_step_in_local_time(api, clock, local_tz):
     assert all(when.utcoffset() == created.utcoffset() for when in steps.values())
 
 
-def test_time_per_step_of_final_job_is_cached(api, clock):
+def test_time_per_step_of_final_job_is_cached(api: FakeJobApi, clock: FakeClock) -> None:
     job = make_job(api, api.add(["RUNNING", "COMPLETED"]), clock)
     job.status()
     job.status()
@@ -198,7 +220,7 @@ def test_time_per_step_of_final_job_is_cached(api, clock):
     assert api.calls == []
 
 
-def test_scheduling_mode(api, clock):
+def test_scheduling_mode(api: FakeJobApi, clock: FakeClock) -> None:
     job = make_job(api, api.add(["RUNNING", "COMPLETED"], run_mode="dedicated"), clock)
     assert job.scheduling_mode() == "dedicated"
     job = make_job(api, api.add(["RUNNING"]), clock)
@@ -210,7 +232,9 @@ def test_scheduling_mode(api, clock):
 # ------------------------------------------------------------------------- properties, qobj
 
 
-def test_properties_decoded_in_local_time(api, clock, local_tz):
+def test_properties_decoded_in_local_time(
+    api: FakeJobApi, clock: FakeClock, local_tz: None
+) -> None:
     job = make_job(api, api.add(["COMPLETED"], properties=properties_document()), clock)
     props = job.properties()
     assert isinstance(props, BackendProperties)
@@ -220,13 +244,13 @@ def test_properties_decoded_in_local_time(api, clock, local_tz):
     assert make_job(api, api.add(["COMPLETED"]), clock).properties() is None
 
 
-def test_properties_invalid_document(api, clock):
+def test_properties_invalid_document(api: FakeJobApi, clock: FakeClock) -> None:
     job = make_job(api, api.add(["COMPLETED"], properties={"backend_name": "x"}), clock)
     with pytest.raises(IBMQJobApiError, match="Invalid backend properties"):
         job.properties()
 
 
-def test_qobj_downloaded_lazily_once(api, clock):
+def test_qobj_downloaded_lazily_once(api: FakeJobApi, clock: FakeClock) -> None:
     job = make_job(api, api.add(["COMPLETED"], qobj=bell_qobj()), clock)
     qobj = job.qobj()
     assert isinstance(qobj, QasmQobj) and qobj.config.shots == 100
@@ -234,14 +258,14 @@ def test_qobj_downloaded_lazily_once(api, clock):
     assert api.count("job_qobj") == 1
 
 
-def test_qobj_of_inline_job_and_unknown_kind(api, clock):
+def test_qobj_of_inline_job_and_unknown_kind(api: FakeJobApi, clock: FakeClock) -> None:
     job = make_job(api, api.add(["COMPLETED"], kind="q-object", qobj=bell_qobj()), clock)
     assert api.count("job_qobj") == 0 and isinstance(job.qobj(), QasmQobj)
     job = make_job(api, api.add(["COMPLETED"], kind=None), clock)
     assert job.qobj() is None and api.calls == []
 
 
-def test_pulse_qobj_with_complex_numbers(api, clock):
+def test_pulse_qobj_with_complex_numbers(api: FakeJobApi, clock: FakeClock) -> None:
     job = make_job(api, api.add(["COMPLETED"], qobj=pulse_qobj()), clock)
     qobj = job.qobj()
     assert isinstance(qobj, PulseQobj)
@@ -251,7 +275,7 @@ def test_pulse_qobj_with_complex_numbers(api, clock):
     ] == [[0.1, 0.0], [0.2, 0.5]]
 
 
-def test_circuits_options_and_header_come_from_the_qobj(api, clock):
+def test_circuits_options_and_header_come_from_the_qobj(api: FakeJobApi, clock: FakeClock) -> None:
     qobj = bell_qobj()
     qobj["header"] = {"note": "kept"}
     job = make_job(api, api.add(["COMPLETED"], qobj=qobj), clock)
@@ -263,12 +287,14 @@ def test_circuits_options_and_header_come_from_the_qobj(api, clock):
     assert api.count("job_qobj") == 1
 
 
-def test_circuits_options_and_header_of_a_job_without_qobj(api, clock):
+def test_circuits_options_and_header_of_a_job_without_qobj(
+    api: FakeJobApi, clock: FakeClock
+) -> None:
     job = make_job(api, api.add(["COMPLETED"], kind=None), clock)
     assert (job.circuits(), job.backend_options(), job.header()) == ([], {}, {})
 
 
-def test_local_qobj_is_never_downloaded(api, clock):
+def test_local_qobj_is_never_downloaded(api: FakeJobApi, clock: FakeClock) -> None:
     local = QasmQobj.from_dict(bell_qobj())  # what backend.run() passes
     job = make_job(api, api.add(["QUEUED"], qobj=bell_qobj()), clock, qobj=local)
     assert job.qobj() is local and api.calls == []
@@ -277,7 +303,9 @@ def test_local_qobj_is_never_downloaded(api, clock):
 # ------------------------------------------------------------------------- extras, submit
 
 
-def test_unknown_attributes_are_kept_with_a_trailing_underscore(api, clock):
+def test_unknown_attributes_are_kept_with_a_trailing_underscore(
+    api: FakeJobApi, clock: FakeClock
+) -> None:
     extra = {"summaryData": {"summary": {"qobj_config": {"n_qubits": 2}}}, "userId": "u1"}
     job = make_job(api, api.add(["QUEUED"], extra=extra), clock)
     assert job.summary_data_["summary"]["qobj_config"]["n_qubits"] == 2
@@ -287,7 +315,7 @@ def test_unknown_attributes_are_kept_with_a_trailing_underscore(api, clock):
         _ = job.no_such_attribute_
 
 
-def test_refresh_replaces_the_record(api, clock):
+def test_refresh_replaces_the_record(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(["QUEUED", "RUNNING"], name="old", tags=["a"], extra={"userId": "u1"})
     job = make_job(api, job_id, clock)
     fake = api.jobs[job_id]
@@ -302,7 +330,9 @@ def test_refresh_replaces_the_record(api, clock):
     assert job.status() is JobStatus.RUNNING
 
 
-def test_attribute_lookup_only_serves_trailing_underscore_names(api, clock):
+def test_attribute_lookup_only_serves_trailing_underscore_names(
+    api: FakeJobApi, clock: FakeClock
+) -> None:
     job = make_job(api, api.add(["QUEUED"], extra={"userId": "u1"}), clock)
     with pytest.raises(AttributeError, match="user_i is not defined"):
         _ = job.user_i
@@ -310,13 +340,13 @@ def test_attribute_lookup_only_serves_trailing_underscore_names(api, clock):
         _ = job.__wrapped__
 
 
-def test_submit_is_not_supported(api, clock):
+def test_submit_is_not_supported(api: FakeJobApi, clock: FakeClock) -> None:
     job = make_job(api, api.add(["QUEUED"]), clock)
     with pytest.raises(NotImplementedError, match=r"IBMQBackend.run\(\)"):
         job.submit()
 
 
-def test_backend_and_client_version(api, clock):
+def test_backend_and_client_version(api: FakeJobApi, clock: FakeClock) -> None:
     job = make_job(api, api.add(["QUEUED"]), clock)
     assert job.backend() == "backend"
     assert job.client_version == {"ibmqjob": "0.1.0"}
@@ -325,7 +355,7 @@ def test_backend_and_client_version(api, clock):
         detached.backend()
 
 
-def test_qiskit_client_info_is_zipped():
+def test_qiskit_client_info_is_zipped() -> None:
     job = IBMQJob(
         None,
         None,
@@ -337,14 +367,16 @@ def test_qiskit_client_info_is_zipped():
     assert job.client_version == {"qiskit-ibmq-provider": "0.20.2", "qiskit-terra": "0.46.3"}
 
 
-def test_constructor_accepts_legacy_snake_case_info_queue():
+def test_constructor_accepts_legacy_snake_case_info_queue() -> None:
     info = {"position": 4, "estimated_start_time": "2024-05-01T12:10:00Z", "hub_priority": 0.5}
     job = IBMQJob(None, None, "j", "2024-05-01T12:00:00Z", "QUEUED", info_queue=info)
     assert job.queue_position() == 4
-    assert job._queue_info.estimated_start_time == dt.datetime(2024, 5, 1, 12, 10, tzinfo=dt.UTC)
+    queue_info = job._queue_info
+    assert queue_info is not None
+    assert queue_info.estimated_start_time == dt.datetime(2024, 5, 1, 12, 10, tzinfo=dt.UTC)
 
 
-def test_constructor_rejects_a_bad_date():
+def test_constructor_rejects_a_bad_date() -> None:
     with pytest.raises(IBMQJobApiError, match="creation_date"):
         IBMQJob(None, None, "j", "yesterday", "QUEUED")
 
@@ -352,7 +384,7 @@ def test_constructor_rejects_a_bad_date():
 # ------------------------------------------------------------------------- to_dict / from_dict
 
 
-def test_to_dict_is_json_and_from_dict_rebuilds_the_job(api, clock):
+def test_to_dict_is_json_and_from_dict_rebuilds_the_job(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(
         [("QUEUED", queue_info(2)), "RUNNING", "COMPLETED"],
         name="bell",
@@ -380,12 +412,12 @@ def test_to_dict_is_json_and_from_dict_rebuilds_the_job(api, clock):
     assert api.count("job_result") == 1  # the copy carried the result along
 
 
-def test_from_dict_without_required_keys():
+def test_from_dict_without_required_keys() -> None:
     with pytest.raises(IBMQJobInvalidStateError, match="without creation_date, status"):
         IBMQJob.from_dict({"job_id": "x"})
 
 
-def test_final_detached_job_answers_from_its_cache():
+def test_final_detached_job_answers_from_its_cache() -> None:
     data = {
         "job_id": "j",
         "creation_date": "2024-05-01T12:00:00Z",
@@ -397,7 +429,7 @@ def test_final_detached_job_answers_from_its_cache():
     assert job.error_message() == "Bad shots. Error code: 1109."
 
 
-def test_result_object_in_constructor_is_serialised():
+def test_result_object_in_constructor_is_serialised() -> None:
     from qiskit.result import Result
 
     doc = result_document("j", [True])
@@ -408,7 +440,7 @@ def test_result_object_in_constructor_is_serialised():
     assert IBMQJob.from_dict(data).result().get_counts(0) == result.get_counts(0)
 
 
-def test_invalid_qobj_document(api, clock):
+def test_invalid_qobj_document(api: FakeJobApi, clock: FakeClock) -> None:
     job = make_job(api, api.add(["COMPLETED"], qobj={"type": "QASM"}), clock)
     with pytest.raises(IBMQJobApiError, match="Invalid Qobj received"):
         job.qobj()
@@ -416,25 +448,25 @@ def test_invalid_qobj_document(api, clock):
     assert job.qobj() is None and api.count("job_get") == 1
 
 
-def test_lazy_properties_refresh_once(api, clock):
+def test_lazy_properties_refresh_once(api: FakeJobApi, clock: FakeClock) -> None:
     job = IBMQJob(None, api, api.add(["RUNNING"]), "2024-05-01T12:00:00Z", "RUNNING")
     assert job.experiment_id is None
     assert job.client_version == {"ibmqjob": "0.1.0"}
     assert api.count("job_get") == 1
 
 
-def test_bad_info_queue_in_constructor():
+def test_bad_info_queue_in_constructor() -> None:
     with pytest.raises(IBMQJobApiError, match="position"):
         IBMQJob(None, None, "j", "2024-05-01T12:00:00Z", "QUEUED", info_queue={"position": "x"})
 
 
-def test_invalid_inline_qobj_in_a_job_document(api, clock):
+def test_invalid_inline_qobj_in_a_job_document(api: FakeJobApi, clock: FakeClock) -> None:
     job_id = api.add(["RUNNING", "COMPLETED"], kind="q-object", qobj={"config": {}})
     with pytest.raises(IBMQJobApiError, match="Invalid Qobj received"):
         make_job(api, job_id, clock)
 
 
-def test_a_detached_job_pickles():
+def test_a_detached_job_pickles() -> None:
     import pickle
 
     job = IBMQJob.from_dict(

@@ -170,13 +170,27 @@ def test_what_the_wire_layer_stands_on_imports_nothing_of_ibmqjob() -> None:
         assert graph[module] <= FOUNDATION, f"{module} imports {sorted(graph[module])}"
 
 
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    """Every module ``start`` imports, directly or through others."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for target in graph[todo.pop()]:
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
 def test_backend_and_provider_do_not_import_the_adapter() -> None:
     # They are typed against a protocol, so that fakes type-check and the adapter over the
-    # generated client (``_api/operations.py``, before it the flat ``_api.py``) stays below.
+    # generated client (``_api/operations.py``, before it the flat ``_api.py``) stays below;
+    # not even through the wire layer's package, which holds only the protocols.
     graph = import_graph()
     adapter = "ibmqjob._api.operations"
-    for module in ("ibmqjob.backend", "ibmqjob.provider", "ibmqjob.job"):
-        assert adapter not in graph[module], module
+    assert adapter in _reachable(graph, "ibmqjob.account")
+    for module in ("ibmqjob.backend", "ibmqjob.provider", "ibmqjob.job", "ibmqjob._api"):
+        assert adapter not in _reachable(graph, module), module
 
 
 # ------------------------------------------------------------------ who uses which surface
@@ -233,3 +247,55 @@ def test_every_ibmqjob_module_the_tests_import_is_in_this_tree() -> None:
             if module not in modules and not submodules:
                 missing.append((where, module))
     assert missing == []
+
+
+# ------------------------------------------------------------------ the tests mirror the modules
+
+# Tests of the project as a whole rather than of one module.
+PROJECT_TESTS = {
+    "exports",
+    "generated_client",
+    "layers",
+    "packaging",
+    "spec",
+    "spec_changes",
+    "spec_ties",
+    "temp_hygiene",
+}
+
+
+def _module_keys() -> set[str]:
+    """The names a test file may take after ``test_``: one per module or package.
+
+    ``ibmqjob/_api/codec.py`` is ``api_codec``, ``ibmqjob/cli/`` is ``cli``,
+    ``refserver/store.py`` is ``refserver_store``, ``conformance/`` is ``conformance``.
+    """
+    keys: set[str] = set()
+    for package in ("ibmqjob", "refserver", "conformance"):
+        for path in (ROOT / package).rglob("*.py"):
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] in ("__init__", "__main__"):
+                parts.pop()
+            if package == "ibmqjob":
+                parts.pop(0)
+            if parts:
+                keys.add("_".join(part.lstrip("_") for part in parts))
+    return keys
+
+
+def test_unit_and_http_tests_are_named_after_what_they_test() -> None:
+    # ``test_<module>.py`` or ``test_<module>_<topic>.py``, so that the tests of a module are
+    # found by its name.
+    keys = _module_keys()
+    assert {"job", "api_codec", "cli_jobs", "refserver_store", "conformance"} <= keys
+    checked, stray = 0, []
+    for tier in ("unit", "http"):
+        for path in sorted((ROOT / "tests" / tier).glob("test_*.py")):
+            checked += 1
+            name = path.stem.removeprefix("test_")
+            if name in PROJECT_TESTS:
+                continue
+            if not any(name == key or name.startswith(key + "_") for key in keys):
+                stray.append(f"tests/{tier}/{path.name}")
+    assert checked > len(PROJECT_TESTS)
+    assert stray == []

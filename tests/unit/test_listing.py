@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import pytest
 from qiskit.providers import JobStatus
 
 from ibmqjob._api.records import JobIdRecord, JobRecord
-from ibmqjob._listing import fetch_jobs, jobs_where
+from ibmqjob._listing import Listed, fetch_jobs, jobs_where
 from ibmqjob.exceptions import ApiIBMQProtocolError, IBMQBackendValueError
 
 T0 = dt.datetime(2024, 5, 1, 12, 0, 0, 123000, tzinfo=dt.UTC)
+Item = TypeVar("Item", bound=Listed)
 
 
 # ----------------------------------------------------------------------- where clauses
@@ -125,15 +126,15 @@ def test_wrong_types_are_rejected() -> None:
 # ----------------------------------------------------------------------- paging
 
 
-class FakeListing:
+class FakeListing(Generic[Item]):
     """Serves pages of jobs like the reference server: order, limit, skip and the cursor."""
 
-    def __init__(self, jobs: list[JobRecord], max_page: int | None = None) -> None:
+    def __init__(self, jobs: list[Item], max_page: int | None = None) -> None:
         self.jobs = jobs
         self.max_page = max_page
         self.filters: list[dict[str, Any]] = []
 
-    def __call__(self, loopback_filter: dict[str, Any]) -> list[JobRecord]:
+    def __call__(self, loopback_filter: dict[str, Any]) -> list[Item]:
         self.filters.append(loopback_filter)
         descending = loopback_filter["order"] == "creationDate DESC"
         # Equal dates come back in an arbitrary (here: shuffled) order on every request.
@@ -147,7 +148,7 @@ class FakeListing:
         return matching[skip : skip + limit]
 
 
-def _matches(job: JobRecord, where: dict[str, Any]) -> bool:
+def _matches(job: Listed, where: dict[str, Any]) -> bool:
     for key, value in where.items():
         if key == "and":
             if not all(_matches(job, clause) for clause in value):
@@ -163,7 +164,8 @@ def _matches(job: JobRecord, where: dict[str, Any]) -> bool:
             if job.job_id in value["nin"]:
                 return False
         elif key == "backend.name":
-            if job.backend_name != value:
+            # Only job records name their backend (an id document does not).
+            if not isinstance(job, JobRecord) or job.backend_name != value:
                 return False
         else:
             raise AssertionError(f"unexpected clause {key}")

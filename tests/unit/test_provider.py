@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from fake_job_api import FakeProjectApi, configuration
 
 from ibmqjob._api import ProjectApi
 from ibmqjob._api.records import JobRecord, ProjectRef
@@ -19,6 +18,7 @@ from ibmqjob.exceptions import (
 )
 from ibmqjob.job import IBMQJob
 from ibmqjob.provider import AccountProvider, IBMQBackendService
+from tests.unit.fake_job_api import FakeProjectApi, configuration
 
 CREATED = dt.datetime(2024, 5, 1, 12, tzinfo=dt.UTC)
 REF = ProjectRef("h", "g", "p")

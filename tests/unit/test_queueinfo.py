@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -14,7 +15,7 @@ from ibmqjob.status import api_status_to_job_status
 
 
 @pytest.fixture
-def tokyo(monkeypatch):
+def tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     time.tzset()
     yield
@@ -36,7 +37,7 @@ def full_info(start: dt.datetime | str = "2024-05-01T12:10:00Z") -> QueueInfo:
     )
 
 
-def test_estimated_times_are_local(tokyo):
+def test_estimated_times_are_local(tokyo: None) -> None:
     info = full_info()
     start = info.estimated_start_time
     assert start == dt.datetime(2024, 5, 1, 12, 10, tzinfo=dt.UTC)
@@ -44,7 +45,7 @@ def test_estimated_times_are_local(tokyo):
     assert QueueInfo().estimated_start_time is None
 
 
-def test_naive_time_is_utc_and_bad_time_is_rejected():
+def test_naive_time_is_utc_and_bad_time_is_rejected() -> None:
     assert full_info(dt.datetime(2024, 5, 1, 12, 10)).to_dict()["estimated_start_time"] == (
         "2024-05-01T12:10:00Z"
     )
@@ -52,7 +53,7 @@ def test_naive_time_is_utc_and_bad_time_is_rejected():
         QueueInfo(estimated_start_time="soon")
 
 
-def test_repr_lists_the_legacy_fields(tokyo):
+def test_repr_lists_the_legacy_fields(tokyo: None) -> None:
     assert repr(full_info()) == (
         "<QueueInfo(job_id='job-1', _status='QUEUED', "
         "estimated_start_time='2024-05-01T21:10:00+09:00', "
@@ -62,7 +63,7 @@ def test_repr_lists_the_legacy_fields(tokyo):
     assert "_status='unknown'" in repr(QueueInfo())
 
 
-def test_format_report():
+def test_format_report() -> None:
     start = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2, minutes=5, seconds=30)
     report = full_info(start).format()
     lines = report.splitlines()
@@ -77,27 +78,27 @@ def test_format_report():
     ]
 
 
-def test_get_value_prints_falsy_values_as_unknown():
+def test_get_value_prints_falsy_values_as_unknown() -> None:
     report = QueueInfo(position=0, hub_priority=0.0).format()
     assert "queue position: unknown" in report and "hub priority: unknown" in report
     assert "status: unknown" in report and "estimated start time: unknown" in report
     assert "Job unknown queue information:" in report
 
 
-def test_unknown_queue_status_does_not_crash():
+def test_unknown_queue_status_does_not_crash() -> None:
     info = QueueInfo(status="SOMETHING_ELSE", position=1)
     assert "_status='INITIALIZING'" in repr(info)
     assert "status: job is being initialized" in info.format()
 
 
-def test_extra_attributes():
+def test_extra_attributes() -> None:
     info = full_info()
     assert info.queue_length == 17
     with pytest.raises(AttributeError, match="Attribute nothing is not defined"):
         _ = info.nothing
 
 
-def test_to_dict_round_trip_and_equality():
+def test_to_dict_round_trip_and_equality() -> None:
     info = full_info()
     data = info.to_dict()
     assert data == {
@@ -128,7 +129,7 @@ def test_to_dict_round_trip_and_equality():
         (dt.timedelta(minutes=-5), ""),
     ],
 )
-def test_duration_difference(delta, text):
+def test_duration_difference(delta: dt.timedelta, text: str) -> None:
     now = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
     assert duration_difference(now + delta, now) == text
 
@@ -147,7 +148,9 @@ INFO = InfoQueueRecord(status="PENDING_IN_QUEUE", position=3, hub_priority=0.5)
         ("COMPLETED", INFO, False),
     ],
 )
-def test_queue_info_only_while_exactly_queued(api_status, info, has_queue_info):
+def test_queue_info_only_while_exactly_queued(
+    api_status: str, info: InfoQueueRecord | None, has_queue_info: bool
+) -> None:
     status, queue_info = status_and_queue_info(api_status, info, "job-1")
     assert status is api_status_to_job_status(api_status)
     assert (queue_info is not None) == has_queue_info

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -206,9 +207,12 @@ def test_store_keeps_jobs_and_enforces_the_limit(tmp_path: Path) -> None:
     second = _record("CREATING")
     second.id = "b" * 24
     assert not store.insert_job(second, limit=1)
-    record, saved = store.update_job(
-        first.id, lambda job: setattr(job, "status", "CANCELLED") or True
-    )
+
+    def cancel(job: JobRecord) -> bool:
+        job.status = "CANCELLED"
+        return True
+
+    record, saved = store.update_job(first.id, cancel)
     assert saved and record is not None and record.status == "CANCELLED"
     assert store.insert_job(second, limit=1)
     store.close()
@@ -218,14 +222,16 @@ def test_store_keeps_jobs_and_enforces_the_limit(tmp_path: Path) -> None:
 
 
 def test_config_refuses_nonsense(tmp_path: Path) -> None:
-    for field, value in (
-        ("step_delay", -1),
-        ("job_limit", -2),
-        ("token_ttl", 0),
-        ("queue_update_interval", 0),
-    ):
+    nonsense: list[dict[str, Any]] = [
+        {"step_delay": -1},
+        {"job_limit": -2},
+        {"token_ttl": 0},
+        {"queue_update_interval": 0},
+    ]
+    for setting in nonsense:
+        (field,) = setting
         with pytest.raises(ValueError, match=field):
-            ServerConfig(data_dir=tmp_path, **{field: value})
+            ServerConfig(data_dir=tmp_path, **setting)
 
 
 def test_serve_command_lists_faults_and_refuses_unknown_ones(

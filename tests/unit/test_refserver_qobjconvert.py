@@ -21,15 +21,28 @@ from qiskit.circuit.library import MCU1Gate, UnitaryGate, get_standard_gate_name
 from qiskit.quantum_info import Operator
 from qiskit_aer import AerSimulator
 
-from refserver.devices import DeviceCatalog
+from refserver.devices import Device, DeviceCatalog
 from refserver.noise import DeviceProperties, device_noise_model
 from refserver.qobjconvert import QobjConversionError, to_circuits
 from refserver.simulation import Simulation
 from refserver.testing import bell_qobj, circuit_qobj, ghz_qobj, qobj_json
 
 CATALOG = DeviceCatalog()
-SIMULATOR = CATALOG.get("ibmq_qasm_simulator")
-MANILA = CATALOG.get("ibmq_manila")
+
+
+def _device(name: str) -> Device:
+    device = CATALOG.get(name)
+    assert device is not None, name
+    return device
+
+
+def _snapshot(device: Device) -> dict[str, Any]:
+    assert device.snapshot is not None, device.name
+    return device.snapshot
+
+
+SIMULATOR = _device("ibmq_qasm_simulator")
+MANILA = _device("ibmq_manila")
 LEGACY_QISKIT = qiskit.__version__.startswith("0.")
 needs_assemble = pytest.mark.skipif(
     not LEGACY_QISKIT, reason="compares with qiskit 0.46's assemble, which later qiskit lacks"
@@ -82,7 +95,7 @@ def test_noisy_device_counts_for_a_seed_are_pinned() -> None:
 
 
 def test_device_properties_read_the_calibration_document() -> None:
-    properties = DeviceProperties(MANILA.snapshot)
+    properties = DeviceProperties(_snapshot(MANILA))
     assert len(properties.qubits) == 5
     assert 1e-6 < properties.t1(0) < 1e-3 and 1e-6 < properties.t2(0) < 1e-3
     assert 4e9 < properties.frequency(0) < 6e9
@@ -90,7 +103,7 @@ def test_device_properties_read_the_calibration_document() -> None:
         properties.t1(9)
     with pytest.raises(ValueError, match="malformed properties document"):
         DeviceProperties({"qubits": [[{"name": "T1"}]], "gates": []})
-    model = device_noise_model(MANILA.snapshot)
+    model = device_noise_model(_snapshot(MANILA))
     assert set(model.basis_gates) >= {"cx", "sx", "rz", "x"}
     assert model.noise_qubits == [0, 1, 2, 3, 4]
 
@@ -100,11 +113,11 @@ def test_device_properties_give_aer_what_qiskit_046_properties_give() -> None:
     from qiskit.providers.models import BackendProperties
     from qiskit_aer.noise.device import models, parameters
 
-    for device in (MANILA, CATALOG.get("ibmq_lima")):
-        ours = DeviceProperties(device.snapshot)
+    for device in (MANILA, _device("ibmq_lima")):
+        ours = DeviceProperties(_snapshot(device))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            theirs = BackendProperties.from_dict(device.snapshot)
+            theirs = BackendProperties.from_dict(_snapshot(device))
         for values in (
             parameters.gate_param_values,
             parameters.readout_error_values,
@@ -435,7 +448,7 @@ def test_reused_simulators_keep_no_run_options() -> None:
     assert unseeded[0]["seed_simulator"] != unseeded[1]["seed_simulator"]
     for calibration in range(20):  # more calibrations than simulators kept
         result = simulation.run(
-            ghz_qobj(3, shots=32, seed=1), MANILA, (calibration, MANILA.snapshot), "c" * 24
+            ghz_qobj(3, shots=32, seed=1), MANILA, (calibration, _snapshot(MANILA)), "c" * 24
         )
         assert result["success"]
 

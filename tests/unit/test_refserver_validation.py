@@ -11,14 +11,23 @@ from qiskit.circuit.library import U1Gate, U2Gate, U3Gate
 from qiskit_aer import AerSimulator
 from qiskit_aer.noise import NoiseModel, depolarizing_error
 
-from refserver.devices import DeviceCatalog
+from refserver.devices import Device, DeviceCatalog
 from refserver.simulation import Simulation
 from refserver.testing import bell_qobj, circuit_qobj, qobj_json
 from refserver.validation import QobjRejected, check_upload, validate_qobj
 
 CATALOG = DeviceCatalog()
-SIMULATOR = CATALOG.get("ibmq_qasm_simulator")
-LIMA = CATALOG.get("ibmq_lima")
+
+
+def _device(name: str) -> Device:
+    device = CATALOG.get(name)
+    if device is None:
+        raise LookupError(f"the reference server serves no backend {name!r}")
+    return device
+
+
+SIMULATOR = _device("ibmq_qasm_simulator")
+LIMA = _device("ibmq_lima")
 
 
 def _data(qobj: dict[str, Any]) -> bytes:

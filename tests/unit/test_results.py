@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from fake_job_api import FakeJobApi, result_document
 from qiskit.providers import JobStatus
 
 from ibmqjob._api.records import ErrorRecord
@@ -25,6 +24,7 @@ from ibmqjob.exceptions import (
     IBMQJobInvalidStateError,
     RequestsApiError,
 )
+from tests.unit.fake_job_api import FakeJobApi, result_document
 
 STATUS = {
     "COMPLETED": JobStatus.DONE,
@@ -66,7 +66,9 @@ CASES = {
 }
 
 
-def setup(api_status: str, successes: list[bool] | None, kind: str | None = None):
+def setup(
+    api_status: str, successes: list[bool] | None, kind: str | None = None
+) -> tuple[FakeJobApi, ResultContext]:
     api = FakeJobApi()
     job_id = api.add([api_status], kind=kind or "q-object-external-storage")
     if successes is not None:
@@ -78,7 +80,7 @@ def setup(api_status: str, successes: list[bool] | None, kind: str | None = None
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
-def test_result_rules(case: Case):
+def test_result_rules(case: Case) -> None:
     api, ctx = setup(case.api_status, case.successes)
     store = ResultStore()
 
@@ -98,7 +100,7 @@ def test_result_rules(case: Case):
     assert api.count("job_result") == case.downloads
 
 
-def test_refresh_downloads_again():
+def test_refresh_downloads_again() -> None:
     api, ctx = setup("COMPLETED", [True])
     store = ResultStore()
     first = store.final_result(ctx, lambda: api, partial=False, refresh=False, error_message=str)
@@ -107,7 +109,7 @@ def test_refresh_downloads_again():
     assert api.count("job_result") == 2 and api.count("job_result_downloaded") == 2
 
 
-def test_download_errors_are_swallowed_only_for_failed_or_cancelled_jobs():
+def test_download_errors_are_swallowed_only_for_failed_or_cancelled_jobs() -> None:
     for api_status, raises in (
         ("COMPLETED", True),
         ("ERROR_RUNNING_JOB", False),
@@ -128,7 +130,7 @@ def test_download_errors_are_swallowed_only_for_failed_or_cancelled_jobs():
             assert store.result is None
 
 
-def test_inline_results_and_unknown_kind():
+def test_inline_results_and_unknown_kind() -> None:
     api, _ = setup("COMPLETED", [True], kind="q-object")
     job_id = next(iter(api.jobs))
     ctx = ResultContext(job_id, "COMPLETED", JobStatus.DONE, "q-object", {})
@@ -144,7 +146,7 @@ def test_inline_results_and_unknown_kind():
     assert store2.result is not None and api2.count("job_result") == 1
 
 
-def test_client_version_is_added_to_the_result():
+def test_client_version_is_added_to_the_result() -> None:
     api, ctx = setup("COMPLETED", [True])
     ctx = ResultContext(ctx.job_id, ctx.api_status, ctx.status, ctx.kind, {"ibmqjob": "0.1"})
     store = ResultStore()
@@ -153,7 +155,7 @@ def test_client_version_is_added_to_the_result():
     assert store.result.to_dict()["client_version"] == {"ibmqjob": "0.1"}
 
 
-def test_unsupported_format_depends_on_kind():
+def test_unsupported_format_depends_on_kind() -> None:
     ctx = ResultContext("j", "COMPLETED", JobStatus.DONE, None, {})
     with pytest.raises(IBMQJobInvalidStateError, match="unsupported format"):
         ResultStore().set_raw(ctx, {"weird": 1})
@@ -186,19 +188,21 @@ def test_unsupported_format_depends_on_kind():
         (None, None, "WEIRD_FAILURE", "Unknown error."),
     ],
 )
-def test_error_message_precedence(from_result, job_error, api_status, message):
+def test_error_message_precedence(
+    from_result: str | None, job_error: ErrorRecord | None, api_status: str, message: str | None
+) -> None:
     expected = message or from_result
     assert choose_error_message("j", from_result, job_error, api_status) == expected
 
 
 @pytest.mark.parametrize("error", [ErrorRecord("no code"), ErrorRecord(None, 1234)])
-def test_incomplete_error_data(error):
+def test_incomplete_error_data(error: ErrorRecord) -> None:
     with pytest.raises(IBMQJobApiError, match="Failed to get error message for job j"):
         format_job_error("j", error)
 
 
-def test_error_report():
-    results = [
+def test_error_report() -> None:
+    results: list[dict[str, Any]] = [
         {"success": True, "status": "DONE"},
         {"success": False, "status": "ERROR: out of memory"},
         {"status": "no success key"},
@@ -210,7 +214,7 @@ def test_error_report():
     )
 
 
-def test_messages():
+def test_messages() -> None:
     assert cancelled_message("j1") == "Unable to retrieve result for job j1. Job was cancelled."
     assert failure_message("j1", "Bad shots. Error code: 1109.") == (
         "Unable to retrieve result for job j1. Job has failed: Bad shots. Error code: 1109."
@@ -221,7 +225,7 @@ def test_messages():
     )
 
 
-def test_failure_error_uses_the_error_message_callback():
+def test_failure_error_uses_the_error_message_callback() -> None:
     api, ctx = setup("ERROR_RUNNING_JOB", None)
     with pytest.raises(IBMQJobFailureError, match="Job has failed: custom"):
         ResultStore().final_result(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -43,17 +44,17 @@ def spec_statuses() -> set[str]:
     return values
 
 
-def test_table_is_the_reference_table():
+def test_table_is_the_reference_table() -> None:
     assert dict(st.API_TO_JOB_STATUS) == REFERENCE
 
 
-def test_every_status_of_the_spec_is_mapped():
+def test_every_status_of_the_spec_is_mapped() -> None:
     documented = spec_statuses()
     assert len(documented) >= 15
     assert documented == set(st.API_TO_JOB_STATUS)
 
 
-def test_final_statuses():
+def test_final_statuses() -> None:
     assert st.API_FINAL_STATUSES == {
         "COMPLETED",
         "CANCELLED",
@@ -78,11 +79,13 @@ def test_final_statuses():
         ("", JobStatus.QUEUED, JobStatus.QUEUED),
     ],
 )
-def test_unknown_statuses_never_raise(api_status, previous, expected):
+def test_unknown_statuses_never_raise(
+    api_status: str, previous: JobStatus | None, expected: JobStatus
+) -> None:
     assert st.api_status_to_job_status(api_status, previous) is expected
 
 
-def test_unknown_status_is_logged_once(caplog):
+def test_unknown_status_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="ibmqjob.status"):
         for _ in range(3):
             st.api_status_to_job_status("ONLY_LOGGED_ONCE")
@@ -101,7 +104,7 @@ def test_unknown_status_is_logged_once(caplog):
         (JobStatus.ERROR, {"regexp": "^ERROR"}),
     ],
 )
-def test_listing_filter(status, clause):
+def test_listing_filter(status: JobStatus, clause: str | dict[str, Any]) -> None:
     where = st.api_status_filter(status)
     assert where == {"status": clause}
     if isinstance(clause, dict):
@@ -109,7 +112,7 @@ def test_listing_filter(status, clause):
         assert st.api_status_filter(status) == {"status": clause}
 
 
-def test_listing_filter_selects_exactly_the_mapped_statuses():
+def test_listing_filter_selects_exactly_the_mapped_statuses() -> None:
     for status in JobStatus:
         clause = st.api_status_filter(status)["status"]
         for api_status, mapped in st.API_TO_JOB_STATUS.items():

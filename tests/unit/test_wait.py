@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Sequence
 
 import pytest
-from fake_job_api import FakeClock
 from qiskit.providers import JobStatus
 
 from ibmqjob._api.records import InfoQueueRecord, StatusRecord
-from ibmqjob._wait import CallbackDispatcher, wait_for_final_status
+from ibmqjob._wait import CallbackDispatcher, Observation, wait_for_final_status
 from ibmqjob.exceptions import (
     RequestsApiError,
     UserTimeoutExceededError,
@@ -17,10 +16,11 @@ from ibmqjob.exceptions import (
     WebsocketError,
     WebsocketTimeoutError,
 )
-from ibmqjob.queueinfo import status_and_queue_info
+from ibmqjob.queueinfo import QueueInfo, status_and_queue_info
+from tests.unit.fake_job_api import FakeClock
 
 
-def observe(record: StatusRecord):
+def observe(record: StatusRecord) -> Observation:
     return status_and_queue_info(record.status, record.info_queue, "job-1")
 
 
@@ -38,20 +38,35 @@ class Poller:
         return StatusRecord(self.statuses[index])
 
 
-def stream_of(items: list[tuple[float, str | Exception | None]], clock: FakeClock):
-    """A StatusStream yielding each item after advancing the clock by its delay."""
-    opened: list[tuple[float | None, float | None]] = []
+class ScriptedStream:
+    """A StatusStream yielding each item after advancing the clock by its delay.
 
-    def stream(deadline: float | None, tick: float | None) -> Iterator[StatusRecord | None]:
-        opened.append((deadline, tick))
-        for delay, item in items:
-            clock.now += delay
+    ``opened`` lists the ``(deadline, tick)`` of every opening.
+    """
+
+    def __init__(
+        self, items: Sequence[tuple[float, str | Exception | None]], clock: FakeClock
+    ) -> None:
+        self.items = items
+        self.clock = clock
+        self.opened: list[tuple[float | None, float | None]] = []
+
+    def __call__(
+        self, deadline: float | None, tick: float | None
+    ) -> Generator[StatusRecord | None, None, None]:
+        self.opened.append((deadline, tick))
+        for delay, item in self.items:
+            self.clock.now += delay
             if isinstance(item, Exception):
                 raise item
             yield None if item is None else StatusRecord(item)
 
-    stream.opened = opened  # type: ignore[attr-defined]
-    return stream
+
+def stream_of(
+    items: Sequence[tuple[float, str | Exception | None]], clock: FakeClock
+) -> ScriptedStream:
+    """A StatusStream yielding each item after advancing the clock by its delay."""
+    return ScriptedStream(items, clock)
 
 
 @pytest.fixture
@@ -59,7 +74,7 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-def test_polling_until_final(clock):
+def test_polling_until_final(clock: FakeClock) -> None:
     poll = Poller(["QUEUED", "RUNNING", "COMPLETED"], clock)
     status, info = wait_for_final_status(
         fetch_status=poll, observe=observe, poll_interval=5, sleep=clock.sleep, clock=clock
@@ -68,7 +83,7 @@ def test_polling_until_final(clock):
     assert [t - poll.times[0] for t in poll.times] == [0, 5, 10]
 
 
-def test_polling_timeout_is_exact(clock):
+def test_polling_timeout_is_exact(clock: FakeClock) -> None:
     poll = Poller(["QUEUED"], clock)
     with pytest.raises(UserTimeoutExceededError):
         wait_for_final_status(
@@ -82,7 +97,7 @@ def test_polling_timeout_is_exact(clock):
     assert clock.sleeps == [3, 3, 1] and len(poll.times) == 4
 
 
-def test_websocket_first_no_polling(clock):
+def test_websocket_first_no_polling(clock: FakeClock) -> None:
     poll = Poller(["QUEUED"], clock)
     stream = stream_of([(1, "QUEUED"), (1, "RUNNING"), (1, "COMPLETED")], clock)
     status, _ = wait_for_final_status(
@@ -91,7 +106,7 @@ def test_websocket_first_no_polling(clock):
     assert status is JobStatus.DONE and poll.times == []
 
 
-def test_websocket_timeout_is_honoured(clock):
+def test_websocket_timeout_is_honoured(clock: FakeClock) -> None:
     stream = stream_of([(1, "QUEUED"), (0, WebsocketTimeoutError("deadline"))], clock)
     with pytest.raises(UserTimeoutExceededError):
         wait_for_final_status(
@@ -105,7 +120,7 @@ def test_websocket_timeout_is_honoured(clock):
     assert stream.opened == [(1010.0, None)]
 
 
-def test_deadline_checked_between_websocket_frames(clock):
+def test_deadline_checked_between_websocket_frames(clock: FakeClock) -> None:
     # A stream that keeps sending non-final frames must not outlive the timeout.
     stream = stream_of([(4, "QUEUED")] * 10, clock)
     poll = Poller(["QUEUED"], clock)
@@ -119,7 +134,9 @@ def test_deadline_checked_between_websocket_frames(clock):
 @pytest.mark.parametrize(
     "failure", [WebsocketError("Job ID x not found."), WebsocketAuthenticationError("no auth")]
 )
-def test_websocket_failure_falls_back_to_polling_with_the_remaining_time(clock, failure):
+def test_websocket_failure_falls_back_to_polling_with_the_remaining_time(
+    clock: FakeClock, failure: WebsocketError
+) -> None:
     stream = stream_of([(2, "QUEUED"), (3, failure)], clock)
     poll = Poller(["QUEUED"], clock)
     with pytest.raises(UserTimeoutExceededError):
@@ -135,7 +152,7 @@ def test_websocket_failure_falls_back_to_polling_with_the_remaining_time(clock, 
     assert [t - 1000 for t in poll.times] == [5, 10, 12]
 
 
-def test_stream_ending_without_final_status_falls_back(clock):
+def test_stream_ending_without_final_status_falls_back(clock: FakeClock) -> None:
     stream = stream_of([(1, "RUNNING")], clock)
     poll = Poller(["RUNNING", "COMPLETED"], clock)
     status, _ = wait_for_final_status(
@@ -144,7 +161,7 @@ def test_stream_ending_without_final_status_falls_back(clock):
     assert status is JobStatus.DONE and len(poll.times) == 2
 
 
-def test_polling_errors_propagate(clock):
+def test_polling_errors_propagate(clock: FakeClock) -> None:
     def broken() -> StatusRecord:
         raise RequestsApiError("502 Bad Gateway", 502)
 
@@ -152,7 +169,7 @@ def test_polling_errors_propagate(clock):
         wait_for_final_status(fetch_status=broken, observe=observe, clock=clock, sleep=clock.sleep)
 
 
-def test_negative_values_are_rejected(clock):
+def test_negative_values_are_rejected(clock: FakeClock) -> None:
     poll = Poller(["COMPLETED"], clock)
     with pytest.raises(ValueError, match="timeout"):
         wait_for_final_status(fetch_status=poll, observe=observe, timeout=-1)
@@ -160,7 +177,7 @@ def test_negative_values_are_rejected(clock):
         wait_for_final_status(fetch_status=poll, observe=observe, poll_interval=-1)
 
 
-def test_already_final_on_first_poll_calls_no_callback(clock):
+def test_already_final_on_first_poll_calls_no_callback(clock: FakeClock) -> None:
     calls: list[object] = []
     dispatcher = CallbackDispatcher(lambda s, q: calls.append(s), None, clock)
     wait_for_final_status(
@@ -173,7 +190,7 @@ def test_already_final_on_first_poll_calls_no_callback(clock):
     assert calls == []
 
 
-def test_callback_on_change_with_queue_info(clock):
+def test_callback_on_change_with_queue_info(clock: FakeClock) -> None:
     infos = [InfoQueueRecord(position=p) for p in (3, 3, 2)]
     records = iter([StatusRecord("QUEUED", info) for info in infos] + [StatusRecord("COMPLETED")])
     calls: list[tuple[JobStatus, int | None]] = []
@@ -190,7 +207,7 @@ def test_callback_on_change_with_queue_info(clock):
     assert calls == [(JobStatus.QUEUED, 3), (JobStatus.QUEUED, 2)]
 
 
-def test_periodic_callbacks_on_the_websocket_path(clock):
+def test_periodic_callbacks_on_the_websocket_path(clock: FakeClock) -> None:
     # The stream hands control back every `tick` seconds with None.
     stream = stream_of([(1, "QUEUED")] + [(1, None)] * 6 + [(1, "COMPLETED")], clock)
     times: list[float] = []
@@ -206,7 +223,7 @@ def test_periodic_callbacks_on_the_websocket_path(clock):
     assert [t - 1000 for t in times] == [2, 4, 6]
 
 
-def test_dispatcher_skips_missed_periods(clock):
+def test_dispatcher_skips_missed_periods(clock: FakeClock) -> None:
     times: list[float] = []
     dispatcher = CallbackDispatcher(lambda s, q: times.append(clock.now), 2, clock)
     dispatcher.observe(JobStatus.QUEUED, None)
@@ -219,8 +236,8 @@ def test_dispatcher_skips_missed_periods(clock):
     assert dispatcher.seconds_to_next() == 2
 
 
-def test_callback_exceptions_end_the_wait(clock):
-    def callback(status, queue_info):
+def test_callback_exceptions_end_the_wait(clock: FakeClock) -> None:
+    def callback(status: JobStatus, queue_info: QueueInfo | None) -> None:
         raise RuntimeError("user bug")
 
     with pytest.raises(RuntimeError, match="user bug"):

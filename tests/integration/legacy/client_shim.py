@@ -53,7 +53,7 @@ def install_ibmqjob() -> None:
     package.ibmqfactory = factory  # type: ignore[attr-defined]
     sys.modules[SHIMMED[0]] = package
     sys.modules[SHIMMED[1]] = factory
-    qiskit.providers.ibmq = package  # type: ignore[attr-defined]
+    qiskit.providers.ibmq = package
     # qiskit 0.46 exposes IBMQ as a lazy wrapper of qiskit.providers.ibmq.IBMQ; bind the
     # factory itself so that the scenarios hold the very object ibmqjob's users hold.
-    qiskit.IBMQ = ibmqjob.IBMQ  # type: ignore[attr-defined]
+    qiskit.IBMQ = ibmqjob.IBMQ

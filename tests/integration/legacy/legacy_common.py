@@ -118,12 +118,13 @@ def describe_exception(exc: BaseException, with_traceback: bool = True) -> dict[
         Type name, module-qualified type, class hierarchy names, message, and optionally
         the traceback.
     """
+    # QiskitError's str() wraps the message in quotes; its ``message`` is the text itself.
+    message = getattr(exc, "message", None)
     described: dict[str, Any] = {
         "type": type(exc).__name__,
         "qualname": f"{type(exc).__module__}.{type(exc).__qualname__}",
         "mro": [cls.__name__ for cls in type(exc).__mro__],
-        # QiskitError's str() wraps the message in quotes; its ``message`` is the text itself.
-        "message": exc.message if isinstance(getattr(exc, "message", None), str) else str(exc),
+        "message": message if isinstance(message, str) else str(exc),
     }
     if with_traceback:
         described["traceback"] = "".join(

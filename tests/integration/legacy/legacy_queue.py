@@ -103,14 +103,13 @@ def job_limit(ctx: Context, obs: dict[str, Any]) -> None:
         return
     obs["filled"] = True
     jobs: list[Any] = []
-    attempts = []
+    attempts: list[dict[str, Any]] = []
     for i in range(maximum - limit.active_jobs + 1):
-        outcome = expect_error(
-            lambda i=i: jobs.append(
-                ctx.run_bell(backend, "job_limit", job_name=f"{ctx.tag('job_limit')}-{i}")
-            )
-        )
-        attempts.append(outcome)
+
+        def submit(i: int = i) -> None:
+            jobs.append(ctx.run_bell(backend, "job_limit", job_name=f"{ctx.tag('job_limit')}-{i}"))
+
+        attempts.append(expect_error(submit))
     obs["attempts"] = attempts
     full = backend.job_limit()
     obs["limit_when_full"] = {"maximum_jobs": full.maximum_jobs, "active_jobs": full.active_jobs}

@@ -1,0 +1,1 @@
+"""HTTP tier: the wire layer against a mock transport."""

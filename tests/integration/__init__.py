@@ -1,0 +1,1 @@
+"""Integration tier: the SDK, the reference server and the validator, for real."""

@@ -1,0 +1,1 @@
+"""Recorded sessions: the ibmqjob.testing plugin and its cassettes."""

@@ -1,0 +1,1 @@
+"""Replay tier: the SDK against recorded cassettes."""

@@ -1,0 +1,1 @@
+"""Unit tier: each module against fakes, no network, no wall time."""
