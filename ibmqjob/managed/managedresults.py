@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from qiskit.result import Result
 
 from .exceptions import IBMQManagedResultDataNotAvailable
-
-if TYPE_CHECKING:
-    from .managedjobset import ManagedJobSet
+from .managedjob import ManagedJob
 
 __all__ = ["ManagedResults"]
+
+
+class JobsOfExperiments(Protocol):
+    """What the results need of their job set (``ManagedJobSet`` is one)."""
+
+    def managed_jobs(self) -> list[ManagedJob]:
+        """The managed jobs, in order."""
+        ...
+
+    def _locate(self, experiment: str | int | Any) -> tuple[ManagedJob, int]:
+        """The managed job holding an experiment, and its index there."""
+        ...
 
 
 class ManagedResults:
@@ -27,7 +37,7 @@ class ManagedResults:
         success: Whether every job succeeded and gave its result.
     """
 
-    def __init__(self, job_set: ManagedJobSet, backend_name: str, success: bool) -> None:
+    def __init__(self, job_set: JobsOfExperiments, backend_name: str, success: bool) -> None:
         """Create the results of a job set (``ManagedJobSet.results()`` does it).
 
         Args:
