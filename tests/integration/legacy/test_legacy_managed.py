@@ -5,13 +5,13 @@ name, tags, jobs, experiment ranges and counts."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, _environment
 from qiskit import QuantumCircuit
 
 from ibmqjob.account import IBMQFactory
@@ -21,6 +21,7 @@ from refserver.runner import ServerThread
 
 pytestmark = [pytest.mark.legacy, pytest.mark.timeout(300)]
 
+ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = Path(__file__).with_name("legacy_managed.py")
 CIRCUITS = 5
 
@@ -38,6 +39,15 @@ def provider(server: ServerThread) -> Iterator[AccountProvider]:
     provider = factory.enable_account(server.demo_token, server.auth_url)
     yield provider
     factory.disable_account()
+
+
+def _environment() -> dict[str, str]:
+    """A clean environment for the legacy interpreter: loopback never goes through a proxy."""
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR")
+    env = {key: os.environ[key] for key in keep if key in os.environ}
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
 
 
 def original(legacy_python: Path, server: ServerThread, *args: str) -> dict[str, Any]:
