@@ -98,7 +98,13 @@ def client_main(args: argparse.Namespace) -> int:
     cpu_before = _cpu_seconds()
     started = time.perf_counter()
     manager = manager_class()
-    job_set = manager.run(circuits, backend=backend, name=f"many-{args.client}", shots=args.shots)
+    job_set = manager.run(
+        circuits,
+        backend=backend,
+        name=f"many-{args.client}",
+        max_experiments_per_job=args.per_job,
+        shots=args.shots,
+    )
     submitted = time.perf_counter()
     results = job_set.results()
     collected = time.perf_counter()
@@ -187,11 +193,15 @@ class Server:
         self.stop()
 
 
-def run_client(client: str, url: str, circuits: int, shots: int, timeout: float) -> dict[str, Any]:
+def run_client(
+    client: str, url: str, circuits: int, shots: int, per_job: int | None, timeout: float
+) -> dict[str, Any]:
     """One workload run by one client in a fresh process; its JSON report."""
     command = [str(PYTHONS[client]), str(Path(__file__).resolve()), "client"]
     command += ["--client", client, "--url", url]
     command += ["--circuits", str(circuits), "--shots", str(shots)]
+    if per_job is not None:
+        command += ["--per-job", str(per_job)]
     env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR") if key in os.environ}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     if client == "ours":
@@ -212,7 +222,11 @@ def load_average() -> float:
 
 
 def many_circuits(
-    rounds: int = 5, circuits: int = 1000, shots: int = 64, timeout: float = 900
+    rounds: int = 5,
+    circuits: int = 1000,
+    shots: int = 64,
+    per_job: int | None = None,
+    timeout: float = 900,
 ) -> dict[str, Any]:
     """Time ``circuits`` circuits through both job managers, ``rounds`` alternating rounds.
 
@@ -220,6 +234,8 @@ def many_circuits(
         rounds: Rounds; each runs both clients once, in alternating order.
         circuits: Circuits per run.
         shots: Shots per circuit.
+        per_job: ``max_experiments_per_job`` of both clients (``None``: the backend's
+            ``max_experiments``, 300 on the reference simulator).
         timeout: Seconds before one client run is abandoned.
 
     Returns:
@@ -236,7 +252,7 @@ def many_circuits(
         for index in range(rounds):
             order = ("original", "ours") if index % 2 == 0 else ("ours", "original")
             for client in order:
-                report = run_client(client, server.url, circuits, shots, timeout)
+                report = run_client(client, server.url, circuits, shots, per_job, timeout)
                 runs[client].append(report)
                 print(
                     f"round {index + 1}/{rounds} {client}: {report['wall_s']:.2f} s"
@@ -256,6 +272,7 @@ def many_circuits(
         "figure": "many circuits",
         "circuits": circuits,
         "shots": shots,
+        "max_experiments_per_job": per_job,
         "rounds": rounds,
         "ratio": round(ratio, 3),
         "ratios": [round(r, 3) for r in ratios],
@@ -279,14 +296,20 @@ def main(argv: list[str] | None = None) -> int:
     client.add_argument("--url", required=True)
     client.add_argument("--circuits", type=int, default=1000)
     client.add_argument("--shots", type=int, default=64)
+    client.add_argument("--per-job", type=int)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--circuits", type=int, default=1000)
     parser.add_argument("--shots", type=int, default=64)
+    parser.add_argument(
+        "--per-job", type=int, help="max_experiments_per_job of both clients (backend's)"
+    )
     parser.add_argument("--output", type=Path, help="also write the JSON report here")
     args = parser.parse_args(argv)
     if args.command == "client":
         return client_main(args)
-    figure = many_circuits(rounds=args.rounds, circuits=args.circuits, shots=args.shots)
+    figure = many_circuits(
+        rounds=args.rounds, circuits=args.circuits, shots=args.shots, per_job=args.per_job
+    )
     text = json.dumps(figure, indent=2)
     if args.output is not None:
         args.output.write_text(text + "\n")
