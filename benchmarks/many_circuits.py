@@ -175,6 +175,11 @@ class Server:
         for _line in self.process.stdout:
             pass
 
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time of the server process so far (all its threads)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL) and remove its data."""
         if self.process.poll() is None:
@@ -241,8 +246,8 @@ def many_circuits(
     Returns:
         ``ratio`` (median of the per-round wall-time ratios ours/original), ``cpu_ratio``
         (the same for client CPU time), ``goal_met`` (ratio <= 0.5; ``None`` when the load
-        was above one per core), every run's report under ``runs``, and the load average
-        before and after.
+        was above one per core), the server's CPU seconds per client run (the work no client
+        can avoid), every run's report under ``runs``, and the load average before and after.
     """
     if rounds < 1 or circuits < 1 or shots < 1:
         raise ValueError("rounds, circuits and shots must be positive")
@@ -252,7 +257,11 @@ def many_circuits(
         for index in range(rounds):
             order = ("original", "ours") if index % 2 == 0 else ("ours", "original")
             for client in order:
+                cpu_before = server.cpu_seconds()
                 report = run_client(client, server.url, circuits, shots, per_job, timeout)
+                # The whole client process (import, login, transpile, warm-up, the timed
+                # region): an upper bound of the server's work for one run.
+                report["server_cpu_s"] = server.cpu_seconds() - cpu_before
                 runs[client].append(report)
                 print(
                     f"round {index + 1}/{rounds} {client}: {report['wall_s']:.2f} s"
@@ -278,6 +287,10 @@ def many_circuits(
         "ratios": [round(r, 3) for r in ratios],
         "cpu_ratio": round(statistics.median(cpu_ratios), 3),
         "ours_wall_s": round(statistics.median(r["wall_s"] for r in runs["ours"]), 3),
+        "ours_server_cpu_s": round(statistics.median(r["server_cpu_s"] for r in runs["ours"]), 3),
+        "original_server_cpu_s": round(
+            statistics.median(r["server_cpu_s"] for r in runs["original"]), 3
+        ),
         "original_wall_s": round(statistics.median(r["wall_s"] for r in runs["original"]), 3),
         "goal": "ours <= 0.5 of the original's wall time",
         "goal_met": None if loaded else ratio <= 0.5,
