@@ -293,6 +293,9 @@ def test_results_time_out_with_the_managers_error() -> None:
 def test_submissions_wait_for_a_slot_at_the_job_limit() -> None:
     api, _, backend = setup(max_experiments=1, job_limit=2)
     job_set = IBMQJobManager(max_workers=4).run(circuits(6), backend, name="lim")
+    # Only a submission waiting for a slot moves jobs on here: all six are in only if the
+    # limit was met and waited out.
+    assert all(job is not None for job in job_set.jobs())
     results = job_set.results()
     assert results.success
     assert [results.get_counts(i)["00"] for i in range(6)] == [0] * 6
@@ -393,9 +396,23 @@ def test_cancel_cancels_every_job() -> None:
     api, _, backend = setup(max_experiments=1)
     api.never_final = True
     job_set = IBMQJobManager().run(circuits(3), backend)
+    assert all(job is not None for job in job_set.jobs())
     job_set.cancel()
     assert api.count("job_cancel") == 3
     assert job_set.statuses() == [JobStatus.CANCELLED] * 3
+
+
+def test_cancel_abandons_submissions_not_yet_sent() -> None:
+    api, _, backend = setup(max_experiments=1)
+    api.never_final = True
+    job_set = IBMQJobManager(max_workers=1).run(circuits(20), backend)
+    job_set.cancel()
+    managed_jobs = job_set.managed_jobs()
+    sent = [m for m in managed_jobs if m.job is not None]
+    assert api.count("job_cancel") == len(sent) == len(api.submitted)
+    assert all(m.status() is JobStatus.CANCELLED for m in sent)
+    assert all(m.submit_error is not None for m in managed_jobs if m.job is None)
+    assert len(sent) < 20  # one submission at a time: the last ones were never sent
 
 
 def test_the_managers_report_covers_every_set() -> None:
