@@ -1,8 +1,11 @@
 """The job commands of ``ibmqjob``: ``run``, ``status``, ``result``, ``cancel`` and ``jobs``.
 
-``ibmqjob run [CIRCUIT.qasm]`` loads an OpenQASM 2 file (the bundled Bell circuit by
-default), transpiles it for the backend, submits it, shows the job's progress and prints the
-counts. The server is given by ``--url``/``--token`` or the environment (``IBMQJOB_URL`` and
+``ibmqjob run [CIRCUIT.qasm ...]`` loads OpenQASM 2 files (the bundled Bell circuit by
+default), transpiles them for the backend, submits them, shows the progress and prints the
+counts. One circuit is one job; several (more than one file, or ``--repeat N``) go through
+the job manager (:mod:`ibmqjob.managed`): split into jobs within the backend's
+``max_experiments``, submitted together, the progress shown as jobs done out of the total.
+The server is given by ``--url``/``--token`` or the environment (``IBMQJOB_URL`` and
 ``IBMQJOB_TOKEN``, or ``QE_URL`` and ``QE_TOKEN``); without one, ``run`` starts the embedded
 reference server in this process for the duration of the command. The other commands need a
 server.
@@ -41,6 +44,7 @@ from ..exceptions import (
     IBMQJobTimeoutError,
 )
 from ..job import IBMQJob
+from ..managed import IBMQJobManager, IBMQJobManagerTimeoutError
 from ..provider import AccountProvider
 from .exits import (
     EXIT_INTERRUPTED,
@@ -52,6 +56,7 @@ from .exits import (
     exit_codes_text,
 )
 from .progress import (
+    JobSetProgress,
     ProgressDisplay,
     describe_status,
     job_summary,
@@ -86,11 +91,22 @@ def configure(subparsers: Any) -> None:
         epilog=exit_codes_text(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument("circuit", nargs="?", help="OpenQASM 2 file (default: a Bell circuit)")
+    run.add_argument("circuit", nargs="*", help="OpenQASM 2 files (default: a Bell circuit)")
+    run.add_argument(
+        "--repeat",
+        type=_positive_int,
+        default=1,
+        help="run each circuit this many times (%(default)s); several circuits run as a job set",
+    )
+    run.add_argument(
+        "--max-experiments-per-job",
+        type=_positive_int,
+        help="most circuits per job of a job set (default: the backend's max_experiments)",
+    )
     run.add_argument("--backend", default=DEFAULT_BACKEND, help="backend name (%(default)s)")
     run.add_argument("--shots", type=_positive_int, default=1024, help="shots (%(default)s)")
     run.add_argument("--seed", type=_seed, help="simulator and transpiler seed")
-    run.add_argument("--name", help="job name")
+    run.add_argument("--name", help="job name (of a job set: the set's name)")
     run.add_argument("--tag", action="append", default=[], help="job tag (repeatable)")
     _add_wait_and_server_options(run)
     run.set_defaults(func=_command(_run, prepare=_load_circuit))
@@ -300,13 +316,11 @@ def _backend(provider: AccountProvider, name: str) -> Any:
 
 
 def _run(args: argparse.Namespace, provider: AccountProvider) -> int:
-    circuit: QuantumCircuit = args.loaded_circuit
+    circuits: list[QuantumCircuit] = args.loaded_circuits
     backend = _backend(provider, args.backend)
-    try:
-        compiled = transpile(circuit, backend=backend, seed_transpiler=args.seed)
-    except QiskitError as err:
-        detail = getattr(err, "message", None) or str(err)
-        raise UsageError(f"the circuit cannot run on {backend.name()}: {detail}") from err
+    compiled = [_transpiled(circuit, backend, args.seed) for circuit in circuits]
+    if len(compiled) * args.repeat > 1:
+        return _run_many(args, backend, compiled)
     job = backend.run(
         compiled,
         job_name=args.name,
@@ -316,6 +330,65 @@ def _run(args: argparse.Namespace, provider: AccountProvider) -> int:
     )
     print(f"Submitted job {job.job_id()} to {backend.name()}.")
     return _wait_and_print(job, args.timeout, sys.stdout)
+
+
+def _transpiled(circuit: QuantumCircuit, backend: Any, seed: int | None) -> QuantumCircuit:
+    try:
+        compiled: QuantumCircuit = transpile(circuit, backend=backend, seed_transpiler=seed)
+    except QiskitError as err:
+        detail = getattr(err, "message", None) or str(err)
+        raise UsageError(
+            f"the circuit {circuit.name} cannot run on {backend.name()}: {detail}"
+        ) from err
+    return compiled
+
+
+def _run_many(args: argparse.Namespace, backend: Any, compiled: list[QuantumCircuit]) -> int:
+    """Run every circuit ``--repeat`` times as one job set; show jobs done out of the total."""
+    experiments = []
+    for copy_index in range(args.repeat):
+        for circuit in compiled:
+            experiment = circuit.copy()
+            if args.repeat > 1:
+                experiment.name = f"{circuit.name}-{copy_index}"
+            experiments.append(experiment)
+    job_set = IBMQJobManager().run(
+        experiments,
+        backend,
+        name=args.name,
+        max_experiments_per_job=args.max_experiments_per_job,
+        job_tags=args.tag or None,
+        shots=args.shots,
+        seed_simulator=args.seed,
+    )
+    total = len(job_set.managed_jobs())
+    print(
+        f"Submitting job set {job_set.job_set_id()}: {len(experiments)} circuits in {total} "
+        f"jobs to {backend.name()}."
+    )
+    progress = JobSetProgress(sys.stdout)
+    try:
+        results = job_set.results(timeout=args.timeout, partial=True, callback=progress.update)
+    except IBMQJobManagerTimeoutError:
+        print(
+            f"Job set {job_set.job_set_id()} did not finish within {args.timeout} s.",
+            file=sys.stderr,
+        )
+        return EXIT_JOB_FAILED
+    for index, experiment in enumerate(experiments):
+        try:
+            counts = results.get_counts(index)
+        except QiskitError as err:  # a failed experiment, or a job without a result
+            detail = getattr(err, "message", None) or str(err)
+            print(f"Counts of {experiment.name}: not available ({detail})")
+            continue
+        print(f"Counts of {experiment.name}:")
+        for outcome in sorted(counts):
+            print(f"  {outcome}: {counts[outcome]}")
+    if results.success:
+        return EXIT_OK
+    print(job_set.error_messages() or "Some jobs of the set failed.", file=sys.stderr)
+    return EXIT_JOB_FAILED
 
 
 def _status(args: argparse.Namespace, provider: AccountProvider) -> int:
@@ -378,13 +451,16 @@ def _print_json(document: object) -> None:
 
 
 def _load_circuit(args: argparse.Namespace) -> None:
-    args.loaded_circuit = _read_qasm(args.circuit)
+    paths: list[str | None] = list(args.circuit) or [None]
+    args.loaded_circuits = [_read_qasm(path) for path in paths]
 
 
 def _read_qasm(path: str | None) -> QuantumCircuit:
     if path is None:
         source = resources.files("ibmqjob").joinpath("examples", "bell.qasm")
-        return QuantumCircuit.from_qasm_str(source.read_text(encoding="utf-8"))
+        bell = QuantumCircuit.from_qasm_str(source.read_text(encoding="utf-8"))
+        bell.name = "bell"
+        return bell
     file = Path(path)
     if not file.is_file():
         raise UsageError(f"no such circuit file: {path}")
@@ -398,6 +474,7 @@ def _read_qasm(path: str | None) -> QuantumCircuit:
             f"{path} measures nothing: there would be no counts to print (add e.g."
             " 'creg c[N];' and 'measure q -> c;')"
         )
+    circuit.name = file.stem
     return circuit
 
 

@@ -12,6 +12,7 @@ from qiskit.result import Result
 from ..queueinfo import QueueInfo
 
 __all__ = [
+    "JobSetProgress",
     "ProgressDisplay",
     "describe_status",
     "job_summary",
@@ -101,6 +102,38 @@ class ProgressDisplay:
             text = f"{text} [{self._clock() - self._start:.1f} s]"
         self._out.write(text + "\n")
         self._out.flush()
+
+
+class JobSetProgress:
+    """Shows how a job set progresses: one line each time another of its jobs is done.
+
+    Like :class:`ProgressDisplay`, every change gets its own line, with the elapsed time on a
+    terminal. It is the ``callback`` of ``ManagedJobSet.results()``.
+    """
+
+    def __init__(
+        self,
+        out: TextIO,
+        timed: bool | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Create the display.
+
+        Args:
+            out: Where to write.
+            timed: Add the elapsed time to each line; by default when ``out`` is a terminal.
+            clock: Monotonic clock, for the elapsed time.
+        """
+        self._display = ProgressDisplay(out, timed, clock)
+
+    def update(self, done: int, total: int) -> None:
+        """Show how many jobs of the set are done.
+
+        Args:
+            done: Jobs whose result is in (or that ended without one).
+            total: Jobs of the set.
+        """
+        self._display._show(f"Jobs done: {done}/{total}")
 
 
 def job_summary(job: Any) -> dict[str, Any]:

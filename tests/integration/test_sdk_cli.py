@@ -200,3 +200,24 @@ def test_json_output_of_status_result_and_jobs(
     listed = json.loads(capsys.readouterr().out)
     assert [job["job_id"] for job in listed] == [job_id]
     assert {key: listed[0][key] for key in status} == status
+
+
+def test_run_several_circuits_as_a_job_set_with_progress(
+    reference_server: ServerThread, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert reference_server.demo_token is not None
+    ones = tmp_path / "ones.qasm"
+    ones.write_text(
+        'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nx q;\nmeasure q -> c;\n'
+    )
+    args = ["run", str(ones), "--url", reference_server.auth_url]
+    args += ["--token", reference_server.demo_token, "--shots", "40", "--seed", "2"]
+    args += ["--repeat", "3", "--max-experiments-per-job", "2", "--name", "cli-set"]
+
+    assert main(args) == 0
+    out = capsys.readouterr().out
+
+    assert re.search(r"Submitting job set \S+: 3 circuits in 2 jobs to ibmq_qasm_simulator", out)
+    assert "Jobs done: 1/2" in out and "Jobs done: 2/2" in out
+    for index in range(3):
+        assert f"Counts of ones-{index}:\n  11: 40\n" in out

@@ -7,7 +7,7 @@ import io
 from qiskit.providers import JobStatus
 from qiskit.result import Result
 
-from ibmqjob.cli.progress import ProgressDisplay, describe_status, print_counts
+from ibmqjob.cli.progress import JobSetProgress, ProgressDisplay, describe_status, print_counts
 from ibmqjob.queueinfo import QueueInfo
 
 
@@ -111,3 +111,19 @@ def test_counts_are_printed_in_outcome_order() -> None:
     out = io.StringIO()
     print_counts(_result(("a", {"0x1": 1}), ("b", {"0x2": 2})), out)
     assert out.getvalue() == "Counts of a:\n  01: 1\nCounts of b:\n  10: 2\n"
+
+
+def test_job_set_progress_shows_jobs_done_out_of_the_total() -> None:
+    out, clock = io.StringIO(), Clock()
+    display = JobSetProgress(out, timed=True, clock=clock)
+
+    clock.now += 0.5
+    display.update(1, 3)
+    display.update(1, 3)
+    clock.now += 1.0
+    display.update(3, 3)
+
+    assert out.getvalue().splitlines() == ["Jobs done: 1/3 [0.5 s]", "Jobs done: 3/3 [1.5 s]"]
+    plain = io.StringIO()
+    JobSetProgress(plain).update(2, 4)
+    assert plain.getvalue() == "Jobs done: 2/4\n"
