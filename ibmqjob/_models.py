@@ -33,8 +33,11 @@ __all__ = [
     "Nduv",
     "PulseBackendConfiguration",
     "PulseDefaults",
+    "PulseQobj",
     "QasmBackendConfiguration",
     "QasmQobj",
+    "configuration_from_dict",
+    "qobj_from_dict",
 ]
 
 
@@ -60,6 +63,8 @@ class _Value:
     _nested: ClassVar[dict[str, type[_Value]]] = {}
     # (field, factor): the attribute is the document's value times the factor.
     _scaled: ClassVar[tuple[tuple[str, float], ...]] = ()
+    # The fields a document must have (qiskit's classes required them too).
+    _required: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, **fields: Any) -> None:
         for key, value in fields.items():
@@ -67,7 +72,17 @@ class _Value:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """Build the object from its document (not modified)."""
+        """Build the object from its document (not modified).
+
+        Raises:
+            TypeError: If a required field is missing or a nested field is not a document
+                or a list of them.
+        """
+        if not isinstance(data, Mapping):
+            raise TypeError(f"A {cls.__name__} document must be an object, not {data!r}.")
+        missing = [key for key in cls._required if key not in data]
+        if missing:
+            raise TypeError(f"{cls.__name__} without {', '.join(missing)}.")
         fields: dict[str, Any] = {}
         for key, value in data.items():
             kind = cls._nested.get(key)
@@ -99,11 +114,11 @@ class _Value:
 
 
 def _build(kind: type[_Value], value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return kind.from_dict(value)
+    if value is None:
+        return None
     if isinstance(value, list):
         return [_build(kind, item) for item in value]
-    return copy.deepcopy(value)
+    return kind.from_dict(value)
 
 
 def _dump(value: Any) -> Any:
@@ -130,6 +145,8 @@ def _pulse_error(what: str) -> IBMQPulseNotAvailableError:
 class GateConfig(_Value):
     """A gate of a configuration (``name``, ``parameters``, ``qasm_def``, ``coupling_map``)."""
 
+    _required = ("name", "parameters")
+
 
 _RANGES = (
     ("dt", 1e-9),
@@ -147,6 +164,19 @@ class QasmBackendConfiguration(_Value):
 
     _nested: ClassVar[dict[str, type[_Value]]] = {"gates": GateConfig}
     _scaled = _RANGES
+    _required = (
+        "backend_name",
+        "backend_version",
+        "n_qubits",
+        "basis_gates",
+        "gates",
+        "local",
+        "simulator",
+        "conditional",
+        "open_pulse",
+        "memory",
+        "max_shots",
+    )
 
     backend_name: str
     backend_version: str
@@ -164,6 +194,18 @@ class QasmBackendConfiguration(_Value):
 
 class PulseBackendConfiguration(QasmBackendConfiguration):
     """The configuration of a pulse backend; pulse channels need qiskit's pulse module."""
+
+    _required = (
+        *QasmBackendConfiguration._required,
+        "n_uchannels",
+        "u_channel_lo",
+        "meas_levels",
+        "qubit_lo_range",
+        "meas_lo_range",
+        "dt",
+        "dtm",
+        "rep_times",
+    )
 
     def drive(self, qubit: int) -> Any:
         """Refuse: pulse channels need qiskit's pulse module."""
@@ -195,6 +237,8 @@ def configuration_from_dict(data: Mapping[str, Any]) -> QasmBackendConfiguration
 class Nduv(_Value):
     """A measured value: ``name``, ``date``, ``unit``, ``value``."""
 
+    _required = ("name", "date", "unit", "value")
+
     name: str
     date: dt.datetime
     unit: str
@@ -205,6 +249,7 @@ class GateProperties(_Value):
     """The properties of a gate on some qubits (qiskit 0.46's ``Gate`` of properties)."""
 
     _nested: ClassVar[dict[str, type[_Value]]] = {"parameters": Nduv}
+    _required = ("gate", "qubits", "parameters")
 
     gate: str
     qubits: list[int]
@@ -232,6 +277,7 @@ class BackendProperties(_Value):
         "gates": GateProperties,
         "general": Nduv,
     }
+    _required = ("backend_name", "backend_version", "last_update_date", "qubits", "gates")
 
     backend_name: str
     backend_version: str
@@ -338,6 +384,7 @@ class PulseDefaults(_Value):
         "cmd_def": Command,
     }
     _scaled = (("qubit_freq_est", 1e9), ("meas_freq_est", 1e9))
+    _required = ("qubit_freq_est", "meas_freq_est", "buffer", "pulse_library", "cmd_def")
 
     @property
     def instruction_schedule_map(self) -> Any:
@@ -378,6 +425,8 @@ class QobjInstruction(_Value):
 class QobjExperiment(_Value):
     """An experiment of a Qobj (``header``, ``config``, ``instructions``)."""
 
+    _required = ("instructions",)
+
     _nested: ClassVar[dict[str, type[_Value]]] = {
         "header": _Value,
         "config": _Value,
@@ -385,15 +434,31 @@ class QobjExperiment(_Value):
     }
 
 
+class QobjConfig(_Value):
+    """The configuration of a Qobj (run options; a pulse library for pulse Qobjs)."""
+
+    _nested: ClassVar[dict[str, type[_Value]]] = {"pulse_library": PulseLibraryItem}
+
+
 class QasmQobj(_Value):
-    """A Qobj (qiskit 0.46's ``QasmQobj``; a ``PULSE`` one is readable as data too)."""
+    """A QASM Qobj (qiskit 0.46's ``QasmQobj``)."""
 
     _nested: ClassVar[dict[str, type[_Value]]] = {
         "header": _Value,
-        "config": _Value,
+        "config": QobjConfig,
         "experiments": QobjExperiment,
     }
+    _required = ("qobj_id", "type", "config", "experiments")
 
     qobj_id: str
     type: str
     experiments: list[QobjExperiment]
+
+
+class PulseQobj(QasmQobj):
+    """A pulse Qobj, as data (schedules need qiskit's pulse module)."""
+
+
+def qobj_from_dict(data: Mapping[str, Any]) -> QasmQobj:
+    """The Qobj class the document's ``type`` asks for."""
+    return (PulseQobj if data.get("type") == "PULSE" else QasmQobj).from_dict(data)

@@ -35,9 +35,16 @@ __all__ = [
     "LEGACY",
     "QISKIT_VERSION",
     "BackendBase",
+    "BackendProperties",
+    "BackendStatus",
     "MeasLevel",
     "MeasReturnType",
     "ProviderBase",
+    "PulseBackendConfiguration",
+    "PulseDefaults",
+    "PulseQobj",
+    "QasmBackendConfiguration",
+    "QasmQobj",
     "assemble_pulse",
     "backend_status",
     "circuits_of_qobj",
@@ -132,7 +139,17 @@ if LEGACY:
 
 else:
     from . import _models
-    from ._models import BackendStatus, MeasLevel, MeasReturnType  # noqa: F401
+    from ._models import (  # type: ignore[assignment]
+        BackendProperties,
+        BackendStatus,
+        MeasLevel,
+        MeasReturnType,
+        PulseBackendConfiguration,
+        PulseDefaults,
+        PulseQobj,
+        QasmBackendConfiguration,
+        QasmQobj,
+    )
     from ._target import BackendV2Base as BackendBase
 
     _PULSE_TYPES = ()
@@ -151,8 +168,8 @@ else:
         return _models.PulseDefaults.from_dict(data)
 
     def qobj_from_dict(data: Mapping[str, Any]) -> Any:
-        """Build the Qobj object of a document."""
-        return _models.QasmQobj.from_dict(data)
+        """Build the Qobj object of a document (a pulse one as data)."""
+        return _models.qobj_from_dict(data)
 
     def circuits_of_qobj(qobj: Any) -> tuple[list[Any], dict[str, Any], dict[str, Any]]:
         """Return the circuits, run options and header of a Qobj object.

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from qiskit import QuantumCircuit
-from qiskit.compiler import assemble
-from qiskit.providers.models import QasmBackendConfiguration
 
+from ibmqjob import _qiskit
 from ibmqjob._api.records import ErrorRecord, JobRecord, JobsLimitRecord, QueueStatusRecord
 from ibmqjob.backend import IBMQBackend, IBMQRetiredBackend
+from ibmqjob._qobj import encode_circuits
 from ibmqjob.backendjoblimit import BackendJobLimit
 from ibmqjob.exceptions import (
     ApiIBMQProtocolError,
@@ -59,10 +59,8 @@ class RecordingApi:
         return self.properties
 
 
-def _configuration(
-    simulator: bool = True, max_shots: int = 8192, **extra: Any
-) -> QasmBackendConfiguration:
-    return QasmBackendConfiguration.from_dict(
+def _configuration(simulator: bool = True, max_shots: int = 8192, **extra: Any) -> Any:
+    return _qiskit.configuration_from_dict(
         {
             **extra,
             "backend_name": "sim",
@@ -161,7 +159,8 @@ def test_use_measure_esp_is_sent_and_defaults_to_the_backends_flag(
 
 def test_a_qobj_is_accepted_with_a_deprecation_warning() -> None:
     api = RecordingApi()
-    qobj = assemble(_bell(), shots=10**6)  # beyond max_shots: the server will judge
+    # Beyond max_shots: the server will judge.
+    qobj = _qiskit.qobj_from_dict(encode_circuits([_bell()], object(), {"shots": 10**6}))
 
     with pytest.warns(DeprecationWarning, match="Qobj"):
         _backend(api).run(qobj)

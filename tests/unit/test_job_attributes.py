@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from fake_job_api import CREATION, FakeClock, FakeJobApi, make_job, queue_info, result_document
-from qiskit import QuantumCircuit, assemble
+from qiskit import QuantumCircuit
 from qiskit.providers import JobStatus
-from qiskit.providers.models import BackendProperties
-from qiskit.qobj import PulseQobj, QasmQobj
 
+from ibmqjob._qiskit import BackendProperties, PulseQobj, QasmQobj
+from ibmqjob._qobj import encode_circuits
 from ibmqjob.exceptions import IBMQJobApiError, IBMQJobInvalidStateError
 from ibmqjob.job import IBMQJob
 
@@ -43,7 +43,7 @@ def bell_qobj() -> dict[str, Any]:
     circuit.h(0)
     circuit.cx(0, 1)
     circuit.measure([0, 1], [0, 1])
-    return assemble(circuit, shots=100).to_dict()
+    return dict(encode_circuits([circuit], object(), {"shots": 100}))
 
 
 def pulse_qobj() -> dict[str, Any]:
