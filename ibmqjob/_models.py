@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any, ClassVar, Self
 
 from .exceptions import IBMQPulseNotAvailableError, pulse_unavailable_message
@@ -49,7 +49,7 @@ class MeasLevel(IntEnum):
     CLASSIFIED = 2
 
 
-class MeasReturnType(str, Enum):
+class MeasReturnType(StrEnum):
     """Measurement return type (qiskit 0.46's ``qiskit.qobj.utils.MeasReturnType``)."""
 
     AVERAGE = "avg"

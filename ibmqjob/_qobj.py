@@ -22,8 +22,8 @@ from typing import Any, TypedDict
 
 import numpy as np
 from qiskit.circuit import (
-    Clbit,
     ClassicalRegister,
+    Clbit,
     Instruction,
     Parameter,
     ParameterExpression,
@@ -486,9 +486,7 @@ def _operation(item: Mapping[str, Any], gates: Mapping[str, Any]) -> Instruction
         return Reset()
     standard = gates.get(name)
     if standard is not None and len(standard.params) == len(params):
-        operation: Instruction = (
-            type(standard)(*params) if params else standard.to_mutable()
-        )
+        operation: Instruction = type(standard)(*params) if params else standard.to_mutable()
         if item.get("label"):
             operation.label = item["label"]
         return operation
@@ -509,4 +507,3 @@ def _condition_of(circuit: QuantumCircuit, bfunc: Mapping[str, Any]) -> tuple[An
     raise QobjEncodingError(
         f"The condition mask {bfunc['mask']} is neither one bit nor one register."
     )
-

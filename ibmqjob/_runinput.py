@@ -21,7 +21,7 @@ from ._listing import validate_job_tags
 from ._qobj import QobjEncodingError, encode_circuits
 from .exceptions import IBMQBackendValueError, IBMQPulseNotAvailableError
 
-__all__ = ["RunMetadata", "assemble_qobj", "run_metadata"]
+__all__ = ["RunMetadata", "assemble_qobj", "run_metadata", "run_options"]
 
 # Arguments of the original ``run()`` that are not backend options.
 _RUN_ARGUMENTS = frozenset({"parameter_binds", "qobj_id"})
@@ -92,6 +92,41 @@ def assemble_qobj(
         document: dict[str, Any] = circuits.to_dict()
         return document
     _check_experiments(circuits)
+    config = run_options(configuration, options, run_config)
+    _check_shots(config.get("shots"))
+    experiments = circuits if isinstance(circuits, list) else [circuits]
+    try:
+        if _qiskit.needs_pulse(experiments, config):
+            return dict(_qiskit.assemble_pulse(circuits, backend, config).to_dict())
+        _check_units(experiments)
+        defaults = _lo_defaults(backend, config)
+        return dict(encode_circuits(experiments, configuration, config, defaults))
+    except IBMQPulseNotAvailableError:
+        raise
+    except (QiskitError, QobjEncodingError, TypeError, ValueError) as err:
+        message = getattr(err, "message", None) or str(err)
+        raise IBMQBackendValueError(f"The experiments cannot be run: {message}") from err
+
+
+def run_options(
+    configuration: Any, options: Mapping[str, Any], run_config: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The run options of a job: the backend's, overridden by those given to ``run``.
+
+    ``None`` values are dropped; ``header`` becomes ``qobj_header``; a simulator's
+    ``simulation_method`` is sent as ``method``; a noise model as its dict;
+    ``use_measure_esp`` is always sent.
+
+    Args:
+        configuration: The backend configuration.
+        options: The backend's default run options.
+        run_config: The options given to ``run``.
+
+    Returns:
+        The options for the Qobj encoder.
+    """
+    simulator = bool(getattr(configuration, "simulator", False))
+    method = getattr(configuration, "simulation_method", None) if simulator else None
     run_config = dict(run_config)
     header = run_config.pop("header", None) or run_config.pop("qobj_header", None)
     config = _merge_options(options, run_config, simulator)
@@ -104,18 +139,7 @@ def assemble_qobj(
     noise_model = config.get("noise_model")
     if noise_model is not None and hasattr(noise_model, "to_dict"):
         config["noise_model"] = noise_model.to_dict(serializable=True)
-    _check_shots(config.get("shots"))
-    experiments = circuits if isinstance(circuits, list) else [circuits]
-    try:
-        if _qiskit.needs_pulse(experiments, config):
-            return dict(_qiskit.assemble_pulse(circuits, backend, config).to_dict())
-        _check_units(experiments)
-        return dict(encode_circuits(experiments, configuration, config, _lo_defaults(backend, config)))
-    except IBMQPulseNotAvailableError:
-        raise
-    except (QiskitError, QobjEncodingError, TypeError, ValueError) as err:
-        message = getattr(err, "message", None) or str(err)
-        raise IBMQBackendValueError(f"The experiments cannot be run: {message}") from err
+    return config
 
 
 def _check_units(circuits: list[Any]) -> None:
@@ -177,7 +201,7 @@ def _merge_options(
         if key not in options and key not in _RUN_ARGUMENTS and not simulator:
             warnings.warn(
                 f"{key} is not a recognized runtime option and may be ignored by the backend.",
-                stacklevel=4,
+                stacklevel=5,
             )
     return config
 

@@ -310,9 +310,7 @@ class IBMQBackend(_qiskit.BackendBase):  # type: ignore[misc,name-defined]  # qi
 
     # ------------------------------------------------------------------ device data
 
-    def properties(
-        self, refresh: bool = False, datetime: dt.datetime | None = None
-    ) -> Any:
+    def properties(self, refresh: bool = False, datetime: dt.datetime | None = None) -> Any:
         """Return the calibration of the backend (``None`` for simulators).
 
         Args:
