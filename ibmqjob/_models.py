@@ -104,7 +104,7 @@ class _Value:
         return isinstance(key, str) and key in vars(self)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and self.to_dict() == other.to_dict()  # type: ignore[attr-defined]
+        return type(other) is type(self) and self.to_dict() == other.to_dict()
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -164,7 +164,7 @@ class QasmBackendConfiguration(_Value):
 
     _nested: ClassVar[dict[str, type[_Value]]] = {"gates": GateConfig}
     _scaled = _RANGES
-    _required = (
+    _required: ClassVar[tuple[str, ...]] = (
         "backend_name",
         "backend_version",
         "n_qubits",

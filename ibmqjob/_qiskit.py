@@ -63,7 +63,7 @@ LEGACY: bool = int(QISKIT_VERSION.split(".")[0]) < 1
 """``True`` on qiskit 0.46: qiskit's own BackendV1, models and Qobj classes are used."""
 
 
-class ProviderBase:
+class _Provider:
     """What ``ProviderV1`` gave a provider on qiskit 0.46: ``get_backend`` over ``backends``."""
 
     def backends(self, name: str | None = None, **kwargs: Any) -> list[Any]:
@@ -88,7 +88,7 @@ if LEGACY:
     from qiskit.assembler import disassemble
     from qiskit.compiler import assemble
     from qiskit.providers import BackendV1 as BackendBase
-    from qiskit.providers import ProviderV1 as ProviderBase  # type: ignore[assignment]
+    from qiskit.providers import ProviderV1 as ProviderBase
     from qiskit.providers.models import (
         BackendProperties,
         BackendStatus,
@@ -139,7 +139,7 @@ if LEGACY:
 
 else:
     from . import _models
-    from ._models import (  # type: ignore[assignment]
+    from ._models import (
         BackendProperties,
         BackendStatus,
         MeasLevel,
@@ -151,6 +151,8 @@ else:
         QasmQobj,
     )
     from ._target import BackendV2Base as BackendBase
+
+    ProviderBase = _Provider
 
     _PULSE_TYPES = ()
     _QOBJ_TYPES = (_models.QasmQobj,)

@@ -76,7 +76,7 @@ class JobFinder(Protocol):
         ...
 
 
-class IBMQBackend(_qiskit.BackendBase):  # type: ignore[misc,name-defined]  # qiskit is untyped
+class IBMQBackend(_qiskit.BackendBase):  # type: ignore[misc]  # qiskit is untyped
     """A backend reachable through a hub/group/project.
 
     A ``BackendV1`` on qiskit 0.46; a ``BackendV2`` on newer qiskit, where ``backend.name``

@@ -12,8 +12,8 @@ from qiskit import QuantumCircuit
 
 from ibmqjob import _qiskit
 from ibmqjob._api.records import ErrorRecord, JobRecord, JobsLimitRecord, QueueStatusRecord
-from ibmqjob.backend import IBMQBackend, IBMQRetiredBackend
 from ibmqjob._qobj import encode_circuits
+from ibmqjob.backend import IBMQBackend, IBMQRetiredBackend
 from ibmqjob.backendjoblimit import BackendJobLimit
 from ibmqjob.exceptions import (
     ApiIBMQProtocolError,

@@ -57,8 +57,10 @@ def _device_configuration() -> dict[str, Any]:
     """ibmq_manila's configuration, as qiskit 0.46 ships it (a pulse device)."""
     from qiskit.providers.fake_provider import FakeManila
 
-    document: dict[str, Any] = FakeManila().configuration().to_dict()
-    return json.loads(json.dumps(document, default=_json_default))
+    document: dict[str, Any] = json.loads(
+        json.dumps(FakeManila().configuration().to_dict(), default=_json_default)
+    )
+    return document
 
 
 def _json_default(value: Any) -> Any:
