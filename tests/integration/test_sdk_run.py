@@ -7,11 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 from qiskit import QuantumCircuit
-from qiskit.compiler import assemble
 from qiskit.providers import JobStatus
-from qiskit.providers.models import BackendProperties, PulseDefaults
 from sdk_support import SIMULATOR, bell, demo_provider, too_big, unique_tag
 
+from ibmqjob._qiskit import BackendProperties, PulseDefaults
 from ibmqjob.backend import IBMQBackend
 from ibmqjob.exceptions import IBMQBackendApiError, IBMQBackendError, IBMQJobFailureError
 from ibmqjob.provider import AccountProvider
@@ -62,7 +61,9 @@ def test_several_circuits_and_memory(simulator: IBMQBackend) -> None:
 
 def test_the_server_validation_error_reaches_the_user(simulator: IBMQBackend) -> None:
     max_shots = simulator.configuration().max_shots
-    qobj = assemble(bell(), shots=max_shots + 1)
+    # The SDK refuses too many shots before sending: the Qobj of a valid job is raised after.
+    qobj = simulator.run(bell(), shots=10).qobj()
+    qobj.config.shots = max_shots + 1
     with pytest.warns(DeprecationWarning):
         job = simulator.run(qobj)
 
