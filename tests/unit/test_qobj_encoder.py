@@ -321,3 +321,10 @@ def test_decoded_circuits_encode_to_the_same_qobj(made: list[QuantumCircuit]) ->
     first = encode_circuits(made, configuration, {"qobj_id": "x"})
     again = encode_circuits(decode_circuits(first), configuration, {"qobj_id": "x"})
     assert _normal(again) == _normal(first)
+
+
+def test_the_raw_benchmark_client_sends_the_encoders_bell_qobj() -> None:
+    from benchmarks.rawclient import bell_qobj
+
+    written = json.loads(bell_qobj(100))
+    assert _normal(written) == _normal(encode_circuits([_bell()], object(), {"shots": 100}))
