@@ -246,3 +246,30 @@ def test_a_retired_backend_refuses_to_run() -> None:
         backend.run(_bell())
     assert backend.status().operational is False
     assert backend.properties() is None
+
+
+@pytest.mark.skipif(not _qiskit.LEGACY, reason="qiskit >= 2 has no pulse module")
+def test_a_schedule_is_assembled_by_qiskit_where_pulse_exists() -> None:
+    from qiskit import pulse
+    from qiskit.providers.fake_provider import FakeManila
+
+    manila = FakeManila()
+
+    @dataclass
+    class PulseApi(RecordingApi):
+        def backend_defaults(self, name: str) -> dict[str, Any]:
+            defaults: dict[str, Any] = manila.defaults().to_dict()
+            return defaults
+
+    with pulse.build(name="play") as schedule:
+        pulse.play(pulse.Constant(160, 0.1), pulse.DriveChannel(0))
+        pulse.acquire(160, pulse.AcquireChannel(0), pulse.MemorySlot(0))
+    api = PulseApi()
+    configuration = _qiskit.configuration_from_dict(manila.configuration().to_dict())
+    backend = IBMQBackend(configuration, provider=None, api=api)  # type: ignore[arg-type]
+
+    job = backend.run(schedule, shots=10)
+
+    ((_, qobj, _),) = api.submitted
+    assert qobj["type"] == "PULSE" and qobj["config"]["shots"] == 10
+    assert isinstance(job.qobj(), _qiskit.PulseQobj)
