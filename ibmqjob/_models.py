@@ -100,6 +100,10 @@ class _Value:
                 out[key] = _scale(out[key], 1 / factor)
         return out
 
+    def __getattr__(self, name: str) -> Any:
+        # Only called for fields the document does not have: the fields are dynamic.
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}.")
+
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and key in vars(self)
 
