@@ -21,11 +21,14 @@ from hypothesis import strategies as st
 from qiskit import QuantumCircuit
 from qiskit.circuit import ClassicalRegister, Parameter, QuantumRegister
 
+from conformance.specs import load_openapi, schema_problems
 from ibmqjob import _qiskit
 from ibmqjob._api.codec import encode_qobj
 from ibmqjob._qobj import QobjEncodingError, decode_circuits, encode_circuits
 from ibmqjob._runinput import run_options
 from ibmqjob.backend import IBMQBackend
+
+OPENAPI = load_openapi()
 
 legacy_only = pytest.mark.skipif(
     not _qiskit.LEGACY, reason="qiskit's assemble, the reference, exists on qiskit 0.46 only"
@@ -300,6 +303,11 @@ run_option_sets = st.fixed_dictionaries(
         "memory": st.booleans(),
         "init_qubits": st.booleans(),
         "header": st.dictionaries(st.sampled_from(["a", "b"]), st.integers(), max_size=2),
+        "meas_level": st.sampled_from([1, 2]),
+        "meas_return": st.sampled_from(["avg", "single"]),
+        "qobj_id": st.text("abc123-", min_size=1, max_size=8),
+        "noise_model": st.none(),
+        "method": st.sampled_from(["statevector", "matrix_product_state"]),
     },
 )
 
@@ -315,11 +323,17 @@ def test_random_circuits_encode_as_assemble_did(
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(circuits(), min_size=1, max_size=2))
-def test_decoded_circuits_encode_to_the_same_qobj(made: list[QuantumCircuit]) -> None:
-    configuration = _qiskit.configuration_from_dict(SIMULATOR_CONFIGURATION)
-    first = encode_circuits(made, configuration, {"qobj_id": "x"})
-    again = encode_circuits(decode_circuits(first), configuration, {"qobj_id": "x"})
+@given(st.lists(circuits(), min_size=1, max_size=2), run_option_sets)
+def test_encoded_circuits_follow_the_spec_and_decode_to_the_same_qobj(
+    made: list[QuantumCircuit], given: dict[str, Any]
+) -> None:
+    backend = _backend(SIMULATOR_CONFIGURATION)
+    config = run_options(backend.configuration(), dict(backend.options.items()), given)
+
+    first = encode_circuits(made, backend.configuration(), dict(config))
+
+    assert schema_problems(OPENAPI, "Qobj", json.loads(encode_qobj(first))) == []
+    again = encode_circuits(decode_circuits(first), backend.configuration(), dict(config))
     assert _normal(again) == _normal(first)
 
 
