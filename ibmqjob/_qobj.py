@@ -340,6 +340,12 @@ class _InstructionWriter:
         condition = _condition(operation)
         if condition is not None:
             gate = self._bfunc(condition)
+        unit = getattr(operation, "unit", "dt")
+        if operation.name == "delay" and unit != "dt":
+            raise QobjEncodingError(
+                f"A delay of {operation.params[0]} {unit}: a Qobj counts delays in dt;"
+                " transpile the circuit for the backend first."
+            )
         instruction: InstructionDict = {"name": operation.name}
         if operation.params:
             instruction["params"] = [_param(value, operation.name) for value in operation.params]

@@ -115,6 +115,16 @@ def test_bad_input_is_rejected_before_any_request(kwargs: dict[str, Any], messag
     assert api.submitted == []
 
 
+def test_a_delay_in_seconds_is_refused() -> None:
+    circuit = _bell()
+    circuit.delay(10, 0, unit="us")
+    api = RecordingApi()
+
+    with pytest.raises(IBMQBackendValueError, match=r"delay of 10\.?0? us: .*transpile"):
+        _backend(api).run(circuit)
+    assert api.submitted == []
+
+
 @pytest.mark.parametrize("circuits", [[], "OPENQASM 2.0;", [_bell(), 3]])
 def test_experiments_of_the_wrong_type_are_rejected(circuits: Any) -> None:
     with pytest.raises(IBMQBackendValueError, match="circuits needs to be a QuantumCircuit"):
