@@ -263,9 +263,13 @@ class GateProperties(_Value):
 _PREFIXES = {"p": 1e-12, "n": 1e-9, "u": 1e-6, "µ": 1e-6, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9}
 
 
+# Units whose first letter is not a prefix.
+_UNPREFIXED = frozenset({"min", "dBm", "Hz", "s"})
+
+
 def _si(value: Any, unit: str) -> Any:
     """A value in the unit's SI base (``ns`` -> seconds, ``GHz`` -> Hz), as qiskit did."""
-    if len(unit) > 1 and unit[0] in _PREFIXES and unit not in ("min",):
+    if len(unit) > 1 and unit not in _UNPREFIXED and unit[0] in _PREFIXES:
         return value * _PREFIXES[unit[0]]
     return value
 

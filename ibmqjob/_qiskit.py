@@ -28,7 +28,7 @@ from typing import Any
 import qiskit
 from qiskit.providers import QiskitBackendNotFoundError
 
-from ._qobj import decode_circuits
+from ._qobjdecode import decode_circuits
 from .exceptions import IBMQPulseNotAvailableError, pulse_unavailable_message
 
 __all__ = [

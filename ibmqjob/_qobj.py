@@ -4,9 +4,8 @@
 ``backend.run`` uploads (``spec/openapi.yaml``: ``Qobj``); it follows what qiskit 0.46's
 ``assemble`` wrote for a backend, field for field (a differential test holds the two
 together), so servers and the original client see the same documents whatever qiskit the
-user has. :func:`decode_circuits` rebuilds circuits from such a document (``job.circuits()``
-where qiskit no longer has ``disassemble``). Pulse schedules are not Qobj circuits: the
-caller routes them elsewhere (``ibmqjob/_qiskit.py``).
+user has (``ibmqjob/_qobjdecode.py`` reads such documents back into circuits). Pulse
+schedules are not Qobj circuits: the caller routes them elsewhere (``ibmqjob/_qiskit.py``).
 
 Conditions: a gate under a classical condition (``c_if`` on qiskit 0.46, an ``if_test``
 without ``else`` on newer lines) becomes a ``bfunc`` writing a register slot past the memory
@@ -22,22 +21,13 @@ from typing import Any, TypedDict
 
 import numpy as np
 from qiskit.circuit import (
-    ClassicalRegister,
     Clbit,
-    Instruction,
     Parameter,
     ParameterExpression,
     QuantumCircuit,
-    QuantumRegister,
 )
-from qiskit.circuit.library import Barrier, Measure, Reset, get_standard_gate_name_mapping
 
-__all__ = [
-    "QobjDict",
-    "QobjEncodingError",
-    "decode_circuits",
-    "encode_circuits",
-]
+__all__ = ["QobjDict", "QobjEncodingError", "encode_circuits"]
 
 SCHEMA_VERSION = "1.3.0"
 
@@ -157,9 +147,8 @@ def _qobj_config(configuration: Any, options: dict[str, Any], defaults: Any) -> 
             f"memory not supported by backend {getattr(configuration, 'backend_name', None)}"
         )
     config: dict[str, Any] = {"shots": shots, "memory": memory}
-    for key in ("seed_simulator",):
-        if key in options:
-            config[key] = options.pop(key)
+    if "seed_simulator" in options:
+        config["seed_simulator"] = options.pop("seed_simulator")
     config["init_qubits"] = options.pop("init_qubits", True)
     rep_delay = _rep_delay(configuration, options.pop("rep_delay", None))
     if rep_delay is not None:
@@ -421,95 +410,3 @@ def _param(value: Any, name: str) -> Any:
             ) from err
         return number.real if number.imag == 0 else number
     return value
-
-
-# ------------------------------------------------------------------ Qobj -> circuits
-
-
-def decode_circuits(qobj: Mapping[str, Any]) -> list[QuantumCircuit]:
-    """Rebuild the circuits of a QASM Qobj document, one per experiment.
-
-    Registers come from the experiment headers; standard gates become qiskit's, other names
-    opaque instructions; a ``bfunc`` and the instructions ``conditional`` on it become an
-    ``if_test``.
-
-    Args:
-        qobj: The Qobj document.
-
-    Returns:
-        The circuits.
-
-    Raises:
-        QobjEncodingError: If the document is not a QASM Qobj that can be rebuilt.
-    """
-    if qobj.get("type", "QASM") != "QASM":
-        raise QobjEncodingError("Only a QASM Qobj holds circuits.")
-    try:
-        return [_circuit(experiment) for experiment in qobj.get("experiments", [])]
-    except (KeyError, TypeError, ValueError, IndexError) as err:
-        raise QobjEncodingError(f"The Qobj cannot be turned into circuits: {err!r}") from err
-
-
-def _circuit(experiment: Mapping[str, Any]) -> QuantumCircuit:
-    header = experiment.get("header", {})
-    config = experiment.get("config", {})
-    qregs = [QuantumRegister(size, name) for name, size in header.get("qreg_sizes", [])]
-    cregs = [ClassicalRegister(size, name) for name, size in header.get("creg_sizes", [])]
-    if not qregs and config.get("n_qubits"):
-        qregs = [QuantumRegister(config["n_qubits"], "q")]
-    if not cregs and config.get("memory_slots"):
-        cregs = [ClassicalRegister(config["memory_slots"], "c")]
-    circuit = QuantumCircuit(*qregs, *cregs, name=header.get("name"))
-    circuit.global_phase = header.get("global_phase", 0.0)
-    if header.get("metadata"):
-        circuit.metadata = dict(header["metadata"])
-    gates = get_standard_gate_name_mapping()
-    conditions: dict[int, tuple[Any, int]] = {}
-    for item in experiment["instructions"]:
-        if item["name"] == "bfunc":
-            conditions[item["register"]] = _condition_of(circuit, item)
-            continue
-        operation = _operation(item, gates)
-        qargs = [circuit.qubits[i] for i in item.get("qubits", [])]
-        cargs = [circuit.clbits[i] for i in item.get("memory", [])]
-        if "conditional" in item:
-            with circuit.if_test(conditions[item["conditional"]]):
-                circuit.append(operation, qargs, cargs)
-        else:
-            circuit.append(operation, qargs, cargs)
-    return circuit
-
-
-def _operation(item: Mapping[str, Any], gates: Mapping[str, Any]) -> Instruction:
-    name = item["name"]
-    params = list(item.get("params", []))
-    qubits = len(item.get("qubits", []))
-    if name == "barrier":
-        return Barrier(qubits)
-    if name == "measure":
-        return Measure()
-    if name == "reset":
-        return Reset()
-    standard = gates.get(name)
-    if standard is not None and len(standard.params) == len(params):
-        operation: Instruction = type(standard)(*params) if params else standard.to_mutable()
-        if item.get("label"):
-            operation.label = item["label"]
-        return operation
-    return Instruction(name, qubits, len(item.get("memory", [])), params)
-
-
-def _condition_of(circuit: QuantumCircuit, bfunc: Mapping[str, Any]) -> tuple[Any, int]:
-    mask = int(bfunc["mask"], 16)
-    value = int(bfunc["val"], 16)
-    slots = [index for index in range(mask.bit_length()) if mask >> index & 1]
-    for register in circuit.cregs:
-        indices = [circuit.find_bit(bit).index for bit in register]
-        if sorted(indices) == slots:
-            shifted = sum(((value >> index) & 1) << pos for pos, index in enumerate(indices))
-            return register, shifted
-    if len(slots) == 1:
-        return circuit.clbits[slots[0]], (value >> slots[0]) & 1
-    raise QobjEncodingError(
-        f"The condition mask {bfunc['mask']} is neither one bit nor one register."
-    )

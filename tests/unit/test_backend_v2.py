@@ -14,7 +14,8 @@ from qiskit.providers import JobV1
 
 from ibmqjob import _qiskit
 from ibmqjob._api.records import JobRecord
-from ibmqjob._qobj import decode_circuits, encode_circuits
+from ibmqjob._qobj import encode_circuits
+from ibmqjob._qobjdecode import decode_circuits
 from ibmqjob.backend import IBMQBackend
 from ibmqjob.exceptions import IBMQBackendValueError, IBMQPulseNotAvailableError
 from ibmqjob.settings import TimeSource

@@ -24,7 +24,8 @@ from qiskit.circuit import ClassicalRegister, Parameter, QuantumRegister
 from conformance.specs import load_openapi, schema_problems
 from ibmqjob import _qiskit
 from ibmqjob._api.codec import encode_qobj
-from ibmqjob._qobj import QobjEncodingError, decode_circuits, encode_circuits
+from ibmqjob._qobj import QobjEncodingError, encode_circuits
+from ibmqjob._qobjdecode import decode_circuits
 from ibmqjob._runinput import run_options
 from ibmqjob.backend import IBMQBackend
 
