@@ -466,7 +466,8 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             The circuits or schedules; an empty list if the job has no Qobj.
 
         Raises:
-            IBMQJobApiError: If the Qobj could not be downloaded.
+            IBMQJobApiError: If the Qobj could not be downloaded or rebuilt.
+            IBMQPulseNotAvailableError: For a pulse job, where qiskit has no pulse module.
         """
         return list(self._disassembled()[0])
 
