@@ -301,3 +301,18 @@ def test_an_if_else_cannot_be_a_qobj_conditional() -> None:
         circuit.h(0)
     with pytest.raises(IBMQBackendValueError, match="without else"):
         _simulator().run(circuit)
+
+
+def test_the_circuits_of_a_pulse_qobj_are_refused_clearly() -> None:
+    qobj = _qiskit.qobj_from_dict(
+        {
+            "qobj_id": "p",
+            "type": "PULSE",
+            "schema_version": "1.2.0",
+            "config": {},
+            "experiments": [],
+        }
+    )
+    assert isinstance(qobj, _qiskit.PulseQobj)
+    with pytest.raises(IBMQPulseNotAvailableError, match="Pulse schedules need qiskit's pulse"):
+        _qiskit.circuits_of_qobj(qobj)
