@@ -329,11 +329,11 @@ class _InstructionWriter:
         condition = _condition(operation)
         if condition is not None:
             gate = self._bfunc(condition)
-        unit = getattr(operation, "unit", "dt")
-        if operation.name == "delay" and unit != "dt":
+        # Only a delay has a unit of its own (qiskit >= 1.3 deprecates the others').
+        if operation.name == "delay" and operation.unit != "dt":
             raise QobjEncodingError(
-                f"A delay of {operation.params[0]} {unit}: a Qobj counts delays in dt;"
-                " transpile the circuit for the backend first."
+                f"A delay of {operation.params[0]} {operation.unit}: a Qobj counts delays in"
+                " dt; transpile the circuit for the backend first."
             )
         instruction: InstructionDict = {"name": operation.name}
         if operation.params:
