@@ -343,3 +343,26 @@ def test_the_raw_benchmark_client_sends_the_encoders_bell_qobj() -> None:
 
     written = json.loads(bell_qobj(100))
     assert _normal(written) == _normal(encode_circuits([_bell()], object(), {"shots": 100}))
+
+
+device_option_sets = st.fixed_dictionaries(
+    {},
+    optional={
+        "shots": st.integers(1, 8192),  # ibmq_manila's max_shots
+        "memory": st.booleans(),
+        "rep_delay": st.floats(0.0, 0.0005),
+        "meas_level": st.sampled_from([1, 2]),
+        "meas_return": st.sampled_from(["avg", "single"]),
+        "init_qubits": st.booleans(),
+    },
+)
+
+
+@legacy_only
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(circuits(), min_size=1, max_size=2), device_option_sets)
+def test_random_circuits_encode_as_assemble_did_for_a_device(
+    made: list[QuantumCircuit], given: dict[str, Any]
+) -> None:
+    ours, theirs = _both(made, _backend(_device_configuration()), given)
+    assert ours == theirs
