@@ -117,7 +117,10 @@ if LEGACY:
         return PulseDefaults.from_dict(data)
 
     def qobj_from_dict(data: Mapping[str, Any]) -> Any:
-        """Build the Qobj object of a document (``PULSE``: complex numbers decoded)."""
+        """Build the Qobj object of a document (``PULSE``: complex numbers decoded).
+
+        qiskit's ``from_dict`` takes the document apart: callers pass one of their own.
+        """
         return (PulseQobj if data.get("type") == "PULSE" else QasmQobj).from_dict(data)
 
     def circuits_of_qobj(qobj: Any) -> tuple[list[Any], dict[str, Any], dict[str, Any]]:

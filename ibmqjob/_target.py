@@ -97,8 +97,8 @@ def build_target(configuration: Any, properties: Any) -> Target:
         if gate is None:
             continue
         qargs = _qargs(gate.num_qubits, couplings.get(name), configuration, n_qubits)
-        if qargs is None:
-            target.add_instruction(gate, {None: None} if gate.num_qubits else None)
+        if qargs is None:  # on any qubits
+            target.add_instruction(gate)
             continue
         target.add_instruction(
             gate, {q: _instruction_properties(properties, name, q) for q in qargs}
