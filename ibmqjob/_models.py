@@ -213,19 +213,19 @@ class PulseBackendConfiguration(QasmBackendConfiguration):
 
     def drive(self, qubit: int) -> Any:
         """Refuse: pulse channels need qiskit's pulse module."""
-        raise _pulse_error("drive channels")
+        raise _pulse_error("Drive channels")
 
     def measure(self, qubit: int) -> Any:
         """Refuse: pulse channels need qiskit's pulse module."""
-        raise _pulse_error("measure channels")
+        raise _pulse_error("Measure channels")
 
     def acquire(self, qubit: int) -> Any:
         """Refuse: pulse channels need qiskit's pulse module."""
-        raise _pulse_error("acquire channels")
+        raise _pulse_error("Acquire channels")
 
     def control(self, qubits: Iterable[int] | None = None, channel: int | None = None) -> Any:
         """Refuse: pulse channels need qiskit's pulse module."""
-        raise _pulse_error("control channels")
+        raise _pulse_error("Control channels")
 
 
 def configuration_from_dict(data: Mapping[str, Any]) -> QasmBackendConfiguration:
@@ -397,7 +397,7 @@ class PulseDefaults(_Value):
     @property
     def instruction_schedule_map(self) -> Any:
         """Refuse: schedules need qiskit's pulse module."""
-        raise _pulse_error("the instruction schedule map of the pulse defaults")
+        raise _pulse_error("The instruction schedule map of the pulse defaults")
 
 
 class BackendStatus(_Value):

@@ -171,8 +171,8 @@ class IBMQPulseNotAvailableError(IBMQBackendValueError):
 def pulse_unavailable_message(what: str) -> str:
     """The message of :class:`IBMQPulseNotAvailableError` about ``what``."""
     return (
-        f"{what} need qiskit's pulse module: pulse is not available on qiskit >= 2, and"
-        f" ibmqjob supports it on qiskit 0.46 only (installed: qiskit {qiskit.__version__})."
+        f"{what}: pulse is not available on qiskit >= 2 (installed: qiskit"
+        f" {qiskit.__version__}); ibmqjob supports pulse on qiskit 0.46 only."
     )
 
 

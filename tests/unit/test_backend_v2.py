@@ -314,5 +314,5 @@ def test_the_circuits_of_a_pulse_qobj_are_refused_clearly() -> None:
         }
     )
     assert isinstance(qobj, _qiskit.PulseQobj)
-    with pytest.raises(IBMQPulseNotAvailableError, match="Pulse schedules need qiskit's pulse"):
+    with pytest.raises(IBMQPulseNotAvailableError, match="Pulse schedules: pulse is not available"):
         _qiskit.circuits_of_qobj(qobj)
