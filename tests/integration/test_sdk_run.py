@@ -175,3 +175,21 @@ def test_to_dict_and_back_keeps_talking_to_the_server(
     assert rebuilt.update_name("renamed") == "renamed"
     assert simulator.retrieve_job(job.job_id()).name() == "renamed"
     assert rebuilt.status() is JobStatus.DONE
+
+
+def test_a_classically_conditioned_gate_runs(simulator: IBMQBackend) -> None:
+    from ibmqjob import _qiskit
+
+    circuit = QuantumCircuit(2, 2, name="feedback")
+    circuit.h(0)
+    circuit.measure(0, 0)
+    if _qiskit.LEGACY:  # c_if where qiskit has it, an if_test block since
+        circuit.x(1).c_if(circuit.clbits[0], 1)
+    else:
+        with circuit.if_test((circuit.clbits[0], 1)):
+            circuit.x(1)
+    circuit.measure(1, 1)
+
+    counts = simulator.run(circuit, shots=200, seed_simulator=5).result(timeout=60).get_counts()
+
+    assert set(counts) == {"00", "11"} and sum(counts.values()) == 200
