@@ -316,3 +316,26 @@ def test_the_circuits_of_a_pulse_qobj_are_refused_clearly() -> None:
     assert isinstance(qobj, _qiskit.PulseQobj)
     with pytest.raises(IBMQPulseNotAvailableError, match="Pulse schedules: pulse is not available"):
         _qiskit.circuits_of_qobj(qobj)
+
+
+def test_gates_without_calibration_have_no_properties_in_the_target() -> None:
+    @dataclass
+    class PartialApi(DeviceApi):
+        def backend_properties(self, name: str, before: dt.datetime | None) -> dict[str, Any]:
+            document = device_properties()
+            document["gates"] = [g for g in document["gates"] if g["gate"] != "x"]
+            return document
+
+    target = _device(PartialApi()).target
+
+    assert target["x"][(3,)] is None
+    assert target["sx"][(3,)] is not None
+
+
+def test_a_retired_backend_is_a_backend_v2_too() -> None:
+    from ibmqjob.backend import IBMQRetiredBackend
+
+    backend = IBMQRetiredBackend.from_name("old", None, DeviceApi())  # type: ignore[arg-type]
+
+    assert backend.name == "old" and backend.target.num_qubits == 1
+    assert backend.status().operational is False
