@@ -95,11 +95,13 @@ def assemble_qobj(
     config = run_options(configuration, options, run_config)
     _check_shots(config.get("shots"))
     experiments = circuits if isinstance(circuits, list) else [circuits]
+    pulse = _qiskit.needs_pulse(experiments, config)
+    # Asked outside the translation below: a server error stays a server error.
+    defaults = None if pulse else _lo_defaults(backend, config)
     try:
-        if _qiskit.needs_pulse(experiments, config):
+        if pulse:
             return dict(_qiskit.assemble_pulse(circuits, backend, config).to_dict())
         _check_units(experiments)
-        defaults = _lo_defaults(backend, config)
         return dict(encode_circuits(experiments, configuration, config, defaults))
     except IBMQPulseNotAvailableError:
         raise

@@ -24,10 +24,11 @@ from qiskit.circuit import ClassicalRegister, Parameter, QuantumRegister
 from conformance.specs import load_openapi, schema_problems
 from ibmqjob import _qiskit
 from ibmqjob._api.codec import encode_qobj
-from ibmqjob._qobj import QobjEncodingError, encode_circuits
+from ibmqjob._qobj import encode_circuits
 from ibmqjob._qobjdecode import decode_circuits
-from ibmqjob._runinput import run_options
+from ibmqjob._runinput import assemble_qobj, run_options
 from ibmqjob.backend import IBMQBackend
+from ibmqjob.exceptions import IBMQBackendValueError
 
 OPENAPI = load_openapi()
 
@@ -88,8 +89,9 @@ def _both(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     from qiskit.compiler import assemble
 
-    config = run_options(backend.configuration(), dict(backend.options.items()), given)
-    ours = encode_circuits(circuits, backend.configuration(), dict(config))
+    options = dict(backend.options.items())
+    ours = assemble_qobj(circuits, backend.configuration(), backend, options, given)
+    config = run_options(backend.configuration(), options, given)
     theirs = assemble(circuits, backend, **config).to_dict()
     return _normal(ours), _normal(theirs)
 
@@ -197,7 +199,7 @@ def test_the_encoder_writes_what_assemble_wrote_for_a_device(given: dict[str, An
     ("given", "message"),
     [
         ({"shots": 10**6}, "exceeds max_shots"),
-        ({"shots": 2.5}, "should be of type 'int'"),
+        ({"shots": 2.5}, "shots needs to be a positive integer"),
         ({"rep_delay": 5.0}, "not in the supported backend range"),
     ],
 )
@@ -205,7 +207,7 @@ def test_the_encoder_refuses_what_assemble_refused(given: dict[str, Any], messag
     from qiskit.exceptions import QiskitError
 
     backend = _backend(_device_configuration())
-    with pytest.raises(QobjEncodingError, match=message):
+    with pytest.raises(IBMQBackendValueError, match=message):
         _both([_bell()], backend, given)
     config = run_options(backend.configuration(), dict(backend.options.items()), given)
     with pytest.raises(QiskitError):
@@ -366,3 +368,26 @@ def test_random_circuits_encode_as_assemble_did_for_a_device(
 ) -> None:
     ours, theirs = _both(made, _backend(_device_configuration()), given)
     assert ours == theirs
+
+
+class _DefaultsApi:
+    """Answers the backend's question for its pulse defaults (ibmq_manila's)."""
+
+    def backend_defaults(self, name: str) -> dict[str, Any]:
+        from qiskit.providers.fake_provider import FakeManila
+
+        defaults: dict[str, Any] = FakeManila().defaults().to_dict()
+        return defaults
+
+
+@legacy_only
+def test_lo_frequencies_default_to_the_pulse_defaults_as_assemble_did() -> None:
+    configuration = _qiskit.configuration_from_dict(_device_configuration())
+    backend = IBMQBackend(configuration, None, _DefaultsApi())  # type: ignore[arg-type]
+    given = {"qubit_lo_freq": [4.96e9, 5.17e9, 5.03e9, 5.1e9, 5.0e9]}
+
+    ours, theirs = _both([_bell()], backend, given)
+
+    assert ours == theirs
+    assert ours["config"]["qubit_lo_freq"][1] == pytest.approx(5.17)
+    assert len(ours["config"]["meas_lo_freq"]) == 5
