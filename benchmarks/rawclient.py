@@ -17,6 +17,7 @@ import json
 import threading
 import time
 import urllib.parse
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -45,14 +46,46 @@ class Wire:
 
 
 def bell_qobj(shots: int) -> bytes:
-    """The Bell circuit as a Qobj, JSON-encoded."""
-    from qiskit import QuantumCircuit, assemble
-
-    circuit = QuantumCircuit(2, 2, name="bell")
-    circuit.h(0)
-    circuit.cx(0, 1)
-    circuit.measure([0, 1], [0, 1])
-    return json.dumps(assemble(circuit, shots=shots).to_dict()).encode()
+    """The Bell circuit as a Qobj, JSON-encoded (written out: no SDK, no qiskit assembler)."""
+    qobj = {
+        "qobj_id": str(uuid.uuid4()),
+        "type": "QASM",
+        "schema_version": "1.3.0",
+        "header": {},
+        "config": {
+            "shots": shots,
+            "memory": False,
+            "parameter_binds": [],
+            "init_qubits": True,
+            "parametric_pulses": [],
+            "meas_level": 2,
+            "memory_slots": 2,
+            "n_qubits": 2,
+        },
+        "experiments": [
+            {
+                "config": {"n_qubits": 2, "memory_slots": 2},
+                "header": {
+                    "qubit_labels": [["q", 0], ["q", 1]],
+                    "n_qubits": 2,
+                    "qreg_sizes": [["q", 2]],
+                    "clbit_labels": [["c", 0], ["c", 1]],
+                    "memory_slots": 2,
+                    "creg_sizes": [["c", 2]],
+                    "name": "bell",
+                    "global_phase": 0.0,
+                    "metadata": {},
+                },
+                "instructions": [
+                    {"name": "h", "qubits": [0]},
+                    {"name": "cx", "qubits": [0, 1]},
+                    {"name": "measure", "qubits": [0], "memory": [0]},
+                    {"name": "measure", "qubits": [1], "memory": [1]},
+                ],
+            }
+        ],
+    }
+    return json.dumps(qobj).encode()
 
 
 def main() -> int:

@@ -1,5 +1,8 @@
 """Decoding of server documents into qiskit objects (Qobj, BackendProperties, Result).
 
+The classes are the installed qiskit line's (``ibmqjob/_qiskit.py``): qiskit's own on 0.46,
+ibmqjob's attribute-compatible ones where qiskit removed them.
+
 Date-times on the wire are UTC; the objects returned carry local-time datetimes. Complex
 numbers of pulse Qobjs travel as ``[real, imag]`` pairs. Inputs are never modified: each
 function works on a deep copy.
@@ -12,10 +15,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from qiskit.providers.models import BackendProperties, PulseDefaults
-from qiskit.qobj import PulseQobj, QasmQobj
 from qiskit.result import Result
 
+from . import _qiskit
 from ._time import parse_iso, utc_to_local
 
 __all__ = ["decode_properties", "decode_qobj", "decode_result", "local_time"]
@@ -39,7 +41,7 @@ def local_time(value: str | dt.datetime) -> dt.datetime:
     return utc_to_local(parse_iso(value))
 
 
-def decode_qobj(data: Mapping[str, Any]) -> QasmQobj | PulseQobj:
+def decode_qobj(data: Mapping[str, Any]) -> Any:
     """Build a ``QasmQobj`` or ``PulseQobj`` from its JSON document.
 
     Args:
@@ -58,11 +60,10 @@ def decode_qobj(data: Mapping[str, Any]) -> QasmQobj | PulseQobj:
     qobj = copy.deepcopy(dict(data))
     if qobj.get("type") == "PULSE":
         _decode_pulse(qobj)
-        return PulseQobj.from_dict(qobj)
-    return QasmQobj.from_dict(qobj)
+    return _qiskit.qobj_from_dict(qobj)
 
 
-def decode_properties(data: Mapping[str, Any]) -> BackendProperties:
+def decode_properties(data: Mapping[str, Any]) -> Any:
     """Build ``BackendProperties`` from its JSON document, dates in local time.
 
     Args:
@@ -84,7 +85,7 @@ def decode_properties(data: Mapping[str, Any]) -> BackendProperties:
             param["date"] = local_time(param["date"])
     for general in props.get("general", []):
         general["date"] = local_time(general["date"])
-    return BackendProperties.from_dict(props)
+    return _qiskit.properties_from_dict(props)
 
 
 def decode_result(data: Mapping[str, Any], **extra: Any) -> Result:
@@ -114,7 +115,7 @@ def _complex(value: Any) -> Any:
     return value
 
 
-def decode_pulse_defaults(data: Mapping[str, Any]) -> PulseDefaults:
+def decode_pulse_defaults(data: Mapping[str, Any]) -> Any:
     """Build qiskit ``PulseDefaults`` from their JSON document (complex numbers as ``[re, im]``).
 
     Args:
@@ -131,7 +132,7 @@ def decode_pulse_defaults(data: Mapping[str, Any]) -> PulseDefaults:
     for command in defaults.get("cmd_def", []):
         for instruction in command.get("sequence", []):
             _decode_amp(instruction)
-    return PulseDefaults.from_dict(defaults)
+    return _qiskit.defaults_from_dict(defaults)
 
 
 def _decode_pulse(qobj: dict[str, Any]) -> None:

@@ -1,7 +1,10 @@
-"""Input of ``IBMQBackend.run``: validation and assembly into a Qobj. No I/O.
+"""Input of ``IBMQBackend.run``: validation and encoding into a Qobj. No I/O.
 
 Everything the user passes is checked here, before any request, so that bad input raises
 ``IBMQBackendValueError`` with a message saying what is wrong and never creates a job.
+Circuits are written by the project's encoder (``ibmqjob/_qobj.py``) on every qiskit line;
+pulse schedules (and circuits with pulse calibrations, or ``schedule_los``) need qiskit's
+pulse assembler, which only qiskit 0.46 has (``ibmqjob/_qiskit.py``).
 """
 
 from __future__ import annotations
@@ -11,17 +14,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from qiskit.circuit import QuantumCircuit
-from qiskit.compiler import assemble
 from qiskit.exceptions import QiskitError
-from qiskit.pulse import Schedule, ScheduleBlock
-from qiskit.qobj import PulseQobj, QasmQobj
 
+from . import _qiskit
 from ._listing import validate_job_tags
-from .exceptions import IBMQBackendValueError
+from ._qobj import QobjEncodingError, encode_circuits
+from .exceptions import IBMQBackendValueError, IBMQPulseNotAvailableError
 
-__all__ = ["RunMetadata", "assemble_qobj", "run_metadata"]
-
-_EXPERIMENT_TYPES = (QuantumCircuit, Schedule, ScheduleBlock)
+__all__ = ["RunMetadata", "assemble_qobj", "run_metadata", "run_options"]
 
 # Arguments of the original ``run()`` that are not backend options.
 _RUN_ARGUMENTS = frozenset({"parameter_binds", "qobj_id"})
@@ -59,20 +59,21 @@ def assemble_qobj(
     backend: Any,
     options: Mapping[str, Any],
     run_config: Mapping[str, Any],
-) -> QasmQobj | PulseQobj:
-    """Validate the experiments and run options of ``run`` and assemble the Qobj.
+) -> dict[str, Any]:
+    """Validate the experiments and run options of ``run`` and write the Qobj.
 
     Args:
-        circuits: A ``QuantumCircuit`` or ``Schedule``, a list of them, or a Qobj.
+        circuits: A ``QuantumCircuit`` or ``Schedule``, a list of them, or a Qobj object.
         configuration: The backend configuration.
-        backend: The backend (given to ``assemble``).
+        backend: The backend (for its pulse defaults, when LO frequencies are given).
         options: The backend's default run options.
         run_config: The options given to ``run`` (``None`` values mean "default").
 
     Returns:
-        The Qobj to submit.
+        The Qobj document to submit.
 
     Raises:
+        IBMQPulseNotAvailableError: If pulse is asked for where qiskit has none.
         IBMQBackendValueError: If the experiments or an option are invalid.
     """
     simulator = bool(getattr(configuration, "simulator", False))
@@ -80,7 +81,7 @@ def assemble_qobj(
         raise IBMQBackendValueError("Dynamic circuits are not supported by this job API.")
     _check_measure_esp(run_config.get("use_measure_esp"), configuration)
     method = getattr(configuration, "simulation_method", None) if simulator else None
-    if isinstance(circuits, QasmQobj | PulseQobj):
+    if _qiskit.is_qobj(circuits):
         warnings.warn(
             "Passing a Qobj to IBMQBackend.run() is deprecated; pass circuits or schedules.",
             DeprecationWarning,
@@ -88,8 +89,46 @@ def assemble_qobj(
         )
         if method and not hasattr(circuits.config, "method"):
             circuits.config.method = method
-        return circuits
+        document: dict[str, Any] = circuits.to_dict()
+        return document
     _check_experiments(circuits)
+    config = run_options(configuration, options, run_config)
+    _check_shots(config.get("shots"))
+    experiments = circuits if isinstance(circuits, list) else [circuits]
+    pulse = _qiskit.needs_pulse(experiments, config)
+    # Asked outside the translation below: a server error stays a server error.
+    defaults = None if pulse else _lo_defaults(backend, config)
+    try:
+        if pulse:
+            return dict(_qiskit.assemble_pulse(circuits, backend, config).to_dict())
+        _check_units(experiments)
+        return dict(encode_circuits(experiments, configuration, config, defaults))
+    except IBMQPulseNotAvailableError:
+        raise
+    except (QiskitError, QobjEncodingError, TypeError, ValueError) as err:
+        message = getattr(err, "message", None) or str(err)
+        raise IBMQBackendValueError(f"The experiments cannot be run: {message}") from err
+
+
+def run_options(
+    configuration: Any, options: Mapping[str, Any], run_config: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The run options of a job: the backend's, overridden by those given to ``run``.
+
+    ``None`` values are dropped; ``header`` becomes ``qobj_header``; a simulator's
+    ``simulation_method`` is sent as ``method``; a noise model as its dict;
+    ``use_measure_esp`` is always sent.
+
+    Args:
+        configuration: The backend configuration.
+        options: The backend's default run options.
+        run_config: The options given to ``run``.
+
+    Returns:
+        The options for the Qobj encoder.
+    """
+    simulator = bool(getattr(configuration, "simulator", False))
+    method = getattr(configuration, "simulation_method", None) if simulator else None
     run_config = dict(run_config)
     header = run_config.pop("header", None) or run_config.pop("qobj_header", None)
     config = _merge_options(options, run_config, simulator)
@@ -102,13 +141,28 @@ def assemble_qobj(
     noise_model = config.get("noise_model")
     if noise_model is not None and hasattr(noise_model, "to_dict"):
         config["noise_model"] = noise_model.to_dict(serializable=True)
-    _check_shots(config.get("shots"))
-    try:
-        qobj: QasmQobj | PulseQobj = assemble(circuits, backend, **config)
-    except (QiskitError, TypeError, ValueError) as err:
-        message = getattr(err, "message", None) or str(err)
-        raise IBMQBackendValueError(f"The experiments cannot be run: {message}") from err
-    return qobj
+    return config
+
+
+def _check_units(circuits: list[Any]) -> None:
+    for circuit in circuits:
+        unit = _qiskit.circuit_unit(circuit)
+        if unit != "dt":
+            raise QobjEncodingError(
+                f"Unable to assemble circuit with unit '{unit}', which must be 'dt'."
+            )
+
+
+def _lo_defaults(backend: Any, config: Mapping[str, Any]) -> Any:
+    """The pulse defaults, for default LO frequencies: only when LO settings are given for a
+    pulse backend, as qiskit's assembler did."""
+    lo_given = any(
+        config.get(key) is not None
+        for key in ("qubit_lo_freq", "meas_lo_freq", "qubit_lo_range", "meas_lo_range")
+    )
+    if not (lo_given and getattr(backend.configuration(), "open_pulse", False)):
+        return None
+    return backend.defaults()
 
 
 def _check_measure_esp(use_measure_esp: object, configuration: Any) -> None:
@@ -121,7 +175,10 @@ def _check_measure_esp(use_measure_esp: object, configuration: Any) -> None:
 
 def _check_experiments(circuits: object) -> None:
     experiments = circuits if isinstance(circuits, list) else [circuits]
-    if not experiments or not all(isinstance(item, _EXPERIMENT_TYPES) for item in experiments):
+    if not experiments or not all(
+        isinstance(item, QuantumCircuit) or _qiskit.is_pulse_experiment(item)
+        for item in experiments
+    ):
         raise IBMQBackendValueError(
             "circuits needs to be a QuantumCircuit or Schedule, a non-empty list of them, or a "
             f"Qobj, not {_describe(circuits)}."
@@ -146,7 +203,7 @@ def _merge_options(
         if key not in options and key not in _RUN_ARGUMENTS and not simulator:
             warnings.warn(
                 f"{key} is not a recognized runtime option and may be ignored by the backend.",
-                stacklevel=4,
+                stacklevel=5,
             )
     return config
 

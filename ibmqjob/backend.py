@@ -1,6 +1,11 @@
 """``IBMQBackend``: a backend of a hub/group/project, built from its configuration.
 
-``run()`` validates its input, assembles a Qobj and submits it (create the job, upload the
+On qiskit 0.46 it is a ``BackendV1``; on newer lines a ``BackendV2`` whose ``target`` comes
+from the configuration and properties (``ibmqjob/_qiskit.py`` decides), so that
+``transpile(circuit, backend)`` works on every line. ``name()``, ``configuration()``,
+``properties()``, ``defaults()`` and ``status()`` keep the original client's form on both.
+
+``run()`` validates its input, writes the Qobj and submits it (create the job, upload the
 Qobj to the signed URL, ``jobDataUploaded``; the job is cancelled if the upload or the
 callback fails) and returns an :class:`~ibmqjob.job.IBMQJob`. ``jobs()``, ``active_jobs()``
 and ``retrieve_job()`` go through the provider; ``properties()``, ``defaults()``,
@@ -15,16 +20,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from qiskit.providers import BackendV1, Options
-from qiskit.providers.models import (
-    BackendProperties,
-    BackendStatus,
-    GateConfig,
-    PulseDefaults,
-    QasmBackendConfiguration,
-)
-from qiskit.qobj.utils import MeasLevel, MeasReturnType
+from qiskit.providers import Options
 
+from . import _qiskit
 from ._api import ProjectApi
 from ._decode import decode_properties, decode_pulse_defaults
 from ._listing import ACTIVE_STATUSES, StatusArg
@@ -78,8 +76,13 @@ class JobFinder(Protocol):
         ...
 
 
-class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type information
-    """A backend reachable through a hub/group/project."""
+class IBMQBackend(_qiskit.BackendBase):  # type: ignore[misc]  # qiskit is untyped
+    """A backend reachable through a hub/group/project.
+
+    A ``BackendV1`` on qiskit 0.46; a ``BackendV2`` on newer qiskit, where ``backend.name``
+    is the name (still callable: ``backend.name()``), ``backend.provider`` a property and
+    ``backend.target`` the device's gates, couplings, errors and durations.
+    """
 
     def __init__(self, configuration: Any, provider: JobFinder, api: ProjectApi) -> None:
         """Create the backend (``provider.get_backend(name)`` does it for you).
@@ -91,8 +94,8 @@ class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type info
         """
         super().__init__(configuration=configuration, provider=provider)
         self._api = api
-        self._properties: BackendProperties | None = None
-        self._defaults: PulseDefaults | None = None
+        self._properties: Any = None
+        self._defaults: Any = None
         if configuration.simulator:
             self.options.update_options(noise_model=None, seed_simulator=None)
 
@@ -104,8 +107,8 @@ class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type info
             qubit_lo_freq=None,
             meas_lo_freq=None,
             schedule_los=None,
-            meas_level=MeasLevel.CLASSIFIED,
-            meas_return=MeasReturnType.AVERAGE,
+            meas_level=_qiskit.MeasLevel.CLASSIFIED,
+            meas_return=_qiskit.MeasReturnType.AVERAGE,
             memory_slots=None,
             memory_slot_size=100,
             rep_time=None,
@@ -116,6 +119,11 @@ class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type info
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}('{self.name()}')>"
+
+    def configuration(self) -> Any:
+        """Return the backend configuration (``QasmBackendConfiguration`` or
+        ``PulseBackendConfiguration``)."""
+        return self._configuration
 
     # ------------------------------------------------------------------ submitting
 
@@ -165,7 +173,7 @@ class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type info
         try:
             record = self._api.job_submit(
                 self.name(),
-                qobj.to_dict(),
+                qobj,
                 name=name,
                 tags=tags,
                 experiment_id=experiment,
@@ -297,14 +305,12 @@ class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type info
         return backend_reservations(self.name(), self._api, start_datetime, end_datetime)
 
     def _provider_of_jobs(self) -> JobFinder:
-        provider: JobFinder = self.provider()
+        provider: JobFinder = self._provider
         return provider
 
     # ------------------------------------------------------------------ device data
 
-    def properties(
-        self, refresh: bool = False, datetime: dt.datetime | None = None
-    ) -> BackendProperties | None:
+    def properties(self, refresh: bool = False, datetime: dt.datetime | None = None) -> Any:
         """Return the calibration of the backend (``None`` for simulators).
 
         Args:
@@ -333,8 +339,12 @@ class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type info
             self._properties = properties
         return properties
 
-    def defaults(self, refresh: bool = False) -> PulseDefaults | None:
+    def defaults(self, refresh: bool = False) -> Any:
         """Return the pulse defaults of the backend (``None`` without pulse support).
+
+        On qiskit >= 2 (no pulse module) they are the defaults document as data (frequency
+        estimates, pulse library, command definitions); what needs schedules raises
+        ``IBMQPulseNotAvailableError``.
 
         Args:
             refresh: Ask the server again instead of using the cached value.
@@ -354,7 +364,7 @@ class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type info
             )
         return self._defaults
 
-    def status(self) -> BackendStatus:
+    def status(self) -> Any:
         """Return the status of the backend (operational, queue length).
 
         Raises:
@@ -362,7 +372,7 @@ class IBMQBackend(BackendV1):  # type: ignore[misc]  # qiskit ships no type info
         """
         with _backend_errors(f"Failed to get the status of {self.name()}"):
             record = self._api.backend_status(self.name())
-        return BackendStatus(
+        return _qiskit.backend_status(
             backend_name=self.name(),
             backend_version=record.backend_version or "0.0.0",
             operational=record.operational,
@@ -407,21 +417,7 @@ class IBMQRetiredBackend(IBMQBackend):
         Returns:
             The backend.
         """
-        configuration = QasmBackendConfiguration(
-            backend_name=backend_name,
-            backend_version="0.0.0",
-            n_qubits=1,
-            basis_gates=[],
-            simulator=False,
-            local=False,
-            conditional=False,
-            open_pulse=False,
-            memory=False,
-            max_shots=1,
-            gates=[GateConfig(name="TODO", parameters=[], qasm_def="TODO")],
-            coupling_map=[[0, 1]],
-        )
-        return cls(configuration, provider, api)
+        return cls(_qiskit.retired_configuration(backend_name), provider, api)
 
     def run(self, circuits: Any, *args: Any, **kwargs: Any) -> IBMQJob:
         """Refuse: the backend is no longer available.
@@ -431,13 +427,11 @@ class IBMQRetiredBackend(IBMQBackend):
         """
         raise IBMQBackendError(f"This backend ({self.name()}) is no longer available.")
 
-    def properties(
-        self, refresh: bool = False, datetime: dt.datetime | None = None
-    ) -> BackendProperties | None:
+    def properties(self, refresh: bool = False, datetime: dt.datetime | None = None) -> Any:
         """Return ``None``: a retired backend has no calibration."""
         return None
 
-    def defaults(self, refresh: bool = False) -> PulseDefaults | None:
+    def defaults(self, refresh: bool = False) -> Any:
         """Return ``None``: a retired backend has no pulse defaults."""
         return None
 
@@ -447,9 +441,9 @@ class IBMQRetiredBackend(IBMQBackend):
         """Return ``[]``: a retired backend takes no reservations."""
         return []
 
-    def status(self) -> BackendStatus:
+    def status(self) -> Any:
         """Return a non-operational status."""
-        return BackendStatus(
+        return _qiskit.backend_status(
             backend_name=self.name(),
             backend_version=self.configuration().backend_version,
             operational=False,

@@ -16,6 +16,7 @@ client catches the same errors. The qiskit base classes are kept too: every erro
         │   ├── IBMQBackendApiError
         │   │   └── IBMQBackendApiProtocolError
         │   ├── IBMQBackendValueError      (also ValueError)
+        │   │   └── IBMQPulseNotAvailableError pulse asked for where qiskit has none
         │   └── IBMQBackendJobLimitError   submit rejected with error code 3458
         ├── ApiError                       raised by the API layer (``JobApi``)
         │   ├── RequestsApiError           HTTP status error or transport failure
@@ -53,6 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import qiskit
 from qiskit.exceptions import QiskitError
 from qiskit.providers.exceptions import JobError, JobTimeoutError
 
@@ -82,6 +84,7 @@ __all__ = [
     "IBMQJobTimeoutError",
     "IBMQNotAuthorizedError",
     "IBMQProviderError",
+    "IBMQPulseNotAvailableError",
     "RequestsApiError",
     "UserTimeoutExceededError",
     "WebsocketAuthenticationError",
@@ -89,6 +92,7 @@ __all__ = [
     "WebsocketIBMQProtocolError",
     "WebsocketRetryableError",
     "WebsocketTimeoutError",
+    "pulse_unavailable_message",
     "redact",
 ]
 
@@ -157,6 +161,19 @@ class IBMQBackendApiProtocolError(IBMQBackendApiError):
 
 class IBMQBackendValueError(IBMQBackendError, ValueError):
     """A value given to a backend is invalid."""
+
+
+class IBMQPulseNotAvailableError(IBMQBackendValueError):
+    """Pulse was asked for (schedules, pulse defaults' schedules, pulse channels) with a qiskit
+    that has no pulse module: qiskit 2 removed it, and ibmqjob runs pulse on qiskit 0.46 only."""
+
+
+def pulse_unavailable_message(what: str) -> str:
+    """The message of :class:`IBMQPulseNotAvailableError` about ``what``."""
+    return (
+        f"{what}: pulse is not available on qiskit >= 2 (installed: qiskit"
+        f" {qiskit.__version__}); ibmqjob supports pulse on qiskit 0.46 only."
+    )
 
 
 class IBMQBackendJobLimitError(IBMQBackendError):

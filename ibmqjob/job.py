@@ -19,17 +19,16 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Self
 
-from qiskit.assembler import disassemble
 from qiskit.providers import JobStatus, JobV1
-from qiskit.providers.models import BackendProperties
-from qiskit.qobj import PulseQobj, QasmQobj
 from qiskit.result import Result
 
 from . import _jobdict as jobdict
+from . import _qiskit
 from ._api import JobApi
 from ._api.records import ErrorRecord, JobRecord, StatusRecord
 from ._api.websocket import StatusWebsocket
 from ._decode import decode_properties, decode_qobj
+from ._qobj import QobjEncodingError
 from ._results import OBJECT_STORAGE_KIND, ResultContext, ResultStore, choose_error_message
 from ._tags import tags_to_update
 from ._time import utc_to_local
@@ -86,7 +85,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         name: str | None = None,
         time_per_step: Mapping[str, str | dt.datetime] | None = None,
         result: Mapping[str, Any] | Result | None = None,
-        qobj: Mapping[str, Any] | QasmQobj | PulseQobj | None = None,
+        qobj: Mapping[str, Any] | Any = None,
         error: Mapping[str, Any] | ErrorRecord | None = None,
         tags: list[str] | None = None,
         run_mode: str | None = None,
@@ -138,7 +137,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         backend: Any,
         api: JobApi | None,
         record: JobRecord,
-        qobj: QasmQobj | PulseQobj | None,
+        qobj: Mapping[str, Any] | Any,
     ) -> None:
         super().__init__(backend, record.job_id)
         self._api = api
@@ -150,7 +149,9 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             record.status, record.info_queue, record.job_id
         )
         if qobj is None and record.qobj is not None:
-            qobj = self._decode_qobj(record.qobj)
+            qobj = record.qobj
+        if isinstance(qobj, Mapping):
+            qobj = self._decode_qobj(qobj)
         self._qobj = qobj
         self._results = ResultStore()
         if record.result is not None:
@@ -167,7 +168,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         api: JobApi | None,
         record: JobRecord,
         *,
-        qobj: QasmQobj | PulseQobj | None = None,
+        qobj: Mapping[str, Any] | Any = None,
     ) -> Self:
         """Build a job from a job document decoded by the API layer.
 
@@ -175,8 +176,8 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             backend: The backend of the job.
             api: The API to talk to the server.
             record: The job document; the job holds it as is.
-            qobj: The Qobj, when the caller has it already (``backend.run``); else the
-                record's, decoded.
+            qobj: The Qobj (object or document), when the caller has it already
+                (``backend.run``); else the record's, decoded.
 
         Returns:
             The job.
@@ -412,7 +413,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
                 self._record = dataclasses.replace(self._record, run_mode="fairshare")
         return self._record.run_mode
 
-    def properties(self) -> BackendProperties | None:
+    def properties(self) -> Any:
         """Return the backend properties for this job, with dates in local time.
 
         Returns:
@@ -433,11 +434,13 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
                 f"Invalid backend properties received for job {self.job_id()}: {err!r}"
             ) from err
 
-    def qobj(self) -> QasmQobj | PulseQobj | None:
+    def qobj(self) -> Any:
         """Return the Qobj for this job, downloading it on first use.
 
         Returns:
-            The Qobj, or ``None`` if the job has none (e.g. an unknown kind).
+            The Qobj (qiskit's ``QasmQobj`` or ``PulseQobj`` on qiskit 0.46, an
+            attribute-compatible ``QasmQobj`` of ibmqjob on newer lines), or ``None`` if the
+            job has none (e.g. an unknown kind).
 
         Raises:
             IBMQJobApiError: If an unexpected error occurred when communicating with the server.
@@ -463,7 +466,8 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             The circuits or schedules; an empty list if the job has no Qobj.
 
         Raises:
-            IBMQJobApiError: If the Qobj could not be downloaded.
+            IBMQJobApiError: If the Qobj could not be downloaded or rebuilt.
+            IBMQPulseNotAvailableError: For a pulse job, where qiskit has no pulse module.
         """
         return list(self._disassembled()[0])
 
@@ -491,7 +495,12 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
 
     def _disassembled(self) -> tuple[Any, Any, Any]:
         qobj = self.qobj()
-        return ([], {}, {}) if qobj is None else tuple(disassemble(qobj))
+        if qobj is None:
+            return ([], {}, {})
+        try:
+            return _qiskit.circuits_of_qobj(qobj)
+        except QobjEncodingError as err:
+            raise IBMQJobApiError(f"Invalid Qobj received for job {self._job_id}: {err}") from err
 
     # ------------------------------------------------------------------ name and tags
 
@@ -700,7 +709,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             self._observed, self._status, self._queue_info = record, status, queue_info
         return self._status, self._queue_info
 
-    def _decode_qobj(self, document: Mapping[str, Any]) -> QasmQobj | PulseQobj:
+    def _decode_qobj(self, document: Mapping[str, Any]) -> Any:
         try:
             return decode_qobj(document)
         except (KeyError, TypeError, ValueError, AttributeError) as err:

@@ -15,9 +15,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from qiskit.providers import ProviderV1
-from qiskit.providers.models import PulseBackendConfiguration, QasmBackendConfiguration
-
+from . import _qiskit
 from ._api import ProjectApi
 from ._api.records import JobRecord, ProjectRef
 from ._listing import StatusArg, fetch_jobs, jobs_where
@@ -35,7 +33,7 @@ __all__ = ["AccountProvider", "IBMQBackendService"]
 logger = logging.getLogger(__name__)
 
 
-class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type information
+class AccountProvider(_qiskit.ProviderBase):  # type: ignore[misc]  # qiskit is untyped
     """The backends and jobs of a hub/group/project of an account.
 
     Attributes:
@@ -129,13 +127,10 @@ class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type
         return self._backends
 
     def _backend_from(self, data: Mapping[str, Any]) -> IBMQBackend | None:
-        config_class = (
-            PulseBackendConfiguration if data.get("open_pulse") else QasmBackendConfiguration
-        )
         try:
             config = copy.deepcopy(dict(data))
             decode_backend_configuration(config)
-            configuration = config_class.from_dict(config)
+            configuration = _qiskit.configuration_from_dict(config)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             # One odd configuration must not hide the other backends.
             warnings.warn(

@@ -7,7 +7,6 @@ import warnings
 from typing import Any
 
 from qiskit.providers import Options
-from qiskit.providers.models import BackendProperties
 
 from .backend import IBMQBackend
 from .job import IBMQJob
@@ -24,9 +23,7 @@ class IBMQSimulator(IBMQBackend):
         options.update_options(noise_model=None, seed_simulator=None)
         return options
 
-    def properties(
-        self, refresh: bool = False, datetime: dt.datetime | None = None
-    ) -> BackendProperties | None:
+    def properties(self, refresh: bool = False, datetime: dt.datetime | None = None) -> Any:
         """Return ``None``: simulators have no calibration."""
         return None
 

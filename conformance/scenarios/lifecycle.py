@@ -7,7 +7,6 @@ import warnings
 from collections.abc import Collection
 from typing import Any
 
-from qiskit import assemble
 from qiskit.providers import JobStatus
 
 from ibmqjob import IBMQJobFailureError
@@ -149,12 +148,15 @@ def _check_signature_scope(ctx: ScenarioContext, result_url: str, qobj_url: str)
 def validation_error(ctx: ScenarioContext) -> None:
     """A job the backend refuses (too many shots) ends ERROR_VALIDATING_JOB with a coded error.
 
-    qiskit's ``assemble`` refuses too many shots before anything is sent, so the Qobj is
-    assembled with valid shots and raised afterwards: the server must do its own validation.
+    The SDK refuses too many shots before anything is sent, so the Qobj of a valid job (its
+    ``qobj()``, on every qiskit line) is raised afterwards and submitted again: the server
+    must do its own validation.
     """
     backend = simulator(connect(ctx))
     shots = int(backend.configuration().max_shots) + 1
-    qobj = assemble(bell(), backend, shots=ctx.shots)
+    source = submit(ctx, backend, bell(), job_tags=[ctx.tag("validation-source")])
+    qobj = source.qobj()
+    wait_final(ctx, source)
     qobj.config.shots = shots
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # a Qobj given to run()

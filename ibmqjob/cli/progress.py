@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 from qiskit.providers import JobStatus
@@ -176,7 +176,7 @@ def result_summary(job: Any, result: Result | None, error: str | None) -> dict[s
         for index, experiment in enumerate(result.results):
             experiments.append(
                 {
-                    "name": getattr(experiment.header, "name", None),
+                    "name": _header_name(experiment),
                     "shots": experiment.shots,
                     "counts": dict(sorted(result.get_counts(index).items())),
                 }
@@ -196,7 +196,7 @@ def print_counts(result: Result, out: TextIO) -> None:
     for index, experiment in enumerate(experiments):
         counts = result.get_counts(index)
         if len(experiments) > 1:
-            name = getattr(experiment.header, "name", None) or f"experiment {index}"
+            name = _header_name(experiment) or f"experiment {index}"
             out.write(f"Counts of {name}:\n")
         else:
             out.write("Counts:\n")
@@ -231,3 +231,11 @@ def print_jobs(jobs: Sequence[Any], out: TextIO) -> None:
     for row in rows:
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         out.write("  ".join(cells).rstrip() + "\n")
+
+
+def _header_name(experiment: Any) -> Any:
+    """The experiment name of a result's header: an object on qiskit 0.46, a dict since."""
+    header = getattr(experiment, "header", None)
+    if isinstance(header, Mapping):
+        return header.get("name")
+    return getattr(header, "name", None)

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 from qiskit import QuantumCircuit
-from qiskit.compiler import assemble
 from qiskit.providers import JobStatus
-from qiskit.providers.models import BackendProperties, PulseDefaults
 
+from ibmqjob._qiskit import BackendProperties, PulseDefaults
 from ibmqjob.backend import IBMQBackend
 from ibmqjob.exceptions import IBMQBackendApiError, IBMQBackendError, IBMQJobFailureError
 from ibmqjob.provider import AccountProvider
@@ -62,7 +61,9 @@ def test_several_circuits_and_memory(simulator: IBMQBackend) -> None:
 
 def test_the_server_validation_error_reaches_the_user(simulator: IBMQBackend) -> None:
     max_shots = simulator.configuration().max_shots
-    qobj = assemble(bell(), shots=max_shots + 1)
+    # The SDK refuses too many shots before sending: the Qobj of a valid job is raised after.
+    qobj = simulator.run(bell(), shots=10).qobj()
+    qobj.config.shots = max_shots + 1
     with pytest.warns(DeprecationWarning):
         job = simulator.run(qobj)
 
@@ -174,3 +175,21 @@ def test_to_dict_and_back_keeps_talking_to_the_server(
     assert rebuilt.update_name("renamed") == "renamed"
     assert simulator.retrieve_job(job.job_id()).name() == "renamed"
     assert rebuilt.status() is JobStatus.DONE
+
+
+def test_a_classically_conditioned_gate_runs(simulator: IBMQBackend) -> None:
+    from ibmqjob import _qiskit
+
+    circuit = QuantumCircuit(2, 2, name="feedback")
+    circuit.h(0)
+    circuit.measure(0, 0)
+    if _qiskit.LEGACY:  # c_if where qiskit has it, an if_test block since
+        circuit.x(1).c_if(circuit.clbits[0], 1)
+    else:
+        with circuit.if_test((circuit.clbits[0], 1)):
+            circuit.x(1)
+    circuit.measure(1, 1)
+
+    counts = simulator.run(circuit, shots=200, seed_simulator=5).result(timeout=60).get_counts()
+
+    assert set(counts) == {"00", "11"} and sum(counts.values()) == 200

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from qiskit import QuantumCircuit
-from qiskit.compiler import assemble
-from qiskit.providers.models import QasmBackendConfiguration
 
+from ibmqjob import _qiskit
 from ibmqjob._api.records import ErrorRecord, JobRecord, JobsLimitRecord, QueueStatusRecord
+from ibmqjob._qobj import encode_circuits
 from ibmqjob.backend import IBMQBackend, IBMQRetiredBackend
 from ibmqjob.backendjoblimit import BackendJobLimit
 from ibmqjob.exceptions import (
@@ -59,10 +59,8 @@ class RecordingApi:
         return self.properties
 
 
-def _configuration(
-    simulator: bool = True, max_shots: int = 8192, **extra: Any
-) -> QasmBackendConfiguration:
-    return QasmBackendConfiguration.from_dict(
+def _configuration(simulator: bool = True, max_shots: int = 8192, **extra: Any) -> Any:
+    return _qiskit.configuration_from_dict(
         {
             **extra,
             "backend_name": "sim",
@@ -117,6 +115,16 @@ def test_bad_input_is_rejected_before_any_request(kwargs: dict[str, Any], messag
     assert api.submitted == []
 
 
+def test_a_delay_in_seconds_is_refused() -> None:
+    circuit = _bell()
+    circuit.delay(10, 0, unit="us")
+    api = RecordingApi()
+
+    with pytest.raises(IBMQBackendValueError, match=r"delay of 10\.?0? us: .*transpile"):
+        _backend(api).run(circuit)
+    assert api.submitted == []
+
+
 @pytest.mark.parametrize("circuits", [[], "OPENQASM 2.0;", [_bell(), 3]])
 def test_experiments_of_the_wrong_type_are_rejected(circuits: Any) -> None:
     with pytest.raises(IBMQBackendValueError, match="circuits needs to be a QuantumCircuit"):
@@ -162,7 +170,8 @@ def test_use_measure_esp_is_sent_and_defaults_to_the_backends_flag(
 
 def test_a_qobj_is_accepted_with_a_deprecation_warning() -> None:
     api = RecordingApi()
-    qobj = assemble(_bell(), shots=10**6)  # beyond max_shots: the server will judge
+    # Beyond max_shots: the server will judge.
+    qobj = _qiskit.qobj_from_dict(encode_circuits([_bell()], object(), {"shots": 10**6}))
 
     with pytest.warns(DeprecationWarning, match="Qobj"):
         _backend(api).run(qobj)
@@ -248,3 +257,30 @@ def test_a_retired_backend_refuses_to_run() -> None:
         backend.run(_bell())
     assert backend.status().operational is False
     assert backend.properties() is None
+
+
+@pytest.mark.skipif(not _qiskit.LEGACY, reason="qiskit >= 2 has no pulse module")
+def test_a_schedule_is_assembled_by_qiskit_where_pulse_exists() -> None:
+    from qiskit import pulse
+    from qiskit.providers.fake_provider import FakeManila
+
+    manila = FakeManila()
+
+    @dataclass
+    class PulseApi(RecordingApi):
+        def backend_defaults(self, name: str) -> dict[str, Any]:
+            defaults: dict[str, Any] = manila.defaults().to_dict()
+            return defaults
+
+    with pulse.build(name="play") as schedule:
+        pulse.play(pulse.Constant(160, 0.1), pulse.DriveChannel(0))
+        pulse.acquire(160, pulse.AcquireChannel(0), pulse.MemorySlot(0))
+    api = PulseApi()
+    configuration = _qiskit.configuration_from_dict(manila.configuration().to_dict())
+    backend = IBMQBackend(configuration, provider=None, api=api)  # type: ignore[arg-type]
+
+    job = backend.run(schedule, shots=10)
+
+    ((_, qobj, _),) = api.submitted
+    assert qobj["type"] == "PULSE" and qobj["config"]["shots"] == 10
+    assert isinstance(job.qobj(), _qiskit.PulseQobj)

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from qiskit import QuantumCircuit, assemble
+from qiskit import QuantumCircuit
 from qiskit.providers import JobStatus
-from qiskit.providers.models import BackendProperties
-from qiskit.qobj import PulseQobj, QasmQobj
 
+from ibmqjob._qiskit import BackendProperties, PulseQobj, QasmQobj
+from ibmqjob._qobj import encode_circuits
 from ibmqjob.exceptions import IBMQJobApiError, IBMQJobInvalidStateError
 from ibmqjob.job import IBMQJob
 from tests.unit.fake_job_api import (
@@ -51,8 +51,7 @@ def bell_qobj() -> dict[str, Any]:
     circuit.h(0)
     circuit.cx(0, 1)
     circuit.measure([0, 1], [0, 1])
-    qobj: dict[str, Any] = assemble(circuit, shots=100).to_dict()
-    return qobj
+    return dict(encode_circuits([circuit], object(), {"shots": 100}))
 
 
 def pulse_qobj() -> dict[str, Any]:

@@ -302,3 +302,50 @@ def test_unit_and_http_tests_are_named_after_what_they_test() -> None:
                 stray.append(f"tests/{tier}/{path.name}")
     assert checked > len(PROJECT_TESTS)
     assert stray == []
+
+
+# ------------------------------------------------------------------ the qiskit lines
+
+# What qiskit 2 removed: only the compatibility module may use it, on the 0.46 line.
+REMOVED_IN_QISKIT_2 = (
+    "qiskit.qobj",
+    "qiskit.providers.models",
+    "qiskit.pulse",
+    "qiskit.assembler",
+    "qiskit.compiler.assembler",
+)
+REMOVED_NAMES = {"BackendV1", "ProviderV1", "assemble", "disassemble"}
+COMPAT = PACKAGE / "_qiskit.py"
+
+
+def _uses_of_removed_qiskit(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = {alias.name for alias in node.names}
+            if node.module.startswith(REMOVED_IN_QISKIT_2) or (
+                node.module.startswith("qiskit") and names & REMOVED_NAMES
+            ):
+                found.append(node.module)
+        elif isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.startswith(REMOVED_IN_QISKIT_2)]
+    return found
+
+
+def test_only_the_compatibility_module_uses_what_qiskit_2_removed() -> None:
+    users = {
+        str(path.relative_to(ROOT)): used
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (used := _uses_of_removed_qiskit(path))
+    }
+    assert set(users) == {str(COMPAT.relative_to(ROOT))}
+
+
+def test_only_the_compatibility_module_asks_for_the_qiskit_version() -> None:
+    askers = {
+        str(path.relative_to(ROOT))
+        for path in PACKAGE.rglob("*.py")
+        if path not in (COMPAT, PACKAGE / "exceptions.py")
+        and "qiskit.__version__" in path.read_text()
+    }
+    assert askers == set()

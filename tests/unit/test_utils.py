@@ -228,9 +228,8 @@ class _LocalBackend:
 
 
 def test_least_busy_on_backends_of_any_kind() -> None:
-    from qiskit.providers.models import BackendStatus
-
     from ibmqjob import least_busy
+    from ibmqjob._qiskit import BackendStatus
     from ibmqjob.exceptions import IBMQError
 
     def status(pending: int, operational: bool = True) -> BackendStatus:
