@@ -136,7 +136,7 @@ class AccountProvider(ProviderV1):  # type: ignore[misc]  # qiskit ships no type
             config = copy.deepcopy(dict(data))
             decode_backend_configuration(config)
             configuration = config_class.from_dict(config)
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as err:
             # One odd configuration must not hide the other backends.
             warnings.warn(
                 f"Skipping backend {data.get('backend_name')!r}: invalid configuration ({err}).",

@@ -314,7 +314,7 @@ def status_error(response: httpx.Response, secrets: Sequence[str]) -> ApiError:
 def _error_envelope(content: bytes) -> dict[str, Any] | None:
     try:
         body = json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     error = body.get("error") if isinstance(body, dict) else None
     return error if isinstance(error, dict) else None

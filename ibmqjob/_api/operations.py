@@ -69,7 +69,7 @@ from ibmq_api_client.types import UNSET, Unset
 from .._time import format_query
 from ..exceptions import ApiError, ApiIBMQProtocolError, IBMQAccountCredentialsInvalidUrl
 from ..settings import HttpSettings, TimeSource
-from .codec import decode_json_object, encode_qobj
+from .codec import decode_json_object, encode_qobj, loads
 from .http import build_client, transfer, transport_error
 from .records import (
     JOB_ID_FIELDS,
@@ -157,7 +157,7 @@ class _Wire:
         if response.status_code not in operation.SUCCESS_STATUSES:
             raise self._protocol_error(what, f"undocumented status {response.status_code}")
         try:
-            body = json.loads(response.content)
+            body = loads(response.content)
         except ValueError as err:
             raise self._protocol_error(what, f"the body is not JSON ({err})") from err
         try:
