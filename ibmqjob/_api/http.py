@@ -38,6 +38,7 @@ from .retry import Attempt, Failure, next_delay
 __all__ = [
     "ATTEMPTS_KEY",
     "CLIENT_APPLICATION",
+    "POOL_LIMITS",
     "STORAGE_TIMEOUT",
     "RetryTransport",
     "attempts_made",
@@ -64,6 +65,19 @@ CLIENT_APPLICATION = f"ibmqjob/{_package_version()}"
 
 STORAGE_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
 """Timeout of signed object-storage transfers (large Qobjs and results)."""
+
+POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=4.0)
+"""Connection pool of an account: as many kept alive as open.
+
+httpcore (1.0.9) closes "surplus" idle connections when more than
+``max_keepalive_connections`` are open (httpx's default: 20), and it counts as idle a
+connection it has just handed to a waiting request that has not started yet. Another thread
+then closes the socket under that request: ``ReadError: [Errno 9] Bad file descriptor`` (or a
+hang until the read timeout), which fails a job creation, the one request never repeated.
+With the keep-alive limit at the connection limit that cleanup never runs. Idle connections
+expire after 4 s, before the 5 s after which common servers (uvicorn, the reference server)
+close them: a connection reused just as the server closes it is reset.
+"""
 
 ATTEMPTS_KEY = "ibmqjob.attempts"
 """Request extension holding how many attempts the transport made."""
@@ -261,7 +275,7 @@ def build_client(
 
     inner = settings.transport
     if inner is None:
-        inner = httpx.HTTPTransport(verify=settings.verify)
+        inner = httpx.HTTPTransport(verify=settings.verify, limits=POOL_LIMITS)
     return httpx.Client(
         base_url=base_url,
         headers=headers,
