@@ -345,7 +345,7 @@ class _Handler(BaseHTTPRequestHandler):
     hostile: HostileServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  # silence
+    def log_message(self, format: str, *args: Any) -> None:  # silence
         return
 
     # ------------------------------------------------------------------ plumbing
@@ -378,16 +378,16 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             return None
 
-    def do_GET(self) -> None:  # noqa: N802  # the name http.server calls
+    def do_GET(self) -> None:  # the name http.server calls
         self._route("GET")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._route("POST")
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._route("PUT")
 
-    def do_DELETE(self) -> None:  # noqa: N802
+    def do_DELETE(self) -> None:
         self._route("DELETE")
 
     # ------------------------------------------------------------------ routes

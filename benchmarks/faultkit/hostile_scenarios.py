@@ -132,7 +132,9 @@ class Outcome:
             created, accepted = server.counts["create"], server.counts["accepted"]
             cancels = sum(1 for job in server.jobs.values() if job.cancelled)
         created_twice = max(0, created - self.runs)
-        accepted_lost = cancels + max(0, min(self.failed_runs, accepted - (self.runs - self.failed_runs)))
+        accepted_lost = cancels + max(
+            0, min(self.failed_runs, accepted - (self.runs - self.failed_runs))
+        )
         if created_twice or accepted_lost:
             self.correct = False
         return {
@@ -240,7 +242,9 @@ def _backend_error(mode: str, call: str, fragment: str) -> Callable[[], dict[str
         with _account(server, outcome) as provider:
             if provider is None:
                 return
-            backend = provider.get_backend(DEVICE if call == "properties" else "ibmq_qasm_simulator")
+            backend = provider.get_backend(
+                DEVICE if call == "properties" else "ibmq_qasm_simulator"
+            )
             func = backend.properties if call == "properties" else lambda: backend.jobs(limit=5)
             value = outcome.call(f"backend.{call}()", func)
             outcome.expect_error(f"backend.{call}()", value, IBMQBackendApiError, fragment)
