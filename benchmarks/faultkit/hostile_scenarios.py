@@ -19,6 +19,7 @@ answer ``get_counts()`` and ``to_dict()`` without raising.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 import socket
@@ -229,7 +230,7 @@ def _completes(mode: str, jobs: int = 1) -> Callable[[], dict[str, object]]:
                 job = _run(outcome, provider, shots=64 + index)
                 if isinstance(job, BaseException):
                     continue
-                value = outcome.call("result()", lambda job=job: job.result(timeout=TIMEOUT))
+                value = outcome.call("result()", functools.partial(job.result, timeout=TIMEOUT))
                 outcome.expect_bell("result()", value, 64 + index)
         if mode == "expire_token" and server.counts["login"] < 2:
             outcome.wrong(f"the access token expired but only {server.counts['login']} login(s)")

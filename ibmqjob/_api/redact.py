@@ -25,7 +25,8 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 __all__ = ["LOGGERS", "RedactingFilter", "forget", "install", "redact_text", "remember"]
 
@@ -118,15 +119,37 @@ class RedactingFilter(logging.Filter):
 _FILTER = RedactingFilter()
 
 
+def _covered(name: str) -> bool:
+    return any(name == root or name.startswith(root + ".") for root in LOGGERS)
+
+
+def _redacting_factory(
+    previous: Callable[..., logging.LogRecord],
+) -> Callable[..., logging.LogRecord]:
+    def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        if _covered(record.name):
+            _FILTER.filter(record)
+        return record
+
+    make_record.ibmqjob_redacting = True  # type: ignore[attr-defined]
+    return make_record
+
+
 def install() -> None:
-    """Put the filter on the SDK's loggers and each of their existing children (idempotent)."""
-    manager = logging.Logger.manager
+    """Redact the records of the SDK's loggers (idempotent).
+
+    Two mechanisms, so that neither a logger created later (``websockets.client`` is created
+    when a websocket first opens) nor a record factory installed later escapes: the record
+    factory is wrapped to redact every record of those loggers as it is made, and the filter
+    is put on each of them that exists.
+    """
+    with _lock:
+        factory = logging.getLogRecordFactory()
+        if not getattr(factory, "ibmqjob_redacting", False):
+            logging.setLogRecordFactory(_redacting_factory(factory))
     names = set(LOGGERS)
-    names.update(
-        name
-        for name in list(manager.loggerDict)
-        if any(name.startswith(root + ".") for root in LOGGERS)
-    )
+    names.update(name for name in list(logging.Logger.manager.loggerDict) if _covered(name))
     for name in names:
         logger = logging.getLogger(name)
         if _FILTER not in logger.filters:
