@@ -31,15 +31,15 @@ from typing import Any
 from qiskit import QuantumCircuit
 
 from benchmarks.faultkit.hostile import API_TOKEN, DEVICE, HostileServer
-from ibmqjob.account import IBMQFactory
-from ibmqjob.exceptions import (
+from ibmqjob import (
+    AccountProvider,
     IBMQAccountCredentialsInvalidUrl,
     IBMQBackendApiError,
     IBMQError,
+    IBMQFactory,
     IBMQJobApiError,
     RequestsApiError,
 )
-from ibmqjob.provider import AccountProvider
 from ibmqjob.settings import HttpSettings, RetryPolicy, WebsocketPolicy
 
 __all__ = ["Outcome", "scenarios"]
