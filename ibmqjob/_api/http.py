@@ -29,6 +29,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+import httpcore
 import httpx
 
 from ..exceptions import ApiError, AuthenticationLicenseError, RequestsApiError
@@ -44,6 +45,7 @@ __all__ = [
     "attempts_made",
     "build_client",
     "is_job_creation",
+    "pooled_transport",
     "safe_url",
     "status_error",
     "transfer",
@@ -84,6 +86,53 @@ ATTEMPTS_KEY = "ibmqjob.attempts"
 
 # Query parameters whose values are credentials (signed storage URLs).
 _SECRET_PARAMS = frozenset({"signature", "sig", "x-amz-signature", "token", "access_token"})
+
+
+class _LockedExpiryConnection(httpcore.HTTPConnection):
+    """A pooled connection whose expiry check cannot race with its being put to use.
+
+    httpcore's pool (1.0.9) asks every connection ``has_expired()`` on each pass, holding
+    only the pool's lock; an HTTP/1.1 connection answers "idle, and the socket is readable"
+    (the server closed it) in two unlocked reads. A thread may take the connection between
+    the two, send its request and get the first bytes of the answer: the pass then sees
+    "idle" and "readable", closes the socket, and the thread reads from a closed descriptor.
+    Here the check holds the connection's own state lock, which taking it for a request
+    needs too.
+    """
+
+    def has_expired(self) -> bool:
+        lock = getattr(self._connection, "_state_lock", None)
+        if lock is None:
+            return super().has_expired()
+        with lock:
+            return super().has_expired()
+
+
+class _LockedExpiryPool(httpcore.ConnectionPool):
+    """httpcore's pool, making :class:`_LockedExpiryConnection` for direct connections."""
+
+    def create_connection(self, origin: httpcore.Origin) -> httpcore.ConnectionInterface:
+        connection = super().create_connection(origin)
+        if type(connection) is httpcore.HTTPConnection:  # not a proxy connection
+            connection.__class__ = _LockedExpiryConnection
+        return connection
+
+
+def pooled_transport(*, verify: bool = True) -> httpx.HTTPTransport:
+    """Return the transport of an account: httpx's, with :data:`POOL_LIMITS` and a pool whose
+    connections are never closed under a request (:class:`_LockedExpiryConnection`).
+
+    Args:
+        verify: Whether to verify TLS certificates.
+
+    Returns:
+        The transport.
+    """
+    transport = httpx.HTTPTransport(verify=verify, limits=POOL_LIMITS)
+    pool = getattr(transport, "_pool", None)
+    if type(pool) is httpcore.ConnectionPool:  # else a newer httpx: keep its own pool
+        pool.__class__ = _LockedExpiryPool
+    return transport
 
 
 def is_job_creation(request: httpx.Request) -> bool:
@@ -275,7 +324,7 @@ def build_client(
 
     inner = settings.transport
     if inner is None:
-        inner = httpx.HTTPTransport(verify=settings.verify, limits=POOL_LIMITS)
+        inner = pooled_transport(verify=settings.verify)
     return httpx.Client(
         base_url=base_url,
         headers=headers,
