@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 
+import httpcore
 import httpx
 import pytest
 from fake_api import (
@@ -19,7 +21,7 @@ from fake_api import (
 )
 
 from ibmqjob._api import login
-from ibmqjob._api.http import POOL_LIMITS
+from ibmqjob._api.http import POOL_LIMITS, pooled_transport
 from ibmqjob.exceptions import ApiIBMQProtocolError, RequestsApiError
 from ibmqjob.settings import HttpSettings, RetryPolicy, TimeSource
 
@@ -121,3 +123,26 @@ def test_the_pool_keeps_alive_every_connection_it_opens() -> None:
     # thread (Bad file descriptor under many threads); none is surplus with these limits.
     assert POOL_LIMITS.max_keepalive_connections == POOL_LIMITS.max_connections
     assert POOL_LIMITS.keepalive_expiry is not None and POOL_LIMITS.keepalive_expiry < 5.0
+
+
+class _Inner:
+    """An HTTP/1.1 connection's state lock, and an expiry check that reports whether it held."""
+
+    def __init__(self) -> None:
+        self._state_lock = threading.Lock()
+
+    def has_expired(self) -> bool:
+        return self._state_lock.locked()
+
+
+def test_the_pool_checks_expiry_under_the_connection_state_lock() -> None:
+    # Otherwise the pool can see "idle" and then "readable" around a thread that has just
+    # started a request on the connection, and close it under that request.
+    transport = pooled_transport()
+    try:
+        pool = transport._pool
+        connection = pool.create_connection(httpcore.Origin(b"http", b"127.0.0.1", 80))
+        connection._connection = _Inner()  # type: ignore[attr-defined]
+        assert connection.has_expired() is True
+    finally:
+        transport.close()
