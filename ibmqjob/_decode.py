@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,7 +21,13 @@ from qiskit.result import Result
 from . import _qiskit
 from ._time import parse_iso, utc_to_local
 
-__all__ = ["decode_properties", "decode_qobj", "decode_result", "local_time"]
+__all__ = [
+    "check_result_document",
+    "decode_properties",
+    "decode_qobj",
+    "decode_result",
+    "local_time",
+]
 
 _QOBJ_REQUIRED = ("qobj_id", "type", "config", "experiments")
 
@@ -99,14 +106,154 @@ def decode_result(data: Mapping[str, Any], **extra: Any) -> Result:
         The result.
 
     Raises:
-        ValueError, TypeError, KeyError, AttributeError: If the document is not a valid result.
+        ValueError: If the document is not a valid result (:func:`check_result_document`).
+        TypeError, KeyError, AttributeError: If qiskit refuses it otherwise.
     """
+    check_result_document(data)
     # A shallow copy: Result.from_dict copies what it changes, never the data lists.
     result = dict(data)
     result.update(extra)
     if result.get("date") is not None:
         result["date"] = local_time(result["date"])
     return Result.from_dict(result)
+
+
+# An outcome as qiskit's formatters read it: hexadecimal ``0x..`` or bits (spaces between
+# registers).
+_OUTCOME = re.compile(r"0x[0-9a-fA-F]+|[01][01 ]*")
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+MAX_RESULT_DEPTH = 32
+"""Deepest nesting of lists and objects accepted in a result (a statevector needs 3)."""
+
+
+def check_result_document(data: Mapping[str, Any]) -> None:
+    """Check that a result document is one whose ``Result`` cannot fail later.
+
+    Checked: ``results`` is a list of experiment objects, each with a boolean ``success``,
+    integer ``shots`` (or a ``[first, last]`` pair), a ``data`` object whose ``counts`` map
+    outcomes (hexadecimal or bits) to non-negative integers and whose level-2 ``memory`` is
+    a list of outcomes, a ``header`` object whose ``creg_sizes`` and ``memory_slots`` fit
+    qiskit's formatters, and no nesting deeper than :data:`MAX_RESULT_DEPTH`. Per-shot
+    memory is checked on its distinct values only (few, shared), to stay cheap on big results.
+
+    Args:
+        data: The decoded result document.
+
+    Raises:
+        ValueError: What is wrong, and where (``results[3].data.counts``).
+    """
+    if not isinstance(data, Mapping):
+        raise ValueError(f"the result is a {type(data).__name__}, not an object")
+    results = data.get("results")
+    if not isinstance(results, list):
+        raise ValueError(f"'results' is {_kind(results)}, not a list of experiments")
+    for index, experiment in enumerate(results):
+        _check_experiment(f"results[{index}]", experiment)
+    for key, value in data.items():
+        if key != "results":
+            _check_depth(f"'{key}'", value, 1)
+
+
+def _check_experiment(where: str, experiment: object) -> None:
+    if not isinstance(experiment, Mapping):
+        raise ValueError(f"{where} is {_kind(experiment)}, not an experiment object")
+    if not isinstance(experiment.get("success"), bool):
+        raise ValueError(f"{where}.success is {_kind(experiment.get('success'))}, not a boolean")
+    shots = experiment.get("shots")
+    if not (_is_count(shots) or _is_shot_range(shots)):
+        raise ValueError(f"{where}.shots is {_kind(shots)}, not a number of shots")
+    data = experiment.get("data")
+    if not isinstance(data, Mapping):
+        raise ValueError(f"{where}.data is {_kind(data)}, not an object")
+    header = experiment.get("header")
+    if header is not None:
+        _check_header(f"{where}.header", header)
+    counts = data.get("counts")
+    if counts is not None:
+        if not isinstance(counts, Mapping):
+            raise ValueError(f"{where}.data.counts is {_kind(counts)}, not an object")
+        for outcome, count in counts.items():
+            if not _OUTCOME.fullmatch(outcome) or not _is_count(count):
+                raise ValueError(
+                    f"{where}.data.counts has {outcome!r}: {count!r}; expected an outcome "
+                    "(hexadecimal or bits) and a non-negative integer"
+                )
+    memory = data.get("memory")
+    if memory is not None:
+        if not isinstance(memory, list):
+            raise ValueError(f"{where}.data.memory is {_kind(memory)}, not a list")
+        if experiment.get("meas_level", 2) == 2:
+            try:
+                distinct = set(memory)  # the strings are shared: this is cheap
+            except TypeError:
+                raise ValueError(f"{where}.data.memory holds lists, not outcomes") from None
+            for outcome in distinct:
+                if not isinstance(outcome, str) or not _OUTCOME.fullmatch(outcome):
+                    raise ValueError(
+                        f"{where}.data.memory holds {outcome!r}, not an outcome (hexadecimal "
+                        "or bits)"
+                    )
+        else:
+            _check_depth(f"{where}.data.memory", memory, 3)
+    for key, value in experiment.items():
+        if key not in ("data", "header"):
+            _check_depth(f"{where}.{key}", value, 2)
+    for key, value in data.items():
+        if key not in ("counts", "memory"):
+            _check_depth(f"{where}.data.{key}", value, 3)
+
+
+def _check_header(where: str, header: object) -> None:
+    if not isinstance(header, Mapping):
+        raise ValueError(f"{where} is {_kind(header)}, not an object")
+    _check_depth(where, header, 2)
+    slots = header.get("memory_slots")
+    if slots is not None and not _is_count(slots):
+        raise ValueError(f"{where}.memory_slots is {_kind(slots)}, not a non-negative integer")
+    sizes = header.get("creg_sizes")
+    if sizes is not None and not (
+        isinstance(sizes, list)
+        and all(
+            isinstance(pair, list)
+            and len(pair) == 2
+            and isinstance(pair[0], str)
+            and _is_count(pair[1])
+            for pair in sizes
+        )
+    ):
+        raise ValueError(f"{where}.creg_sizes is {sizes!r:.100}, not a list of [name, size]")
+
+
+def _check_depth(where: str, value: object, depth: int) -> None:
+    # Iterative, and lists of scalars (the big ones) are skipped at C speed.
+    stack = [(value, depth)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, Mapping):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            if set(map(type, item)) <= _SCALARS:
+                continue
+            children = item
+        else:
+            continue
+        if level >= MAX_RESULT_DEPTH:
+            raise ValueError(f"{where} is nested more than {MAX_RESULT_DEPTH} levels deep")
+        stack.extend((child, level + 1) for child in children)
+
+
+def _is_count(value: object) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _is_shot_range(value: object) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(map(_is_count, value))
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "missing"
+    return f"{type(value).__name__} {value!r:.60}"
 
 
 def _complex(value: Any) -> Any:

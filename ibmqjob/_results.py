@@ -220,7 +220,7 @@ class ResultStore:
             self.error_message = error_from_result(ctx.job_id, data) or self.error_message
         try:
             result = decode_result(data, client_version=dict(ctx.client_version))
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as err:
             if ctx.status in (JobStatus.ERROR, JobStatus.CANCELLED):
                 # A failed job may leave a bare error document instead of a result.
                 logger.debug("Result document of job %s is not a result: %r", ctx.job_id, err)
@@ -232,7 +232,7 @@ class ResultStore:
                     "Job result is in an unsupported format."
                 ) from err
             raise IBMQJobApiError(
-                f"Unable to retrieve result for job {ctx.job_id}: invalid result ({err!r})"
+                f"Unable to retrieve result for job {ctx.job_id}: invalid result: {_reason(err)}"
             ) from err
         self.result, self.raw = result, data
 
@@ -306,6 +306,12 @@ class ResultStore:
                 f"Unable to retrieve result for job {ctx.job_id}: the server returned no result."
             )
         return self.result
+
+
+def _reason(err: BaseException) -> str:
+    if isinstance(err, RecursionError):
+        return "the document is nested too deeply"
+    return str(err) if isinstance(err, ValueError) else repr(err)
 
 
 def _download(ctx: ResultContext, api: JobApi) -> Mapping[str, Any] | None:

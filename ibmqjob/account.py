@@ -137,9 +137,11 @@ class IBMQFactory:
         Raises:
             IBMQAccountError: If an account is already enabled, or it has no project.
             IBMQAccountCredentialsInvalidToken: If the token is empty or rejected.
-            IBMQAccountCredentialsInvalidUrl: If the URL is not of a service of this API.
+            IBMQAccountCredentialsInvalidUrl: If the server at the URL answers, but not as a
+                service of this API.
             IBMQProviderError: If no provider matches ``hub``/``group``/``project``.
-            RequestsApiError: If the server failed otherwise.
+            RequestsApiError: ``cannot reach <url>: <reason>`` (``status_code`` -1) if the
+                server does not answer at all; any other server failure.
         """
         if self._session is not None:
             raise IBMQAccountError(

@@ -475,5 +475,5 @@ def _submit_error(err: ApiError) -> IBMQBackendError:
 def _decoded(decode: Any, data: Any, what: str) -> Any:
     try:
         return decode(data)
-    except (KeyError, TypeError, ValueError, AttributeError) as err:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as err:
         raise IBMQBackendApiProtocolError(f"The server sent invalid backend {what}: {err}") from err

@@ -429,7 +429,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             return None
         try:
             return decode_properties(properties)
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as err:
             raise IBMQJobApiError(
                 f"Invalid backend properties received for job {self.job_id()}: {err!r}"
             ) from err
@@ -712,7 +712,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
     def _decode_qobj(self, document: Mapping[str, Any]) -> Any:
         try:
             return decode_qobj(document)
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as err:
             raise IBMQJobApiError(f"Invalid Qobj received for job {self._job_id}: {err!r}") from err
 
     def _require_api(self) -> JobApi:

@@ -131,7 +131,7 @@ class AccountProvider(_qiskit.ProviderBase):  # type: ignore[misc]  # qiskit is 
             config = copy.deepcopy(dict(data))
             decode_backend_configuration(config)
             configuration = _qiskit.configuration_from_dict(config)
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as err:
             # One odd configuration must not hide the other backends.
             warnings.warn(
                 f"Skipping backend {data.get('backend_name')!r}: invalid configuration ({err}).",

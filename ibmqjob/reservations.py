@@ -78,5 +78,5 @@ def _converted(
 ) -> list[BackendReservation]:
     try:
         return convert_reservation_data(raw, backend_name)
-    except (KeyError, TypeError, ValueError, AttributeError) as err:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as err:
         raise IBMQBackendApiProtocolError(f"{context}: invalid reservation ({err!r})") from err

@@ -16,7 +16,7 @@ from qiskit.circuit import ParameterExpression
 
 from ..exceptions import ApiIBMQProtocolError
 
-__all__ = ["decode_json_object", "encode_qobj"]
+__all__ = ["decode_json_object", "encode_qobj", "loads"]
 
 
 def _shared_memory_strings(obj: dict[str, Any]) -> dict[str, Any]:
@@ -29,6 +29,28 @@ def _shared_memory_strings(obj: dict[str, Any]) -> dict[str, Any]:
         except TypeError:
             pass
     return obj
+
+
+def loads(content: str | bytes, **kwargs: Any) -> Any:
+    """``json.loads`` that fails only with ``ValueError``, whatever the bytes.
+
+    Nesting deeper than the interpreter's recursion limit makes the C decoder raise
+    ``RecursionError``; here it is a ``ValueError`` like any other malformed document.
+
+    Args:
+        content: The JSON text.
+        kwargs: Passed to ``json.loads``.
+
+    Returns:
+        The decoded value.
+
+    Raises:
+        ValueError: If the text is not JSON, is not UTF-8, or is nested too deeply.
+    """
+    try:
+        return json.loads(content, **kwargs)
+    except RecursionError:
+        raise ValueError("the JSON document is nested too deeply") from None
 
 
 def decode_json_object(content: bytes, what: str) -> dict[str, Any]:
@@ -45,7 +67,7 @@ def decode_json_object(content: bytes, what: str) -> dict[str, Any]:
         ApiIBMQProtocolError: If the bytes are not a JSON object.
     """
     try:
-        body = json.loads(content, object_hook=_shared_memory_strings)
+        body = loads(content, object_hook=_shared_memory_strings)
     except ValueError as err:
         raise ApiIBMQProtocolError(f"The {what} downloaded is not valid JSON: {err}") from err
     if not isinstance(body, dict):

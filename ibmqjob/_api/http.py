@@ -29,6 +29,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+import httpcore
 import httpx
 
 from ..exceptions import ApiError, AuthenticationLicenseError, RequestsApiError
@@ -38,11 +39,13 @@ from .retry import Attempt, Failure, next_delay
 __all__ = [
     "ATTEMPTS_KEY",
     "CLIENT_APPLICATION",
+    "POOL_LIMITS",
     "STORAGE_TIMEOUT",
     "RetryTransport",
     "attempts_made",
     "build_client",
     "is_job_creation",
+    "pooled_transport",
     "safe_url",
     "status_error",
     "transfer",
@@ -65,11 +68,71 @@ CLIENT_APPLICATION = f"ibmqjob/{_package_version()}"
 STORAGE_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
 """Timeout of signed object-storage transfers (large Qobjs and results)."""
 
+POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=4.0)
+"""Connection pool of an account: as many kept alive as open.
+
+httpcore (1.0.9) closes "surplus" idle connections when more than
+``max_keepalive_connections`` are open (httpx's default: 20), and it counts as idle a
+connection it has just handed to a waiting request that has not started yet. Another thread
+then closes the socket under that request: ``ReadError: [Errno 9] Bad file descriptor`` (or a
+hang until the read timeout), which fails a job creation, the one request never repeated.
+With the keep-alive limit at the connection limit that cleanup never runs. Idle connections
+expire after 4 s, before the 5 s after which common servers (uvicorn, the reference server)
+close them: a connection reused just as the server closes it is reset.
+"""
+
 ATTEMPTS_KEY = "ibmqjob.attempts"
 """Request extension holding how many attempts the transport made."""
 
 # Query parameters whose values are credentials (signed storage URLs).
 _SECRET_PARAMS = frozenset({"signature", "sig", "x-amz-signature", "token", "access_token"})
+
+
+class _LockedExpiryConnection(httpcore.HTTPConnection):
+    """A pooled connection whose expiry check cannot race with its being put to use.
+
+    httpcore's pool (1.0.9) asks every connection ``has_expired()`` on each pass, holding
+    only the pool's lock; an HTTP/1.1 connection answers "idle, and the socket is readable"
+    (the server closed it) in two unlocked reads. A thread may take the connection between
+    the two, send its request and get the first bytes of the answer: the pass then sees
+    "idle" and "readable", closes the socket, and the thread reads from a closed descriptor.
+    Here the check holds the connection's own state lock, which taking it for a request
+    needs too.
+    """
+
+    def has_expired(self) -> bool:
+        lock = getattr(self._connection, "_state_lock", None)
+        if lock is None:
+            return super().has_expired()
+        with lock:
+            return super().has_expired()
+
+
+class _LockedExpiryPool(httpcore.ConnectionPool):
+    """httpcore's pool, making :class:`_LockedExpiryConnection` for direct connections."""
+
+    def create_connection(self, origin: httpcore.Origin) -> httpcore.ConnectionInterface:
+        connection = super().create_connection(origin)
+        if type(connection) is httpcore.HTTPConnection:  # not a proxy connection
+            connection.__class__ = _LockedExpiryConnection
+        return connection
+
+
+def pooled_transport(*, verify: bool = True) -> httpx.HTTPTransport:
+    """Return the transport of an account: httpx's, with :data:`POOL_LIMITS` and a pool whose
+    connections are never closed under a request (:class:`_LockedExpiryConnection`).
+
+    Args:
+        verify: Whether to verify TLS certificates.
+
+    Returns:
+        The transport.
+    """
+    transport = httpx.HTTPTransport(verify=verify, limits=POOL_LIMITS)
+    pool = getattr(transport, "_pool", None)
+    if type(pool) is httpcore.ConnectionPool:  # else a newer httpx: keep its own pool
+        pool.__class__ = _LockedExpiryPool
+    return transport
 
 
 def is_job_creation(request: httpx.Request) -> bool:
@@ -261,7 +324,7 @@ def build_client(
 
     inner = settings.transport
     if inner is None:
-        inner = httpx.HTTPTransport(verify=settings.verify)
+        inner = pooled_transport(verify=settings.verify)
     return httpx.Client(
         base_url=base_url,
         headers=headers,
@@ -314,7 +377,7 @@ def status_error(response: httpx.Response, secrets: Sequence[str]) -> ApiError:
 def _error_envelope(content: bytes) -> dict[str, Any] | None:
     try:
         body = json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     error = body.get("error") if isinstance(body, dict) else None
     return error if isinstance(error, dict) else None

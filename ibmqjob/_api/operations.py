@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
@@ -67,10 +68,16 @@ from ibmq_api_client.models import (
 from ibmq_api_client.types import UNSET, Unset
 
 from .._time import format_query
-from ..exceptions import ApiError, ApiIBMQProtocolError, IBMQAccountCredentialsInvalidUrl
+from ..exceptions import (
+    ApiError,
+    ApiIBMQProtocolError,
+    IBMQAccountCredentialsInvalidUrl,
+    RequestsApiError,
+)
 from ..settings import HttpSettings, TimeSource
-from .codec import decode_json_object, encode_qobj
-from .http import build_client, transfer, transport_error
+from . import redact
+from .codec import decode_json_object, encode_qobj, loads
+from .http import attempts_made, build_client, transfer, transport_error
 from .records import (
     JOB_ID_FIELDS,
     AccessTokenRecord,
@@ -116,10 +123,18 @@ class _Wire:
     """The account's HTTP client and the one call path of every operation."""
 
     def __init__(
-        self, base_url: str, secrets: list[str], settings: HttpSettings, token: str | None
+        self,
+        base_url: str,
+        secrets: list[str],
+        settings: HttpSettings,
+        token: str | None,
+        relogin: Callable[[], str] | None = None,
     ) -> None:
         self.secrets = secrets  # shared and mutable: the access token is added after login
         self.settings = settings
+        self.access_token = token
+        self._relogin = relogin
+        self._relogin_lock = threading.Lock()
         self.http = build_client(base_url, access_token=token, secrets=secrets, settings=settings)
         # The generated client only builds requests on the base URL of ``http``.
         self.client = Client(base_url).set_httpx_client(self.http)
@@ -149,21 +164,64 @@ class _Wire:
             ApiIBMQProtocolError: On an undocumented status, a body that is not JSON, or a
                 body ``parse`` rejects.
         """
+        token = self.access_token
         try:
-            request = operation.build_request(*args, client=self.client, **kwargs)
-            response = self.http.send(request)
-        except (httpx.TransportError, httpx.InvalidURL) as err:
-            raise transport_error(what, err, self.secrets) from err
+            response = self._send(what, operation, args, kwargs)
+        except RequestsApiError as err:
+            if err.status_code != 401 or self._relogin is None:
+                raise
+            self._renew(token, err)  # the access token expired: log in again, once
+            response = self._send(what, operation, args, kwargs)
         if response.status_code not in operation.SUCCESS_STATUSES:
             raise self._protocol_error(what, f"undocumented status {response.status_code}")
         try:
-            body = json.loads(response.content)
+            body = loads(response.content)
         except ValueError as err:
             raise self._protocol_error(what, f"the body is not JSON ({err})") from err
         try:
             return parse(body)
         except ApiIBMQProtocolError as err:
             raise self._protocol_error(what, err.message) from err
+
+    def _send(
+        self, what: str, operation: Operation, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> httpx.Response:
+        try:
+            request = operation.build_request(*args, client=self.client, **kwargs)
+            return self.http.send(request)
+        except (httpx.TransportError, httpx.InvalidURL) as err:
+            raise transport_error(what, err, self.secrets) from err
+
+    def _renew(self, used: str | None, refused: RequestsApiError) -> None:
+        """Replace the access token ``used`` that the server refused (401) by a new login.
+
+        Threads that were refused the same token wait for one login and use its token.
+
+        Raises:
+            RequestsApiError: 401 when the API token itself is refused now.
+        """
+        assert self._relogin is not None
+        with self._relogin_lock:
+            if self.access_token != used:
+                return  # another thread logged in again meanwhile
+            logger.info("The access token was refused (%s); logging in again.", refused.message)
+            try:
+                token = self._relogin()
+            except RequestsApiError as err:
+                if err.status_code not in (401, 403):
+                    raise
+                raise RequestsApiError(
+                    f"The access token was refused ({refused.message}) and logging in again "
+                    f"failed: the server rejected the API token: {err.message}",
+                    err.status_code,
+                    code=err.code,
+                    server_message=err.server_message,
+                    secrets=self.secrets,
+                ) from err
+            self.secrets.append(token)
+            redact.remember([token])
+            self.http.headers["X-Access-Token"] = token
+            self.access_token = token
 
     def _protocol_error(self, what: str, detail: str) -> ApiIBMQProtocolError:
         return ApiIBMQProtocolError(f"Unexpected answer to {what}: {detail}", secrets=self.secrets)
@@ -189,33 +247,79 @@ def login(auth_url: str, api_token: str, settings: HttpSettings | None = None) -
         The session of the account.
 
     Raises:
-        IBMQAccountCredentialsInvalidUrl: If ``/version`` does not answer like a service of
-            this API (or does not answer at all).
-        ApiError: On any other failure (a rejected token is a ``RequestsApiError`` 401).
+        IBMQAccountCredentialsInvalidUrl: If ``/version`` answers, but not like a service of
+            this API.
+        RequestsApiError: ``cannot reach <url>: <reason>`` (``status_code`` -1) when no
+            answer came, after the retries; 401 for a rejected token.
+        ApiError: On any other failure.
     """
     settings = settings or HttpSettings()
+    redact.install()
     secrets = [api_token]
-    auth = _Wire(auth_url.rstrip("/"), secrets, settings, None)
+    redact.remember(secrets)
     try:
+        auth = _Wire(auth_url.rstrip("/"), secrets, settings, None)
         try:
-            auth.call("GET /version", get_version, VersionRecord.from_wire)
-        except ApiError as err:
-            raise IBMQAccountCredentialsInvalidUrl(
-                f"{auth_url} is not the URL of an IBM Quantum authentication service "
-                f"(GET /version must answer a JSON object with 'api-auth'): {err.message}"
-            ) from err
-        token = auth.call(
-            "POST /users/loginWithToken",
-            login_with_token,
-            AccessTokenRecord.from_wire,
-            body=LoginRequest(api_token=api_token),
-        ).token
-        secrets.append(token)
-        auth.http.headers["X-Access-Token"] = token
-        user = auth.call("GET /users/me", get_user_info, UserRecord.from_wire)
-    finally:
-        auth.close()
-    return AccountSession(auth_url, user.urls, token, secrets, settings)
+            _check_version(auth, auth_url)
+            token = _access_token(auth, api_token)
+            secrets.append(token)
+            redact.remember([token])
+            auth.http.headers["X-Access-Token"] = token
+            user = auth.call("GET /users/me", get_user_info, UserRecord.from_wire)
+        finally:
+            auth.close()
+    except BaseException:
+        redact.forget(secrets)
+        raise
+
+    def relogin() -> str:
+        wire = _Wire(auth_url.rstrip("/"), secrets, settings, None)
+        try:
+            return _access_token(wire, api_token)
+        finally:
+            wire.close()
+
+    return AccountSession(auth_url, user.urls, token, secrets, settings, relogin)
+
+
+def _check_version(auth: _Wire, auth_url: str) -> None:
+    try:
+        auth.call("GET /version", get_version, VersionRecord.from_wire)
+    except RequestsApiError as err:
+        if err.status_code != -1:
+            raise _not_auth_service(auth_url, err) from err
+        cause = err.__cause__
+        reason = f"{type(cause).__name__}: {cause}" if cause is not None else err.message
+        attempts = attempts_made(_request_of(cause))
+        after = f" (after {attempts} attempts)" if attempts > 1 else ""
+        raise RequestsApiError(
+            f"cannot reach {auth_url}: {reason or 'no detail'}{after}", -1, secrets=auth.secrets
+        ) from err
+    except ApiError as err:
+        raise _not_auth_service(auth_url, err) from err
+
+
+def _request_of(err: BaseException | None) -> httpx.Request | None:
+    try:
+        return err.request if isinstance(err, httpx.RequestError) else None
+    except RuntimeError:  # raised before a request existed
+        return None
+
+
+def _not_auth_service(auth_url: str, err: ApiError) -> IBMQAccountCredentialsInvalidUrl:
+    return IBMQAccountCredentialsInvalidUrl(
+        f"{auth_url} is not the URL of an IBM Quantum authentication service "
+        f"(GET /version must answer a JSON object with 'api-auth'): {err.message}"
+    )
+
+
+def _access_token(auth: _Wire, api_token: str) -> str:
+    return auth.call(
+        "POST /users/loginWithToken",
+        login_with_token,
+        AccessTokenRecord.from_wire,
+        body=LoginRequest(api_token=api_token),
+    ).token
 
 
 class AccountSession:
@@ -228,6 +332,7 @@ class AccountSession:
         access_token: str,
         secrets: list[str],
         settings: HttpSettings,
+        relogin: Callable[[], str] | None = None,
     ) -> None:
         """Create the session (use :func:`login`).
 
@@ -237,11 +342,13 @@ class AccountSession:
             access_token: The access token.
             secrets: Tokens to redact from messages.
             settings: HTTP settings.
+            relogin: Logs in again and returns a new access token, when the server
+                refuses the current one (401); ``None`` not to.
         """
         self.auth_url = auth_url
         self.urls = urls
-        self._access_token = access_token
-        self._wire = _Wire(urls.http.rstrip("/"), secrets, settings, access_token)
+        self._secrets = secrets
+        self._wire = _Wire(urls.http.rstrip("/"), secrets, settings, access_token, relogin)
 
     def __repr__(self) -> str:
         return f"<AccountSession auth_url={self.auth_url!r} api_url={self.urls.http!r}>"
@@ -269,11 +376,12 @@ class AccountSession:
             Its API.
         """
         ws_url = self.urls.ws if use_websocket else None
-        return ProjectOperations(self._wire, ref, ws_url, self._access_token)
+        return ProjectOperations(self._wire, ref, ws_url)
 
     def close(self) -> None:
         """Close the HTTP client; the session and its projects can no longer be used."""
         self._wire.close()
+        redact.forget(self._secrets)
 
 
 class ProjectOperations:
@@ -282,20 +390,19 @@ class ProjectOperations:
     Every method raises :class:`~ibmqjob.exceptions.ApiError` on failure.
     """
 
-    def __init__(self, wire: _Wire, ref: ProjectRef, ws_url: str | None, access_token: str) -> None:
+    def __init__(self, wire: _Wire, ref: ProjectRef, ws_url: str | None) -> None:
         """Create the API (use :meth:`AccountSession.project`).
 
         Args:
-            wire: The account's client.
+            wire: The account's client (its access token is sent in the websocket
+                authentication frame).
             ref: The project.
             ws_url: The websocket base URL, if any.
-            access_token: Sent in the websocket authentication frame.
         """
         self._wire = wire
         self.ref = ref
         self._hgp = (ref.hub, ref.group, ref.project)
         self._ws_url = ws_url
-        self._access_token = access_token
 
     def __repr__(self) -> str:
         return f"<ProjectOperations {self.ref}>"
@@ -370,7 +477,8 @@ class ProjectOperations:
         if not self._ws_url:
             return None
         url = f"{self._ws_url.rstrip('/')}/jobs/{job_id}/status/v/1"
-        return WebsocketTarget(url, self._access_token, policy=self._wire.settings.websocket)
+        token = self._wire.access_token or ""
+        return WebsocketTarget(url, token, policy=self._wire.settings.websocket)
 
     # ------------------------------------------------------------ other job calls
 

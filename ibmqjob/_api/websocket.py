@@ -33,6 +33,7 @@ from ..exceptions import (
     redact,
 )
 from ..settings import WebsocketConnection, WebsocketPolicy
+from .codec import loads
 from .records import StatusRecord, WebsocketTarget
 
 __all__ = ["StatusWebsocket"]
@@ -262,8 +263,8 @@ class _RedactingLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
 
 def _parse_json(raw: str | bytes) -> Any:
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as err:
+        return loads(raw)
+    except ValueError as err:
         raise WebsocketIBMQProtocolError(f"Invalid websocket frame received: {raw!r:.200}") from err
 
 
