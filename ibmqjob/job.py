@@ -27,6 +27,7 @@ from qiskit.result import Result
 
 from . import _jobdict as jobdict
 from ._api import JobApi
+from ._api.deadline import deadline_scope
 from ._api.records import ErrorRecord, JobRecord, StatusRecord
 from ._api.websocket import StatusWebsocket
 from ._decode import decode_properties, decode_qobj
@@ -54,9 +55,15 @@ JobCallback = Callable[..., None]
 
 @contextmanager
 def api_to_job_error(prefix: str = "") -> Iterator[None]:
-    """Translate ``ApiError`` into ``IBMQJobApiError`` (the one place where it happens)."""
+    """Translate ``ApiError`` into ``IBMQJobApiError`` (the one place where it happens).
+
+    A request cut short by the deadline of the blocking call in progress
+    (``UserTimeoutExceededError``) becomes ``IBMQJobTimeoutError``.
+    """
     try:
         yield
+    except UserTimeoutExceededError as err:
+        raise IBMQJobTimeoutError(f"Timeout while waiting for the server: {err.message}") from err
     except ApiError as err:
         raise IBMQJobApiError(prefix + err.message) from err
 
@@ -590,7 +597,8 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
                 callback(self.job_id(), status, self, queue_info=queue_info)
 
             dispatcher = CallbackDispatcher(notify, wait, self._time.clock)
-        self._wait_for_final(timeout, self._poll_interval, dispatcher)
+        with self._deadline(timeout):
+            self._wait_for_final(timeout, self._poll_interval, dispatcher)
 
     def result(
         self,
@@ -620,14 +628,15 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             IBMQJobFailureError: If the job failed.
             IBMQJobApiError: If an unexpected error occurred when communicating with the server.
         """
-        self._wait_for_final(timeout, wait)
-        return self._results.final_result(
-            self._result_context(),
-            self._require_api,
-            partial=partial,
-            refresh=refresh,
-            error_message=lambda: self.error_message() or "Unknown error.",
-        )
+        with self._deadline(timeout):
+            self._wait_for_final(timeout, wait)
+            return self._results.final_result(
+                self._result_context(),
+                self._require_api,
+                partial=partial,
+                refresh=refresh,
+                error_message=lambda: self.error_message() or "Unknown error.",
+            )
 
     def error_message(self) -> str | None:
         """Provide details about the reason of failure (blocks until the job is final).
@@ -653,6 +662,19 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
 
     # ------------------------------------------------------------------ internals
 
+    @contextmanager
+    def _deadline(self, timeout: float | None) -> Iterator[None]:
+        """Bound every request, read and retry of the block by ``timeout`` seconds."""
+        if timeout is not None and timeout < 0:
+            raise ValueError(f"timeout must not be negative, got {timeout}.")
+        try:
+            with deadline_scope(self._time.clock, timeout):
+                yield
+        except UserTimeoutExceededError as err:
+            raise IBMQJobTimeoutError(
+                f"Timeout while waiting for job {self.job_id()}: {err.message}"
+            ) from err
+
     def _wait_for_final(
         self, timeout: float | None, wait: float, dispatcher: CallbackDispatcher | None = None
     ) -> JobStatus:
@@ -676,6 +698,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
                 dispatcher=dispatcher,
                 sleep=self._time.sleep,
                 clock=self._time.clock,
+                silence_check=None if target is None else target.policy.silence_check,
             )
         except UserTimeoutExceededError:
             raise IBMQJobTimeoutError(f"Timeout while waiting for job {self.job_id()}.") from None
