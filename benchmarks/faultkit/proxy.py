@@ -94,6 +94,8 @@ class Rule:
         send: The bytes of a ``huge`` body actually sent (``None``: all).
         announce: Whether ``huge`` announces its size in ``Content-Length``.
         frames: Websocket data frames relayed before ``ws_drop``/``ws_silent`` apply.
+        outage: Once the fault is applied, the proxy goes down for this many seconds
+            (:meth:`FaultProxy.outage`), as a server restarting after it acted would.
         applied: How many requests got the fault so far.
     """
 
@@ -108,6 +110,7 @@ class Rule:
     send: int | None = None
     announce: bool = True
     frames: int = 1
+    outage: float = 0.0
     applied: int = 0
     _seen: int = field(default=0, repr=False)
 
@@ -230,7 +233,7 @@ class FaultProxy:
 
     def outage(self, seconds: float) -> None:
         """Refuse connections for ``seconds`` and reset the open ones (returns at once)."""
-        self._loop.call_soon_threadsafe(lambda: self._loop.create_task(self._outage(seconds)))
+        self._loop.call_soon_threadsafe(self._start_outage, seconds)
 
     def __enter__(self) -> FaultProxy:
         return self.start()
@@ -278,6 +281,9 @@ class FaultProxy:
         listener.listen(128)
         self._server = await asyncio.start_server(self._serve, sock=listener)
 
+    def _start_outage(self, seconds: float) -> None:
+        self._loop.create_task(self._outage(seconds))
+
     def _reset_all(self) -> None:
         for writer in list(self._writers):
             _reset(writer)
@@ -288,6 +294,8 @@ class FaultProxy:
             for rule in self._rules:
                 if rule._take(method, path):
                     self.applied[rule.fault] += 1
+                    if rule.outage > 0:
+                        self._loop.call_later(0.05, self._start_outage, rule.outage)
                     return rule
         return None
 

@@ -1,0 +1,119 @@
+"""A reference server behind the fault proxy, and the SDK account that talks to it.
+
+The server is started with its public URL set to the proxy's, so that every URL it hands out
+(API, status websocket, signed storage) leads through the proxy. What the server really
+holds is read directly, around the proxy (:meth:`FaultyServer.jobs_tagged`), to count jobs
+created twice or cancelled by mistake.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from qiskit import QuantumCircuit
+
+from benchmarks.faultkit.proxy import FaultProxy
+from ibmqjob import IBMQBackend, IBMQFactory
+from ibmqjob.settings import HttpSettings
+from refserver.runner import ServerThread
+from refserver.testing import ApiSession
+
+__all__ = ["SIMULATOR", "FaultyServer", "bell", "faulty_server", "unique_tag"]
+
+SIMULATOR = "ibmq_qasm_simulator"
+
+
+def bell(name: str = "bell") -> QuantumCircuit:
+    """A Bell circuit measuring both qubits: counts only ``00`` and ``11``."""
+    circuit = QuantumCircuit(2, 2, name=name)
+    circuit.h(0)
+    circuit.cx(0, 1)
+    circuit.measure([0, 1], [0, 1])
+    return circuit
+
+
+def unique_tag(prefix: str) -> str:
+    """A tag no other scenario uses, to find a scenario's jobs on a shared server."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+@dataclass
+class FaultyServer:
+    """A running reference server and the proxy in front of it.
+
+    Attributes:
+        proxy: The fault proxy (add rules to it).
+        server: The reference server.
+    """
+
+    proxy: FaultProxy
+    server: ServerThread
+
+    @property
+    def auth_url(self) -> str:
+        """The API URL through the proxy."""
+        return self.proxy.url + "/api"
+
+    @contextlib.contextmanager
+    def backend(
+        self, settings: HttpSettings | None = None, *, use_websocket: bool = True
+    ) -> Iterator[IBMQBackend]:
+        """The simulator of the demo user's account, reached through the proxy.
+
+        Args:
+            settings: The account's HTTP settings (defaults if ``None``).
+            use_websocket: Whether jobs wait on the status websocket.
+
+        Yields:
+            The backend; the account is disabled afterwards.
+        """
+        assert self.server.demo_token is not None
+        factory = IBMQFactory()
+        provider = factory.enable_account(
+            self.server.demo_token,
+            self.auth_url,
+            http_settings=settings,
+            use_websocket=use_websocket,
+        )
+        try:
+            backend: IBMQBackend = provider.get_backend(SIMULATOR)
+            yield backend
+        finally:
+            factory.disable_account()
+
+    def jobs_tagged(self, tag: str) -> list[dict[str, Any]]:
+        """The job documents on the server with ``tag``, read around the proxy."""
+        assert self.server.demo_token is not None
+        with ApiSession(self.server.auth_url, self.server.demo_token) as session:
+            return session.jobs({"where": {"tags": tag}, "limit": 1000})
+
+    def status_of(self, job_id: str) -> str:
+        """The job's status on the server, read around the proxy."""
+        assert self.server.demo_token is not None
+        with ApiSession(self.server.auth_url, self.server.demo_token) as session:
+            status: str = session.status(job_id)["status"]
+            return status
+
+
+@contextlib.contextmanager
+def faulty_server(**server_settings: Any) -> Iterator[FaultyServer]:
+    """Start a reference server behind a fault proxy; both stop at the end.
+
+    Args:
+        **server_settings: :class:`~refserver.runner.ServerThread` settings (delays...).
+
+    Yields:
+        The pair.
+    """
+    settings = {"step_delay": 0.0, "run_delay": 0.0, "job_limit": -1, **server_settings}
+    with FaultProxy() as proxy:
+        server = ServerThread(public_url=proxy.url, **settings).start()
+        try:
+            proxy.set_upstream(server.port)
+            yield FaultyServer(proxy, server)
+        finally:
+            server.stop()
