@@ -91,6 +91,13 @@ class FaultyServer:
         with ApiSession(self.server.auth_url, self.server.demo_token) as session:
             return session.jobs({"where": {"tags": tag}, "limit": 1000})
 
+    def wait_final(self, job_id: str, timeout: float = 60.0) -> str:
+        """Wait (around the proxy) until the job is final on the server; its status."""
+        assert self.server.demo_token is not None
+        with ApiSession(self.server.auth_url, self.server.demo_token) as session:
+            status: str = session.wait_for(job_id, timeout=timeout)["status"]
+            return status
+
     def status_of(self, job_id: str) -> str:
         """The job's status on the server, read around the proxy."""
         assert self.server.demo_token is not None
