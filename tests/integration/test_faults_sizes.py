@@ -98,3 +98,17 @@ def test_the_result_cap_can_be_raised(faulty: FaultyServer) -> None:
     with faulty.backend(HttpSettings(max_result_bytes=64 * MiB)) as backend:
         result = backend.retrieve_job(job_id).result(timeout=60)
     assert len(result.get_memory()) == 2000
+
+
+def test_by_default_an_api_response_stops_at_64_mib(faulty: FaultyServer) -> None:
+    with faulty.backend(use_websocket=False) as backend:
+        job = backend.run(bell(), shots=10)
+        faulty.proxy.add(
+            Rule("huge", method="GET", path=r"/status/v/1$", send=80 * MiB, announce=False)
+        )
+
+        raised, peak = _peak_while(lambda: job.status())
+
+    assert isinstance(raised, IBMQJobApiError), raised
+    assert "max_response_bytes" in raised.message
+    assert peak < 2 * 64 * MiB
