@@ -58,12 +58,12 @@ def api_to_job_error(prefix: str = "") -> Iterator[None]:
     """Translate ``ApiError`` into ``IBMQJobApiError`` (the one place where it happens).
 
     A request cut short by the deadline of the blocking call in progress
-    (``UserTimeoutExceededError``) becomes ``IBMQJobTimeoutError``.
+    (``UserTimeoutExceededError``) is left to that call, which raises ``IBMQJobTimeoutError``.
     """
     try:
         yield
-    except UserTimeoutExceededError as err:
-        raise IBMQJobTimeoutError(f"Timeout while waiting for the server: {err.message}") from err
+    except UserTimeoutExceededError:
+        raise
     except ApiError as err:
         raise IBMQJobApiError(prefix + err.message) from err
 
