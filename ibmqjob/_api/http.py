@@ -343,21 +343,25 @@ class RetryTransport(httpx.BaseTransport):
         limit, setting = request.extensions.get(LIMIT_KEY, self._limit)
         stream = response.stream
         assert isinstance(stream, httpx.SyncByteStream)
-        body = bytearray()
+        chunks: list[bytes] = []
+        size = 0
         try:
             announced = response.headers.get("Content-Length", "")
             if announced.isdigit() and int(announced) > limit:
                 raise _too_large(request, response, limit, setting, announced=True)
             deadline = current_io_deadline()
             for chunk in stream:
-                body += chunk
-                if len(body) > limit:
+                size += len(chunk)
+                if size > limit:
                     raise _too_large(request, response, limit, setting)
+                chunks.append(chunk)
                 if deadline is not None and deadline.expired():
                     raise httpx.ReadTimeout("the body came too slowly", request=request)
         finally:
             stream.close()  # a connection whose body was not read to the end is discarded
-        response.stream = httpx.ByteStream(bytes(body))
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        del chunks
+        response.stream = httpx.ByteStream(body)
 
     def close(self) -> None:
         """Close the wrapped transport if this transport owns it."""
@@ -445,12 +449,14 @@ def read_limited(response: httpx.Response, limit: int, setting: str) -> bytes:
     Raises:
         RequestsApiError: If the decoded body is larger than ``limit``.
     """
-    body = bytearray()
+    chunks: list[bytes] = []
+    size = 0
     for chunk in response.iter_bytes():
-        body += chunk
-        if len(body) > limit:
+        size += len(chunk)
+        if size > limit:
             raise _too_large(response.request, response, limit, setting)
-    return bytes(body)
+        chunks.append(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def build_client(
