@@ -579,7 +579,8 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         """Wait until the job progresses to a final state such as ``DONE`` or ``ERROR``.
 
         Args:
-            timeout: Seconds to wait for the job. If ``None``, wait indefinitely.
+            timeout: Seconds the whole call may take, requests and retries included (see
+                :meth:`result`). If ``None``, wait indefinitely.
             wait: Seconds between callback calls. If ``None``, the callback is called only
                 when the status or the queue information changes.
             callback: Called as ``callback(job_id, job_status, job, queue_info=...)`` with
@@ -614,7 +615,9 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         experiment returns that result (check ``result.success`` before reading counts).
 
         Args:
-            timeout: Seconds to wait for the job. If ``None``, wait indefinitely.
+            timeout: Seconds the whole call may take: the wait, the requests and the result
+                download, every retry included; it returns or raises within this plus at
+                most a second, whatever the server does. If ``None``, wait indefinitely.
             wait: Seconds between status queries when polling.
             partial: If ``True``, return partial results of a failed job if possible.
             refresh: If ``True``, fetch the result from the server again.

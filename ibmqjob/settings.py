@@ -302,7 +302,8 @@ class HttpSettings:
 
     Attributes:
         connect_timeout: Seconds to establish a connection.
-        read_timeout: Seconds to wait for data of an API response (``None``: forever).
+        read_timeout: Seconds to wait for data of an API response (``None``: forever);
+            with ``connect_timeout``, also the longest time one attempt may take as a whole.
         policy: The retry policy of HTTP requests.
         websocket: The tunables of the status websocket.
         time: The clock and sleep of retries, reconnections and job waits (the system's,

@@ -29,9 +29,10 @@ Contract for implementers:
 
 Modules: ``operations`` (every operation, the only importer of the generated client),
 ``records`` (every wire record), ``codec`` (Qobj and result bodies), ``http`` (client,
-retrying transport, error statuses), ``retry`` (pure retry decisions), ``websocket`` (the
-status stream). The package imports nothing of ``ibmqjob`` but ``settings``, ``exceptions``
-and ``_time``.
+retrying transport, error statuses, body caps), ``retry`` (pure retry decisions),
+``deadline`` (the deadline of the blocking call in progress, seen by every request made in
+it), ``websocket`` (the status stream). The package imports nothing of ``ibmqjob`` but
+``settings``, ``exceptions`` and ``_time``.
 """
 
 from __future__ import annotations
