@@ -342,7 +342,8 @@ class RetryTransport(httpx.BaseTransport):
         """Read the body up to the limit and keep it in memory; the connection is released."""
         limit, setting = request.extensions.get(LIMIT_KEY, self._limit)
         stream = response.stream
-        assert isinstance(stream, httpx.SyncByteStream)
+        if not isinstance(stream, httpx.SyncByteStream):
+            return  # not a body this transport can read (an async stream): left as it is
         chunks: list[bytes] = []
         size = 0
         try:
