@@ -47,6 +47,7 @@ import re
 import socket
 import struct
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -194,6 +195,7 @@ class FaultProxy:
         self._server: asyncio.Server | None = None
         self._stopping: asyncio.Event | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._outages = 0  # outages in progress
 
     # ------------------------------------------------------------------ control (any thread)
 
@@ -235,6 +237,13 @@ class FaultProxy:
         """Refuse connections for ``seconds`` and reset the open ones (returns at once)."""
         self._loop.call_soon_threadsafe(self._start_outage, seconds)
 
+    def wait_up(self, timeout: float = 60.0) -> bool:
+        """Wait until no outage is in progress (at most ``timeout`` s); whether it is up."""
+        deadline = time.monotonic() + timeout
+        while self._outages and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return not self._outages
+
     def __enter__(self) -> FaultProxy:
         return self.start()
 
@@ -270,16 +279,21 @@ class FaultProxy:
 
     async def _outage(self, seconds: float) -> None:
         assert self._server is not None
-        self._server.close()
-        self._reset_all()
-        await asyncio.sleep(seconds)
-        if self._stopping is not None and self._stopping.is_set():
-            return
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(128)
-        self._server = await asyncio.start_server(self._serve, sock=listener)
+        self._outages += 1
+        try:
+            if self._outages == 1:
+                self._server.close()
+            self._reset_all()
+            await asyncio.sleep(seconds)
+            if self._outages > 1 or (self._stopping is not None and self._stopping.is_set()):
+                return
+            listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind(("127.0.0.1", self.port))
+            listener.listen(128)
+            self._server = await asyncio.start_server(self._serve, sock=listener)
+        finally:
+            self._outages -= 1
 
     def _start_outage(self, seconds: float) -> None:
         self._loop.create_task(self._outage(seconds))

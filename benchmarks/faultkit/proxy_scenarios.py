@@ -135,8 +135,9 @@ def _run(scenario: Scenario) -> Outcome:
                     notes.append(f"result(timeout={scenario.timeout}) took {took:.1f} s")
     finally:
         faulty.proxy.clear()
-    if scenario.outage:
-        time.sleep(scenario.outage)  # the next scenario starts with the proxy up
+    if scenario.outage or any(rule.outage and rule.applied for rule in rules):
+        time.sleep(0.2)
+        faulty.proxy.wait_up()  # the next scenario starts with the proxy up
     on_server = faulty.jobs_tagged(tag)
     created_twice = max(0, len(on_server) - 1)
     statuses = [faulty.wait_final(item["id"]) for item in on_server if item["status"] != "CREATING"]

@@ -34,6 +34,7 @@ def faulty(shared: FaultyServer) -> Iterator[FaultyServer]:
     shared.proxy.clear()
     yield shared
     shared.proxy.clear()
+    shared.proxy.wait_up()  # an outage the test started ends before the next test
 
 
 @contextlib.contextmanager

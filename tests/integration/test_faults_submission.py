@@ -32,6 +32,7 @@ def faulty(shared: FaultyServer) -> Iterator[FaultyServer]:
     shared.proxy.clear()
     yield shared
     shared.proxy.clear()
+    shared.proxy.wait_up()  # an outage the test started ends before the next test
 
 
 def _run_tagged(faulty: FaultyServer, tag: str, settings: HttpSettings | None = None) -> IBMQJob:
