@@ -163,6 +163,12 @@ class FaultyServer:
         with ApiSession(self.server.auth_url, self.server.demo_token) as session:
             return session.jobs({"where": {"tags": tag}, "limit": 1000})
 
+    def job_document(self, job_id: str) -> dict[str, Any]:
+        """The full job document (``timePerStep`` included), read around the proxy."""
+        assert self.server.demo_token is not None
+        with ApiSession(self.server.auth_url, self.server.demo_token) as session:
+            return session.job(job_id)
+
     def wait_final(self, job_id: str, timeout: float = 60.0) -> str:
         """Wait (around the proxy) until the job is final on the server; its status."""
         assert self.server.demo_token is not None

@@ -142,12 +142,11 @@ def _run(scenario: Scenario) -> Outcome:
     created_twice = max(0, len(on_server) - 1)
     statuses = [faulty.wait_final(item["id"]) for item in on_server if item["status"] != "CREATING"]
     # A job the server accepted went past CREATING; cancelling one that never did is right.
+    documents = [faulty.job_document(item["id"]) for item in on_server]
     accepted = [
-        item
-        for item in faulty.jobs_tagged(tag)
-        if set(item.get("timePerStep") or {}) - {"CREATING", "CANCELLED"}
+        doc for doc in documents if set(doc.get("timePerStep") or {}) - {"CREATING", "CANCELLED"}
     ]
-    accepted_lost = sum(1 for item in accepted if item["status"] == "CANCELLED")
+    accepted_lost = sum(1 for doc in accepted if doc["status"] == "CANCELLED")
     if submit_error is not None and statuses and "COMPLETED" in statuses:
         # An accepted job must be returned, or the error must name it and say it exists.
         job_id = on_server[0]["id"]
