@@ -39,6 +39,7 @@ from .exceptions import (
     IBMQJobApiError,
     IBMQJobFailureError,
     IBMQJobInvalidStateError,
+    UserTimeoutExceededError,
 )
 from .status import API_NO_RESULT_STATUSES
 
@@ -256,6 +257,8 @@ class ResultStore:
             return
         try:
             data = _download(ctx, api())
+        except UserTimeoutExceededError:
+            raise  # the caller's deadline: a timeout, not a missing result
         except ApiError as err:
             if ctx.status in (JobStatus.ERROR, JobStatus.CANCELLED):
                 logger.debug("No result for job %s (%s): %s", ctx.job_id, ctx.status, err.message)

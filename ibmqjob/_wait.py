@@ -23,7 +23,12 @@ from typing import Protocol
 from qiskit.providers import JobStatus
 
 from ._api.records import StatusRecord
-from .exceptions import UserTimeoutExceededError, WebsocketError, WebsocketTimeoutError
+from .exceptions import (
+    ApiError,
+    UserTimeoutExceededError,
+    WebsocketError,
+    WebsocketTimeoutError,
+)
 from .queueinfo import QueueInfo
 from .status import is_final
 
@@ -121,6 +126,7 @@ def wait_for_final_status(
     dispatcher: CallbackDispatcher | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    silence_check: float | None = None,
 ) -> Observation:
     """Block until a final status is observed, and return it.
 
@@ -133,6 +139,9 @@ def wait_for_final_status(
         dispatcher: Runs the user callback; ``None`` for no callback.
         sleep: Sleeps for a number of seconds.
         clock: Monotonic clock, in seconds.
+        silence_check: While on the websocket, seconds without a frame after which the
+            status is asked with ``fetch_status`` (a websocket that stays open but says
+            nothing must not hide a finished job); ``None`` never asks.
 
     Returns:
         The final status and its (always ``None``) queue information.
@@ -149,7 +158,9 @@ def wait_for_final_status(
     deadline = None if timeout is None else clock() + timeout
     dispatcher = dispatcher or CallbackDispatcher(None, None, clock)
     if stream is not None:
-        final = _wait_on_stream(stream, observe, deadline, dispatcher, clock)
+        final = _wait_on_stream(
+            stream, observe, deadline, dispatcher, clock, fetch_status, silence_check
+        )
         if final is not None:
             return final
     return _wait_polling(fetch_status, observe, deadline, poll_interval, dispatcher, sleep, clock)
@@ -161,11 +172,22 @@ def _wait_on_stream(
     deadline: float | None,
     dispatcher: CallbackDispatcher,
     clock: Callable[[], float],
+    fetch_status: Callable[[], StatusRecord],
+    silence_check: float | None,
 ) -> Observation | None:
     """Follow the websocket; ``None`` means "fall back to polling"."""
+    period = dispatcher.period
+    tick = silence_check if period is None else _min_given(period, silence_check)
+    last_heard = clock()
     try:
-        with contextlib.closing(stream(deadline, dispatcher.period)) as records:
+        with contextlib.closing(stream(deadline, tick)) as records:
             for record in records:
+                if record is None and silence_check is not None:
+                    if clock() - last_heard >= silence_check:
+                        last_heard = clock()
+                        record = _status_or_none(fetch_status)
+                else:
+                    last_heard = clock()
                 if record is not None:
                     observation = observe(record)
                     dispatcher.observe(*observation)
@@ -180,6 +202,21 @@ def _wait_on_stream(
         return None
     logger.info("Status websocket closed before a final status, polling instead.")
     return None
+
+
+def _min_given(a: float, b: float | None) -> float:
+    return a if b is None else min(a, b)
+
+
+def _status_or_none(fetch_status: Callable[[], StatusRecord]) -> StatusRecord | None:
+    """Ask the status while the websocket is silent; a failure leaves the wait on it."""
+    try:
+        return fetch_status()
+    except UserTimeoutExceededError:
+        raise
+    except ApiError as err:
+        logger.info("Status check while the websocket was silent failed: %s", err.message)
+        return None
 
 
 def _wait_polling(

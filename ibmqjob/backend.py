@@ -184,7 +184,10 @@ class IBMQBackend(_qiskit.BackendBase):  # type: ignore[misc]  # qiskit is untyp
         except ApiError as err:
             raise _submit_error(err) from err
         if record.error is not None:
-            raise IBMQBackendError(f"Error submitting job: {record.error.message}")
+            raise IBMQBackendError(
+                f"Error submitting job: {record.error.message} (job {record.job_id} exists on "
+                f"the server, in status {record.status})"
+            )
         return IBMQJob._from_record(self, self._api, record, qobj=qobj)
 
     # ------------------------------------------------------------------ jobs

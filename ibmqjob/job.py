@@ -25,6 +25,7 @@ from qiskit.result import Result
 from . import _jobdict as jobdict
 from . import _qiskit
 from ._api import JobApi
+from ._api.deadline import deadline_scope
 from ._api.records import ErrorRecord, JobRecord, StatusRecord
 from ._api.websocket import StatusWebsocket
 from ._decode import decode_properties, decode_qobj
@@ -53,9 +54,15 @@ JobCallback = Callable[..., None]
 
 @contextmanager
 def api_to_job_error(prefix: str = "") -> Iterator[None]:
-    """Translate ``ApiError`` into ``IBMQJobApiError`` (the one place where it happens)."""
+    """Translate ``ApiError`` into ``IBMQJobApiError`` (the one place where it happens).
+
+    A request cut short by the deadline of the blocking call in progress
+    (``UserTimeoutExceededError``) is left to that call, which raises ``IBMQJobTimeoutError``.
+    """
     try:
         yield
+    except UserTimeoutExceededError:
+        raise
     except ApiError as err:
         raise IBMQJobApiError(prefix + err.message) from err
 
@@ -581,7 +588,8 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         """Wait until the job progresses to a final state such as ``DONE`` or ``ERROR``.
 
         Args:
-            timeout: Seconds to wait for the job. If ``None``, wait indefinitely.
+            timeout: Seconds the whole call may take, requests and retries included (see
+                :meth:`result`). If ``None``, wait indefinitely.
             wait: Seconds between callback calls. If ``None``, the callback is called only
                 when the status or the queue information changes.
             callback: Called as ``callback(job_id, job_status, job, queue_info=...)`` with
@@ -599,7 +607,8 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
                 callback(self.job_id(), status, self, queue_info=queue_info)
 
             dispatcher = CallbackDispatcher(notify, wait, self._time.clock)
-        self._wait_for_final(timeout, self._poll_interval, dispatcher)
+        with self._deadline(timeout):
+            self._wait_for_final(timeout, self._poll_interval, dispatcher)
 
     def result(
         self,
@@ -615,7 +624,9 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         experiment returns that result (check ``result.success`` before reading counts).
 
         Args:
-            timeout: Seconds to wait for the job. If ``None``, wait indefinitely.
+            timeout: Seconds the whole call may take: the wait, the requests and the result
+                download, every retry included; it returns or raises within this plus at
+                most a second, whatever the server does. If ``None``, wait indefinitely.
             wait: Seconds between status queries when polling.
             partial: If ``True``, return partial results of a failed job if possible.
             refresh: If ``True``, fetch the result from the server again.
@@ -629,14 +640,15 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             IBMQJobFailureError: If the job failed.
             IBMQJobApiError: If an unexpected error occurred when communicating with the server.
         """
-        self._wait_for_final(timeout, wait)
-        return self._results.final_result(
-            self._result_context(),
-            self._require_api,
-            partial=partial,
-            refresh=refresh,
-            error_message=lambda: self.error_message() or "Unknown error.",
-        )
+        with self._deadline(timeout):
+            self._wait_for_final(timeout, wait)
+            return self._results.final_result(
+                self._result_context(),
+                self._require_api,
+                partial=partial,
+                refresh=refresh,
+                error_message=lambda: self.error_message() or "Unknown error.",
+            )
 
     def error_message(self) -> str | None:
         """Provide details about the reason of failure (blocks until the job is final).
@@ -662,6 +674,19 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
 
     # ------------------------------------------------------------------ internals
 
+    @contextmanager
+    def _deadline(self, timeout: float | None) -> Iterator[None]:
+        """Bound every request, read and retry of the block by ``timeout`` seconds."""
+        if timeout is not None and timeout < 0:
+            raise ValueError(f"timeout must not be negative, got {timeout}.")
+        try:
+            with deadline_scope(self._time.clock, timeout):
+                yield
+        except UserTimeoutExceededError as err:
+            raise IBMQJobTimeoutError(
+                f"Timeout while waiting for job {self.job_id()}: {err.message}"
+            ) from err
+
     def _wait_for_final(
         self, timeout: float | None, wait: float, dispatcher: CallbackDispatcher | None = None
     ) -> JobStatus:
@@ -685,6 +710,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
                 dispatcher=dispatcher,
                 sleep=self._time.sleep,
                 clock=self._time.clock,
+                silence_check=None if target is None else target.policy.silence_check,
             )
         except UserTimeoutExceededError:
             raise IBMQJobTimeoutError(f"Timeout while waiting for job {self.job_id()}.") from None

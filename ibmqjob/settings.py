@@ -252,6 +252,11 @@ class WebsocketPolicy:
         ping_interval: Keepalive ping interval, in seconds.
         ping_timeout: Keepalive pong timeout, in seconds.
         min_tick: Shortest time a read blocks before handing control back, in seconds.
+        silence_check: Seconds without a frame after which a waiting job asks its status
+            over HTTP (a websocket that stays open but silent must not hide a finished job);
+            ``None`` never asks.
+        close_timeout: Longest wait for the server's side of the closing handshake, in
+            seconds (a wait that ends closes its websocket within this time).
         connect: Opens the websocket (``websockets.sync.client.connect`` unless
             :func:`session_defaults` says otherwise when the policy is built).
     """
@@ -265,13 +270,18 @@ class WebsocketPolicy:
     ping_interval: float = 20.0
     ping_timeout: float = 10.0
     min_tick: float = 0.05
+    silence_check: float | None = 10.0
+    close_timeout: float = 0.5
     connect: WebsocketConnect = field(default_factory=default_websocket_connect)
 
     def __post_init__(self) -> None:
         if self.retries < 0:
             raise ValueError("Websocket retries must not be negative.")
         _check_backoff(self.backoff_factor, self.backoff_max)
-        _check_positive(self, "open_timeout", "ping_interval", "ping_timeout", "min_tick")
+        _check_positive(
+            self, "open_timeout", "ping_interval", "ping_timeout", "min_tick", "close_timeout"
+        )
+        _check_positive(self, "silence_check", optional=True)
 
     def backoff(self, reconnections_done: int) -> float:
         """Return the delay before reconnection number ``reconnections_done + 1``.
@@ -292,7 +302,8 @@ class HttpSettings:
 
     Attributes:
         connect_timeout: Seconds to establish a connection.
-        read_timeout: Seconds to wait for data of an API response (``None``: forever).
+        read_timeout: Seconds to wait for data of an API response (``None``: forever);
+            with ``connect_timeout``, also the longest time one attempt may take as a whole.
         policy: The retry policy of HTTP requests.
         websocket: The tunables of the status websocket.
         time: The clock and sleep of retries, reconnections and job waits (the system's,
@@ -301,6 +312,20 @@ class HttpSettings:
         verify: Whether to verify TLS certificates.
         transport: The transport doing the I/O; a pooled ``httpx.HTTPTransport`` if ``None``
             (tests pass an ``httpx.MockTransport``).
+        max_response_bytes: Largest body of an API response (and of a downloaded Qobj), in
+            bytes, compressed or not; a larger one fails the call with an ``ApiError`` (an
+            ``IBMQJobApiError`` or ``IBMQBackendApiError`` for the user) that says so. Bodies
+            are read in chunks and never buffered beyond this.
+        max_result_bytes: Largest result document downloaded by ``IBMQJob.result()``, in
+            bytes; raise it for results bigger than 256 MiB.
+        submit_timeout: Seconds that ``backend.run()`` may spend on one submission,
+            retries included: transient failures are retried and an unknown outcome is
+            resolved by asking the server, until this deadline (``None``: no limit).
+
+    Every attempt of a request must complete, body included, within ``connect_timeout +
+    read_timeout`` (``STORAGE_TIMEOUT`` for signed storage transfers), however slowly the
+    server sends it; inside a blocking call with a timeout (``result(timeout=...)``) the
+    call's deadline bounds every attempt and every retry too.
     """
 
     connect_timeout: float = 5.0
@@ -311,10 +336,19 @@ class HttpSettings:
     rand: Callable[[], float] = random.random
     verify: bool = True
     transport: httpx.BaseTransport | None = None
+    max_response_bytes: int = 64 * 2**20
+    max_result_bytes: int = 256 * 2**20
+    submit_timeout: float | None = 300.0
 
     def __post_init__(self) -> None:
         _check_positive(self, "connect_timeout")
-        _check_positive(self, "read_timeout", optional=True)
+        _check_positive(self, "read_timeout", "submit_timeout", optional=True)
+        for name in ("max_response_bytes", "max_result_bytes"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ValueError(
+                    f"HttpSettings.{name} must be a positive number of bytes, got {value!r}."
+                )
         for name, kind in (
             ("policy", RetryPolicy),
             ("websocket", WebsocketPolicy),

@@ -33,9 +33,10 @@ Contract for implementers:
 
 Modules: ``operations`` (every operation, the only importer of the generated client),
 ``records`` (every wire record), ``codec`` (Qobj and result bodies), ``http`` (client,
-retrying transport, error statuses), ``retry`` (pure retry decisions), ``websocket`` (the
-status stream). The package imports nothing of ``ibmqjob`` but ``settings``, ``exceptions``
-and ``_time``.
+retrying transport, error statuses, body caps), ``retry`` (pure retry decisions),
+``deadline`` (the deadline of the blocking call in progress, seen by every request made in
+it), ``websocket`` (the status stream). The package imports nothing of ``ibmqjob`` but
+``settings``, ``exceptions`` and ``_time``.
 """
 
 from __future__ import annotations
@@ -141,8 +142,10 @@ class ProjectApi(JobApi, Protocol):
     ) -> JobRecord:
         """Create a job, upload its Qobj and confirm the upload: the job document.
 
-        Raises ``ValueError`` when the Qobj cannot be encoded (nothing is sent); on a
-        failure after the job was created, cancels it before raising."""
+        Raises ``ValueError`` when the Qobj cannot be encoded (nothing is sent). A job whose
+        upload failed is cancelled; a job the server may have accepted never is: when the
+        outcome of the last step is unknown, the server is asked, and an accepted job is
+        returned. Errors name the job id when there is one and say whether the job exists."""
         ...
 
     def jobs_page(self, loopback_filter: Mapping[str, Any]) -> list[JobRecord]:

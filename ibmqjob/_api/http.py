@@ -13,6 +13,16 @@ sends every request:
   capped ``Retry-After``). Job creation (``POST .../Jobs``) is repeated only when the request
   surely did not create anything (no connection was made, or a 429 refusal): a retry must
   never create a second job. Sleeping is injected, so tests take no wall time.
+* Deadlines (``ibmqjob/_api/deadline.py``): every attempt must complete, body included,
+  within its connect and read timeouts added up, and within the deadline of the blocking
+  call it is part of (``result(timeout=...)``). The socket layer (:class:`BoundedHTTPTransport`)
+  shortens every read and write to what is left, so a server trickling a body byte by byte
+  cannot hold a call past its deadline. Inside such a call, retries go on until the deadline
+  (not for a fixed number of attempts) and end with ``UserTimeoutExceededError``.
+* Bodies are read by the transport, in chunks, up to a limit (``HttpSettings.max_response_bytes``,
+  or ``max_result_bytes`` for result downloads): a larger body, announced or not, fails with
+  a ``RequestsApiError`` that names the limit, having buffered no more than it. A GET whose
+  body is cut off is retried like any idempotent request that failed after it was sent.
 * HTTP failures become :class:`~ibmqjob.exceptions.ApiError` here, in one place: a response
   hook turns every non-2xx status left after the retries into a ``RequestsApiError`` (with
   the ``{"error": {"message", "code"}}`` envelope decoded) before anyone parses it
@@ -32,20 +42,29 @@ from typing import Any
 import httpcore
 import httpx
 
-from ..exceptions import ApiError, AuthenticationLicenseError, RequestsApiError
+from ..exceptions import (
+    ApiError,
+    AuthenticationLicenseError,
+    RequestsApiError,
+    UserTimeoutExceededError,
+)
 from ..settings import HttpSettings
+from .deadline import Deadline, current_deadline, current_io_deadline, earliest, io_scope
 from .retry import Attempt, Failure, next_delay
 
 __all__ = [
     "ATTEMPTS_KEY",
     "CLIENT_APPLICATION",
+    "LIMIT_KEY",
     "POOL_LIMITS",
     "STORAGE_TIMEOUT",
+    "BoundedHTTPTransport",
     "RetryTransport",
     "attempts_made",
     "build_client",
     "is_job_creation",
     "pooled_transport",
+    "read_limited",
     "safe_url",
     "status_error",
     "transfer",
@@ -84,6 +103,14 @@ close them: a connection reused just as the server closes it is reset.
 ATTEMPTS_KEY = "ibmqjob.attempts"
 """Request extension holding how many attempts the transport made."""
 
+LIMIT_KEY = "ibmqjob.limit"
+"""Request extension holding the largest body accepted and the setting that sets it."""
+
+_NO_LIMIT = (2**62, "max_response_bytes")  # the transport has applied the account's
+
+ERROR_BODY_SHOWN = 64 * 1024
+"""How much of an error response's body is decoded for its message."""
+
 # Query parameters whose values are credentials (signed storage URLs).
 _SECRET_PARAMS = frozenset({"signature", "sig", "x-amz-signature", "token", "access_token"})
 
@@ -119,8 +146,9 @@ class _LockedExpiryPool(httpcore.ConnectionPool):
 
 
 def pooled_transport(*, verify: bool = True) -> httpx.HTTPTransport:
-    """Return the transport of an account: httpx's, with :data:`POOL_LIMITS` and a pool whose
-    connections are never closed under a request (:class:`_LockedExpiryConnection`).
+    """Return the transport of an account: :class:`BoundedHTTPTransport`, with
+    :data:`POOL_LIMITS` and a pool whose connections are never closed under a request
+    (:class:`_LockedExpiryConnection`).
 
     Args:
         verify: Whether to verify TLS certificates.
@@ -128,11 +156,7 @@ def pooled_transport(*, verify: bool = True) -> httpx.HTTPTransport:
     Returns:
         The transport.
     """
-    transport = httpx.HTTPTransport(verify=verify, limits=POOL_LIMITS)
-    pool = getattr(transport, "_pool", None)
-    if type(pool) is httpcore.ConnectionPool:  # else a newer httpx: keep its own pool
-        pool.__class__ = _LockedExpiryPool
-    return transport
+    return BoundedHTTPTransport(verify=verify)
 
 
 def is_job_creation(request: httpx.Request) -> bool:
@@ -194,6 +218,97 @@ def _surely_unprocessed(attempt: Attempt) -> bool:
     return attempt.failure is Failure.CONNECT or attempt.status_code == 429
 
 
+def _bounded(timeout: float | None, timeout_error: type[Exception]) -> float | None:
+    """Shorten a socket timeout to what the attempt's deadline leaves."""
+    deadline = current_io_deadline()
+    if deadline is None:
+        return timeout
+    left = deadline.remaining()
+    if left <= 0:
+        raise timeout_error("the request did not complete before its deadline")
+    return left if timeout is None else min(timeout, left)
+
+
+class _BoundedStream(httpcore.NetworkStream):
+    """A socket stream whose reads and writes end at the attempt's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: Any,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        bounded = _bounded(timeout, httpcore.ConnectTimeout)
+        return _BoundedStream(self._inner.start_tls(ssl_context, server_hostname, bounded))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _BoundedBackend(httpcore.NetworkBackend):
+    """httpcore's socket backend with every timeout shortened to the attempt's deadline."""
+
+    def __init__(self) -> None:
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        bounded = _bounded(timeout, httpcore.ConnectTimeout)
+        stream = self._inner.connect_tcp(host, port, bounded, local_address, socket_options)
+        return _BoundedStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.NetworkStream:
+        bounded = _bounded(timeout, httpcore.ConnectTimeout)
+        return _BoundedStream(self._inner.connect_unix_socket(path, bounded, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class BoundedHTTPTransport(httpx.HTTPTransport):
+    """httpx's pooled transport on sockets that honour the deadline of the attempt.
+
+    httpx's timeouts bound each socket read, not a request: a server sending one byte per
+    second keeps a request alive for ever. Here every read and write is shortened to what
+    :func:`~ibmqjob._api.deadline.io_scope` leaves, so a request ends at its deadline.
+    """
+
+    def __init__(self, verify: bool = True) -> None:
+        """Create the transport (:data:`POOL_LIMITS`).
+
+        Args:
+            verify: Whether to verify TLS certificates.
+        """
+        super().__init__(verify=verify, limits=POOL_LIMITS)
+        self._pool = _LockedExpiryPool(
+            ssl_context=httpx.create_ssl_context(verify=verify),
+            max_connections=POOL_LIMITS.max_connections,
+            max_keepalive_connections=POOL_LIMITS.max_keepalive_connections,
+            keepalive_expiry=POOL_LIMITS.keepalive_expiry,
+            network_backend=_BoundedBackend(),
+        )
+
+
 class RetryTransport(httpx.BaseTransport):
     """A transport that retries transient failures of the transport it wraps."""
 
@@ -212,38 +327,48 @@ class RetryTransport(httpx.BaseTransport):
         self._owns_inner = owns_inner
         self._policy = settings.policy
         self._sleep = settings.time.sleep
+        self._clock = settings.time.clock
         self._rand = settings.rand
+        self._limit = (settings.max_response_bytes, "max_response_bytes")
         self._retried_statuses = (
             settings.policy.server_error_statuses | settings.policy.overload_statuses
         )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Send the request, retrying as the policy allows.
+        """Send the request and read its body, retrying as the policy and deadline allow.
 
         Args:
             request: The request.
 
         Returns:
             The first response that is not retried (possibly an error status once the
-            retries are exhausted).
+            retries are exhausted), its body read.
 
         Raises:
             httpx.TransportError: The last transport failure, when it is not retried.
+            UserTimeoutExceededError: At the deadline of the blocking call in progress.
+            RequestsApiError: If the body is larger than the limit.
         """
+        caller = current_deadline()
         attempts: list[Attempt] = []
         while True:
             request.extensions[ATTEMPTS_KEY] = len(attempts) + 1
+            if caller is not None and caller.expired():
+                raise self._deadline_error(request, len(attempts))
+            failed: httpx.TransportError | None = None
             try:
-                response = self._inner.handle_request(request)
+                with io_scope(earliest(caller, self._attempt_bound(request))):
+                    response = self._inner.handle_request(request)
+                    self._read_body(request, response)
             except httpx.TransportError as err:
+                if caller is not None and caller.expired():
+                    raise self._deadline_error(request, len(attempts) + 1) from err
                 failure = _failure_of(err)
                 if failure is None:
                     raise
+                failed = err
                 attempts.append(Attempt(failure=failure))
-                delay = self._next_delay(request, attempts)
-                if delay is None:
-                    raise
-                self._log_retry(request, delay, type(err).__name__, len(attempts))
+                reason = type(err).__name__
             else:
                 if response.status_code not in self._retried_statuses:
                     return response
@@ -253,20 +378,65 @@ class RetryTransport(httpx.BaseTransport):
                         retry_after=response.headers.get("Retry-After"),
                     )
                 )
-                delay = self._next_delay(request, attempts)
-                if delay is None:
-                    return response
-                response.read()  # release the connection for reuse
-                response.close()
-                self._log_retry(request, delay, f"status {response.status_code}", len(attempts))
+                reason = f"status {response.status_code}"
+            delay = self._next_delay(request, attempts, caller)
+            if delay is None:
+                if failed is not None:
+                    raise failed
+                return response
+            if caller is not None and caller.remaining() <= delay:
+                raise self._deadline_error(request, len(attempts)) from failed
+            self._log_retry(request, delay, reason, len(attempts), caller)
             self._sleep(delay)
+
+    def _attempt_bound(self, request: httpx.Request) -> Deadline | None:
+        """The instant an attempt must be complete by: its connect and read timeouts."""
+        timeouts = request.extensions.get("timeout") or {}
+        read = timeouts.get("read")
+        if read is None:
+            return None
+        return Deadline(self._clock() + (timeouts.get("connect") or 0.0) + read, self._clock)
+
+    def _read_body(self, request: httpx.Request, response: httpx.Response) -> None:
+        """Read the body up to the limit and keep it in memory; the connection is released."""
+        limit, setting = request.extensions.get(LIMIT_KEY, self._limit)
+        stream = response.stream
+        if not isinstance(stream, httpx.SyncByteStream):
+            return  # not a body this transport can read (an async stream): left as it is
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            announced = response.headers.get("Content-Length", "")
+            if announced.isdigit() and int(announced) > limit:
+                raise _too_large(request, response, limit, setting, announced=True)
+            deadline = current_io_deadline()
+            for chunk in stream:
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(request, response, limit, setting)
+                chunks.append(chunk)
+                if deadline is not None and deadline.expired():
+                    raise httpx.ReadTimeout("the body came too slowly", request=request)
+        finally:
+            stream.close()  # a connection whose body was not read to the end is discarded
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        del chunks
+        response.stream = httpx.ByteStream(body)
 
     def close(self) -> None:
         """Close the wrapped transport if this transport owns it."""
         if self._owns_inner:
             self._inner.close()
 
-    def _next_delay(self, request: httpx.Request, attempts: Sequence[Attempt]) -> float | None:
+    def _deadline_error(self, request: httpx.Request, tried: int) -> UserTimeoutExceededError:
+        return UserTimeoutExceededError(
+            f"no complete answer from {safe_url(request.url)} before the deadline of the call "
+            f"({tried} attempt{'s' if tried != 1 else ''} made)"
+        )
+
+    def _next_delay(
+        self, request: httpx.Request, attempts: Sequence[Attempt], caller: Deadline | None
+    ) -> float | None:
         creation = is_job_creation(request)
         if creation and not _surely_unprocessed(attempts[-1]):
             # A gateway may answer 5xx (503 included) after the server created the job:
@@ -275,19 +445,78 @@ class RetryTransport(httpx.BaseTransport):
         # Every other POST is safe to repeat: cancel and the upload/download callbacks are
         # idempotent on the server, login only mints another access token.
         return next_delay(
-            self._policy, request.method, attempts, post_safe=not creation, rand=self._rand
+            self._policy,
+            request.method,
+            attempts,
+            post_safe=not creation,
+            rand=self._rand,
+            within_deadline=caller is not None,
         )
 
-    def _log_retry(self, request: httpx.Request, delay: float, reason: str, failed: int) -> None:
+    def _log_retry(
+        self,
+        request: httpx.Request,
+        delay: float,
+        reason: str,
+        failed: int,
+        caller: Deadline | None,
+    ) -> None:
+        bound = (
+            f"until the deadline, {caller.remaining():.1f} s away"
+            if caller is not None
+            else f"of at most {self._policy.total}"
+        )
         logger.info(
-            "%s %s failed (%s); retry %d of at most %d in %.2f s",
+            "%s %s failed (%s); retry %d %s in %.2f s",
             request.method,
             safe_url(request.url),
             reason,
             failed,
-            self._policy.total,
+            bound,
             delay,
         )
+
+
+def _too_large(
+    request: httpx.Request,
+    response: httpx.Response,
+    limit: int,
+    setting: str,
+    *,
+    announced: bool = False,
+) -> RequestsApiError:
+    size = f"announced as {response.headers['Content-Length']} bytes" if announced else "larger"
+    return RequestsApiError(
+        f"{request.method} {safe_url(request.url)}: the response body ({size}) exceeds the "
+        f"limit of {limit} bytes set by HttpSettings.{setting}",
+        response.status_code,
+    )
+
+
+def read_limited(response: httpx.Response, limit: int, setting: str) -> bytes:
+    """Return the decoded body of a streamed response, refusing more than ``limit`` bytes.
+
+    The transport has already bounded the body as sent; this bounds it once decompressed.
+
+    Args:
+        response: A response sent with ``stream=True``.
+        limit: The largest body accepted.
+        setting: The setting that sets the limit, for the message.
+
+    Returns:
+        The body.
+
+    Raises:
+        RequestsApiError: If the decoded body is larger than ``limit``.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(response.request, response, limit, setting)
+        chunks.append(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def build_client(
@@ -319,8 +548,13 @@ def build_client(
 
     def raise_for_status(response: httpx.Response) -> None:
         if not response.is_success:
-            response.read()
-            raise status_error(response, secrets)
+            content = bytearray()
+            for chunk in response.iter_bytes():
+                content += chunk
+                if len(content) >= ERROR_BODY_SHOWN:
+                    break
+            response.close()
+            raise status_error(response, secrets, bytes(content))
 
     inner = settings.transport
     if inner is None:
@@ -335,15 +569,18 @@ def build_client(
     )
 
 
-def status_error(response: httpx.Response, secrets: Sequence[str]) -> ApiError:
+def status_error(
+    response: httpx.Response, secrets: Sequence[str], content: bytes | None = None
+) -> ApiError:
     """Build the error for a response whose status is not 2xx.
 
     The message keeps the original client's shape: ``404 Client Error: Not Found for url:
     <url>. <message>, Error code: <code>.`` (the raw body when it is not an error envelope).
 
     Args:
-        response: The response; its body must have been read.
+        response: The response; its body must have been read unless ``content`` is given.
         secrets: Tokens to remove from the message.
+        content: The (beginning of the) body, when the response was streamed.
 
     Returns:
         ``AuthenticationLicenseError`` for a license to accept, else ``RequestsApiError``
@@ -352,7 +589,9 @@ def status_error(response: httpx.Response, secrets: Sequence[str]) -> ApiError:
     status = response.status_code
     kind = "Client Error" if 400 <= status < 500 else "Server Error" if status >= 500 else "Error"
     message = f"{status} {kind}: {response.reason_phrase} for url: {safe_url(response.url)}"
-    envelope = _error_envelope(response.content)
+    if content is None:
+        content = response.content
+    envelope = _error_envelope(content)
     code: int | str | None = None
     server_message = None
     if envelope is not None:
@@ -360,8 +599,8 @@ def status_error(response: httpx.Response, secrets: Sequence[str]) -> ApiError:
         raw_code = envelope.get("code")
         code = raw_code if isinstance(raw_code, int | str) else None
         message += f". {server_message}" + ("" if code is None else f", Error code: {code}.")
-    elif response.content:
-        message += ". " + response.content[:500].decode("utf-8", "replace")
+    elif content:
+        message += ". " + content[:500].decode("utf-8", "replace")
     attempts = attempts_made(response.request)
     if attempts > 1:
         message += f" (gave up after {attempts} attempts)"
@@ -418,6 +657,7 @@ def transfer(
     what: str,
     secrets: Sequence[str],
     content: bytes | None = None,
+    limit: tuple[int, str] | None = None,
 ) -> bytes:
     """Send a request to a signed object-storage URL and return the body.
 
@@ -431,12 +671,14 @@ def transfer(
         what: The transfer, for messages.
         secrets: Tokens to remove from messages.
         content: The JSON body of a ``PUT``.
+        limit: The largest body accepted and the setting that sets it; the transport's
+            (``max_response_bytes``) if ``None``.
 
     Returns:
         The response body.
 
     Raises:
-        ApiError: On an error status or when no response came.
+        ApiError: On an error status, a body over the limit, or when no response came.
     """
     headers = {"Content-Type": "application/json"} if content is not None else None
     try:
@@ -444,10 +686,12 @@ def transfer(
             method, url, content=content, headers=headers, timeout=STORAGE_TIMEOUT
         )
         request.headers.pop("X-Access-Token", None)
+        if limit is not None:
+            request.extensions[LIMIT_KEY] = limit
         response = client.send(request, stream=True)
         try:
-            return b"".join(response.iter_bytes())
+            return read_limited(response, *request.extensions.get(LIMIT_KEY, _NO_LIMIT))
         finally:
             response.close()
-    except (httpx.TransportError, httpx.InvalidURL, httpx.StreamError) as err:
+    except (httpx.TransportError, httpx.InvalidURL, httpx.StreamError, httpx.DecodingError) as err:
         raise transport_error(what, err, secrets) from err

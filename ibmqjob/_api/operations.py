@@ -21,12 +21,14 @@ decoded by ``ibmqjob/_api/codec.py``.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 import json
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import httpx
 from ibmq_api_client import Client
@@ -73,11 +75,13 @@ from ..exceptions import (
     ApiIBMQProtocolError,
     IBMQAccountCredentialsInvalidUrl,
     RequestsApiError,
+    UserTimeoutExceededError,
 )
 from ..settings import HttpSettings, TimeSource
 from . import redact
 from .codec import decode_json_object, encode_qobj, loads
-from .http import attempts_made, build_client, transfer, transport_error
+from .deadline import deadline_scope
+from .http import attempts_made, build_client, read_limited, transfer, transport_error
 from .records import (
     JOB_ID_FIELDS,
     AccessTokenRecord,
@@ -166,16 +170,16 @@ class _Wire:
         """
         token = self.access_token
         try:
-            response = self._send(what, operation, args, kwargs)
+            response, content = self._send(what, operation, args, kwargs)
         except RequestsApiError as err:
             if err.status_code != 401 or self._relogin is None:
                 raise
             self._renew(token, err)  # the access token expired: log in again, once
-            response = self._send(what, operation, args, kwargs)
+            response, content = self._send(what, operation, args, kwargs)
         if response.status_code not in operation.SUCCESS_STATUSES:
             raise self._protocol_error(what, f"undocumented status {response.status_code}")
         try:
-            body = loads(response.content)
+            body = loads(content)
         except ValueError as err:
             raise self._protocol_error(what, f"the body is not JSON ({err})") from err
         try:
@@ -185,12 +189,22 @@ class _Wire:
 
     def _send(
         self, what: str, operation: Operation, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> httpx.Response:
+    ) -> tuple[httpx.Response, bytes]:
+        """Send the operation's request; the response and its body, read up to the cap."""
         try:
             request = operation.build_request(*args, client=self.client, **kwargs)
-            return self.http.send(request)
-        except (httpx.TransportError, httpx.InvalidURL) as err:
+            response = self.http.send(request, stream=True)
+            try:
+                content = read_limited(
+                    response, self.settings.max_response_bytes, "max_response_bytes"
+                )
+            finally:
+                response.close()
+        except (httpx.TransportError, httpx.InvalidURL, httpx.DecodingError) as err:
             raise transport_error(what, err, self.secrets) from err
+        except UserTimeoutExceededError as err:
+            raise UserTimeoutExceededError(f"{what} failed: {err.message}") from err
+        return response, content
 
     def _renew(self, used: str | None, refused: RequestsApiError) -> None:
         """Replace the access token ``used`` that the server refused (401) by a new login.
@@ -226,9 +240,28 @@ class _Wire:
     def _protocol_error(self, what: str, detail: str) -> ApiIBMQProtocolError:
         return ApiIBMQProtocolError(f"Unexpected answer to {what}: {detail}", secrets=self.secrets)
 
-    def transfer(self, method: str, url: str, what: str, content: bytes | None = None) -> bytes:
-        """Send a request to a signed storage URL (see ``ibmqjob._api.http.transfer``)."""
-        return transfer(self.http, method, url, what=what, secrets=self.secrets, content=content)
+    def transfer(
+        self,
+        method: str,
+        url: str,
+        what: str,
+        content: bytes | None = None,
+        *,
+        result: bool = False,
+    ) -> bytes:
+        """Send a request to a signed storage URL (see ``ibmqjob._api.http.transfer``).
+
+        The body is limited by ``max_result_bytes`` for a ``result`` download, else by
+        ``max_response_bytes``.
+        """
+        limit = (
+            (self.settings.max_result_bytes, "max_result_bytes")
+            if result
+            else (self.settings.max_response_bytes, "max_response_bytes")
+        )
+        return transfer(
+            self.http, method, url, what=what, secrets=self.secrets, content=content, limit=limit
+        )
 
     def close(self) -> None:
         """Close the HTTP client."""
@@ -425,47 +458,52 @@ class ProjectOperations:
 
     def job_get(self, job_id: str) -> JobRecord:
         """``GET /Jobs/{id}/v/1``: the full job document."""
-        return self._call("GET /Jobs/{id}/v/1", get_job, JobRecord.from_wire, job_id)
+        return self._call(f"GET /Jobs/{job_id}/v/1", get_job, JobRecord.from_wire, job_id)
 
     def job_status(self, job_id: str) -> StatusRecord:
         """``GET /Jobs/{id}/status/v/1``: the status and, while queued, the queue info."""
-        what = "GET /Jobs/{id}/status/v/1"
+        what = f"GET /Jobs/{job_id}/status/v/1"
         return self._call(what, get_job_status, StatusRecord.from_wire, job_id)
 
     def job_cancel(self, job_id: str) -> bool:
         """``POST /Jobs/{id}/cancel``: whether the server cancelled the job."""
-        what = "POST /Jobs/{id}/cancel"
+        what = f"POST /Jobs/{job_id}/cancel"
         return self._call(what, cancel_job, CancelRecord.from_wire, job_id).cancelled
 
     def job_result(self, job_id: str) -> JsonDict:
         """``GET /Jobs/{id}/resultDownloadUrl`` then the signed URL: the result document."""
-        url = self._signed_url("GET /Jobs/{id}/resultDownloadUrl", get_result_download_url, job_id)
-        return decode_json_object(self._wire.transfer("GET", url, "Result download"), "result")
+        what = f"GET /Jobs/{job_id}/resultDownloadUrl"
+        url = self._signed_url(what, get_result_download_url, job_id)
+        content = self._wire.transfer("GET", url, f"Result download of job {job_id}", result=True)
+        return decode_json_object(content, "result")
 
     def job_result_downloaded(self, job_id: str) -> None:
         """``POST /Jobs/{id}/resultDownloaded``, after a successful download."""
-        self._call("POST /Jobs/{id}/resultDownloaded", result_downloaded, _ignore, job_id)
+        what = f"POST /Jobs/{job_id}/resultDownloaded"
+        self._call(what, result_downloaded, _ignore, job_id)
 
     def job_qobj(self, job_id: str) -> JsonDict:
         """``GET /Jobs/{id}/jobDownloadUrl`` then the signed URL: the Qobj document."""
-        url = self._signed_url("GET /Jobs/{id}/jobDownloadUrl", get_job_download_url, job_id)
-        return decode_json_object(self._wire.transfer("GET", url, "Qobj download"), "Qobj")
+        what = f"GET /Jobs/{job_id}/jobDownloadUrl"
+        url = self._signed_url(what, get_job_download_url, job_id)
+        content = self._wire.transfer("GET", url, f"Qobj download of job {job_id}")
+        return decode_json_object(content, "Qobj")
 
     def job_properties(self, job_id: str) -> JsonDict | None:
         """``GET /Jobs/{id}/properties``: the backend properties, ``None`` if empty."""
         return self._call(
-            "GET /Jobs/{id}/properties", get_job_properties, _properties_document, job_id
+            f"GET /Jobs/{job_id}/properties", get_job_properties, _properties_document, job_id
         )
 
     def job_update_name(self, job_id: str, name: str) -> str | None:
         """``PUT /Jobs/{id}`` with ``{"name": name}``: the echoed name."""
         body = JobNameUpdate(name=name)
-        return self._call("PUT /Jobs/{id}", update_job, _echoed_name, job_id, body=body)
+        return self._call(f"PUT /Jobs/{job_id}", update_job, _echoed_name, job_id, body=body)
 
     def job_update_tags(self, job_id: str, tags: list[str]) -> list[str] | None:
         """``PUT /Jobs/{id}`` with ``{"tags": tags}``: the echoed tags."""
         body = JobTagsUpdate(tags=list(tags))
-        return self._call("PUT /Jobs/{id}", update_job, _echoed_tags, job_id, body=body)
+        return self._call(f"PUT /Jobs/{job_id}", update_job, _echoed_tags, job_id, body=body)
 
     @property
     def time(self) -> TimeSource:
@@ -488,7 +526,7 @@ class ProjectOperations:
         Args:
             job_id: The job.
         """
-        self._call("DELETE /Jobs/{id}", delete_job, _ignore, job_id)
+        self._call(f"DELETE /Jobs/{job_id}", delete_job, _ignore, job_id)
 
     def job_submit(
         self,
@@ -502,8 +540,19 @@ class ProjectOperations:
     ) -> JobRecord:
         """Create a job, upload its Qobj, and tell the server it was uploaded.
 
-        If the upload or the callback fails, the job is cancelled (best effort) and the
-        error is raised: no job is left behind in ``CREATING``.
+        The whole submission runs within ``HttpSettings.submit_timeout``: transient failures
+        are retried until then (job creation only when the server surely did not act). What
+        happens when a step fails:
+
+        * ``POST /Jobs``: no job id is known. The error says whether a job may have been
+          created (the request may have reached the server) or surely was not.
+        * the upload: the server was not told to run the job, so it is cancelled (it would
+          stay in ``CREATING``); the error names it and says whether it was cancelled.
+        * ``POST /Jobs/<id>/jobDataUploaded``: the outcome is asked of the server (the job's
+          status) before deciding. A job past ``CREATING`` was accepted: it is returned. A
+          job the server explicitly refused is cancelled. Otherwise (still ``CREATING``, or
+          no answer) the job is left alone, since the server may still accept it, and the
+          error names it and says that it exists.
 
         Args:
             backend_name: The backend to run on.
@@ -514,11 +563,13 @@ class ProjectOperations:
             live_data_enabled: Sent as ``liveDataEnabled`` (``null`` if ``None``).
 
         Returns:
-            The job document returned by ``jobDataUploaded``.
+            The job document: the answer of ``jobDataUploaded``, or the job as the server
+            describes it when that answer was lost.
 
         Raises:
             ValueError: If the Qobj cannot be encoded (nothing was sent).
-            ApiError: On failure of any step (job limit: ``RequestsApiError`` code 3458).
+            ApiError: On failure of any step (job limit: ``RequestsApiError`` code 3458),
+                its message naming the job id when there is one and whether the job exists.
         """
         content = encode_qobj(qobj)  # first: bad input creates no job
         body = JobCreateRequest(
@@ -529,24 +580,105 @@ class ProjectOperations:
             tags=list(tags) if tags else UNSET,
             experiment_tag=experiment_id or UNSET,
         )
-        job_id, upload_url = self._call("POST /Jobs", create_job, _created_job, body=body)
-        try:
-            if upload_url is None:
-                raise ApiIBMQProtocolError(
-                    f"The new job {job_id} has no objectStorageInfo.uploadUrl to upload to."
+        settings = self._wire.settings
+        with deadline_scope(settings.time.clock, settings.submit_timeout):
+            try:
+                created = self._call("POST /Jobs", create_job, _created_job, body=body)
+            except ApiError as err:
+                if _surely_not_acted_on(err):
+                    raise _noted(err, "No job was created.") from err
+                raise _noted(
+                    err,
+                    "The server may have created a job before the answer was lost; its id is "
+                    "unknown. List your jobs (backend.jobs()) before submitting again.",
+                ) from err
+            job_id, upload_url = created.job_id, created.upload_url
+            try:
+                if upload_url is None:
+                    raise ApiIBMQProtocolError(
+                        f"The new job {job_id} has no objectStorageInfo.uploadUrl to upload to."
+                    )
+                self._wire.transfer("PUT", upload_url, f"Qobj upload of job {job_id}", content)
+            except BaseException as err:  # even an interrupt: a job in CREATING counts as active
+                # jobDataUploaded was not sent: the server cannot have accepted the job.
+                cancelled = self._cancel_quietly(job_id)
+                if isinstance(err, ApiError):
+                    outcome = (
+                        "it was cancelled."
+                        if cancelled
+                        else "cancelling it failed too: it exists, in CREATING."
+                    )
+                    raise _noted(
+                        err,
+                        f"Job {job_id} was created but its Qobj was not uploaded; the server "
+                        f"was not asked to run it, and {outcome}",
+                    ) from err
+                raise
+            what = f"POST /Jobs/{job_id}/jobDataUploaded"
+            try:
+                return self._call(what, job_data_uploaded, job_from_upload_answer, job_id)
+            except ApiError as err:
+                return self._settle_submission(job_id, created.record, err)
+            except BaseException:
+                logger.warning(
+                    "Interrupted while job %s was being submitted: it exists and may run; "
+                    "it was not cancelled.",
+                    job_id,
                 )
-            self._wire.transfer("PUT", upload_url, "Qobj upload", content)
-            what = "POST /Jobs/{id}/jobDataUploaded"
-            return self._call(what, job_data_uploaded, job_from_upload_answer, job_id)
-        except BaseException:  # even an interrupt: a job stuck in CREATING counts as active
-            self._cancel_quietly(job_id)
-            raise
+                raise
 
-    def _cancel_quietly(self, job_id: str) -> None:
+    def _settle_submission(self, job_id: str, created: JobRecord, err: ApiError) -> JobRecord:
+        """Find out from the server what became of a job whose ``jobDataUploaded`` failed."""
+        settings = self._wire.settings
+        # The submission's deadline may be spent: asking is worth a short time of its own.
+        grace = min(30.0, settings.read_timeout or 30.0)
         try:
-            self.job_cancel(job_id)
+            with deadline_scope(settings.time.clock, grace, replace=True):
+                status = self.job_status(job_id)
+        except ApiError as check:
+            raise _noted(
+                err,
+                f"Job {job_id} exists on the server; whether it accepted the job is unknown "
+                f"(asking for its status failed too: {check.message}). It was not cancelled: "
+                f"check it with backend.retrieve_job('{job_id}') before submitting again.",
+            ) from err
+        if status.status.upper() != "CREATING":
+            logger.info(
+                "The answer to %s was lost (%s), but job %s is %s: it was accepted.",
+                f"POST /Jobs/{job_id}/jobDataUploaded",
+                err.message,
+                job_id,
+                status.status,
+            )
+            try:
+                with deadline_scope(settings.time.clock, grace, replace=True):
+                    return self.job_get(job_id)
+            except ApiError:
+                return dataclasses.replace(
+                    created, status=status.status, info_queue=status.info_queue
+                )
+        if _surely_not_acted_on(err) or isinstance(err, ApiIBMQProtocolError):
+            cancelled = self._cancel_quietly(job_id)
+            outcome = "it was cancelled" if cancelled else "cancelling it failed: it exists"
+            raise _noted(
+                err,
+                f"Job {job_id} was not accepted by the server (it is still CREATING) and "
+                f"{outcome}.",
+            ) from err
+        raise _noted(
+            err,
+            f"Job {job_id} exists on the server, still CREATING: the server may yet accept "
+            f"it, so it was not cancelled. Check it with backend.retrieve_job('{job_id}') "
+            "before submitting again.",
+        ) from err
+
+    def _cancel_quietly(self, job_id: str) -> bool:
+        try:
+            with deadline_scope(self.time.clock, 30.0, replace=True):
+                return self.job_cancel(job_id)
         except Exception as err:  # the original failure matters more than this one
             logger.warning("Could not cancel job %s after a failed submission: %s", job_id, err)
+            return False
 
     def jobs_page(self, loopback_filter: Mapping[str, Any]) -> list[JobRecord]:
         """``GET /Jobs/status/v/1?filter=``: one page of job documents.
@@ -596,7 +728,7 @@ class ProjectOperations:
         if before is not None:
             text = json.dumps({"where": {"last_update_date": {"lt": format_query(before)}}})
         return self._call(
-            "GET /devices/{name}/properties",
+            f"GET /devices/{backend_name}/properties",
             get_device_properties,
             _properties_document,
             backend_name,
@@ -606,17 +738,17 @@ class ProjectOperations:
 
     def backend_defaults(self, backend_name: str) -> JsonDict | None:
         """``GET /devices/{name}/defaults``: the pulse defaults, ``None`` if there are none."""
-        what = "GET /devices/{name}/defaults"
+        what = f"GET /devices/{backend_name}/defaults"
         return self._call(what, get_device_defaults, _defaults_document, backend_name)
 
     def backend_status(self, backend_name: str) -> QueueStatusRecord:
         """``GET /devices/{name}/queue/status``."""
-        what = "GET /devices/{name}/queue/status"
+        what = f"GET /devices/{backend_name}/queue/status"
         return self._call(what, get_device_queue_status, QueueStatusRecord.from_wire, backend_name)
 
     def backend_job_limit(self, backend_name: str) -> JobsLimitRecord:
         """``GET /devices/{name}/jobsLimit``."""
-        what = "GET /devices/{name}/jobsLimit"
+        what = f"GET /devices/{backend_name}/jobsLimit"
         return self._call(what, get_device_jobs_limit, JobsLimitRecord.from_wire, backend_name)
 
     # ------------------------------------------------------- reservations (account-wide)
@@ -632,7 +764,7 @@ class ProjectOperations:
             until: End of the window (aware), or ``None``.
         """
         return self._wire.call(
-            "GET /Network/devices/{backend}/bookings/v2",
+            f"GET /Network/devices/{backend_name}/bookings/v2",
             get_backend_reservations,
             reservation_documents,
             backend_name,
@@ -667,12 +799,41 @@ def _echoed_tags(body: object) -> list[str] | None:
     return list(record.tags) if isinstance(body, Mapping) and body.get("tags") is not None else None
 
 
-def _created_job(body: object) -> tuple[str, str | None]:
+class _Created(NamedTuple):
+    """The answer of ``POST /Jobs``."""
+
+    job_id: str
+    upload_url: str | None
+    record: JobRecord
+
+
+def _created_job(body: object) -> _Created:
     """Read ``POST /Jobs``: the new job's id and the URL to upload its Qobj to."""
     record = JobRecord.from_wire(body)
     storage = record.extra.get("objectStorageInfo")
     url = storage.get("uploadUrl") if isinstance(storage, Mapping) else None
-    return record.job_id, url if isinstance(url, str) and url else None
+    return _Created(record.job_id, url if isinstance(url, str) and url else None, record)
+
+
+def _surely_not_acted_on(err: ApiError) -> bool:
+    """Whether a failed request surely had no effect: refused (4xx, 429) or never sent."""
+    if isinstance(err, UserTimeoutExceededError | ApiIBMQProtocolError):
+        return False
+    if 400 <= err.status_code < 500 and err.status_code != 408:
+        return True
+    cause = err.__cause__
+    return isinstance(err, RequestsApiError) and isinstance(
+        cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
+    )
+
+
+def _noted(err: ApiError, note: str) -> ApiError:
+    """The same error (class, status and code kept) with ``note`` added to its message."""
+    noted = copy.copy(err)
+    stop = "" if err.message.endswith(".") else "."
+    noted.message = f"{err.message}{stop} {note}"
+    noted.args = (noted.message,)
+    return noted
 
 
 def _job_page(body: object) -> list[JobRecord]:

@@ -19,7 +19,9 @@ sleeping itself. Rules:
 * The delay is :meth:`RetryPolicy.backoff <ibmqjob.settings.RetryPolicy.backoff>`: it doubles
   from ``backoff_factor`` to ``backoff_max`` (0.5, 1, 2, 4, 8 s by default) and is shortened
   by up to ``jitter`` (a fraction) at random, so that clients do not retry in step. ``total``
-  bounds the retries.
+  (and ``connect`` for connection failures) bound the retries, except inside a blocking call
+  with a deadline (``within_deadline``): there retries go on until the deadline, which the
+  transport enforces, so that an outage shorter than the caller's timeout is ridden out.
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ def next_delay(
     post_safe: bool = False,
     rand: Callable[[], float] = random.random,
     now: dt.datetime | None = None,
+    within_deadline: bool = False,
 ) -> float | None:
     """Decide whether to retry after the last of ``attempts``, and after how long.
 
@@ -113,6 +116,8 @@ def next_delay(
         post_safe: Whether repeating this POST cannot duplicate anything.
         rand: Source of randomness in [0, 1) for the jitter.
         now: Current time, to read ``Retry-After`` dates; the system clock if ``None``.
+        within_deadline: Whether a caller's deadline bounds the retries instead of the
+            ``total`` and ``connect`` budgets.
 
     Returns:
         Seconds to wait before the next attempt, or ``None`` to give up.
@@ -121,9 +126,11 @@ def next_delay(
         raise ValueError("next_delay needs at least one failed attempt.")
     last = attempts[-1]
     retries_done = len(attempts) - 1
-    if retries_done >= policy.total or not is_retryable(policy, method, last, post_safe=post_safe):
+    if not is_retryable(policy, method, last, post_safe=post_safe):
         return None
-    if last.failure is Failure.CONNECT:
+    if not within_deadline and retries_done >= policy.total:
+        return None
+    if last.failure is Failure.CONNECT and not within_deadline:
         connect_retries = sum(1 for a in attempts[:-1] if a.failure is Failure.CONNECT)
         if connect_retries >= policy.connect:
             return None

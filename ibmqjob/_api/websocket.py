@@ -155,7 +155,7 @@ class StatusWebsocket:
                 open_timeout=timeout,
                 ping_interval=self._policy.ping_interval,
                 ping_timeout=self._policy.ping_timeout,
-                close_timeout=min(timeout, 5.0),
+                close_timeout=min(timeout, self._policy.close_timeout),
                 proxy=self._target.proxy,
                 compression=None,
                 logger=_RedactingLogger(_wire_logger, self._target.access_token),

@@ -146,13 +146,37 @@ class Harness:
     project: ProjectApi
 
 
-def connect(fake: FakeApi | None = None, policy: RetryPolicy | None = None) -> Harness:
-    """Log in to the fake API with no jitter and a recording sleep."""
+class VirtualClock:
+    """A clock that only sleeps move: waits take no wall time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+
+def connect(
+    fake: FakeApi | None = None,
+    policy: RetryPolicy | None = None,
+    clock: VirtualClock | None = None,
+) -> Harness:
+    """Log in to the fake API with no jitter and a recording sleep (on ``clock`` if given)."""
     fake = fake or FakeApi()
     sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if clock is not None:
+            clock.sleep(seconds)
+
+    time = TimeSource(sleep=sleep) if clock is None else TimeSource(sleep=sleep, clock=clock.clock)
     settings = HttpSettings(
         policy=policy or RetryPolicy(),
-        time=TimeSource(sleep=sleeps.append),
+        time=time,
         rand=lambda: 0.0,
         transport=httpx.MockTransport(fake),
     )

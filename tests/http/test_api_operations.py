@@ -10,12 +10,13 @@ import pytest
 
 from ibmqjob._api.operations import login
 from ibmqjob.exceptions import (
+    ApiError,
     ApiIBMQProtocolError,
     AuthenticationLicenseError,
     IBMQAccountCredentialsInvalidUrl,
     RequestsApiError,
 )
-from ibmqjob.settings import HttpSettings, TimeSource
+from ibmqjob.settings import HttpSettings, RetryPolicy, TimeSource
 from tests.http.fake_api import (
     ACCESS_TOKEN,
     API_TOKEN,
@@ -24,6 +25,7 @@ from tests.http.fake_api import (
     JOB_ID,
     SIGNATURE,
     FakeApi,
+    VirtualClock,
     connect,
     envelope,
     job_document,
@@ -73,7 +75,7 @@ def test_malformed_job_documents_are_protocol_errors(answer: httpx.Response) -> 
     h = connect()
     h.fake.queue("GET", f"{JOB}/v/1", answer)
 
-    with pytest.raises(ApiIBMQProtocolError, match=r"GET /Jobs/\{id\}/v/1|creationDate"):
+    with pytest.raises(ApiIBMQProtocolError, match=r"GET /Jobs/[0-9a-f]+/v/1|creationDate"):
         h.project.job_get(JOB_ID)
 
 
@@ -125,18 +127,85 @@ def test_upload_failure_cancels_the_job_and_raises() -> None:
     [envelope(409, "Not in CREATING", 3209), httpx.Response(200, json={"nojob": {}})],
     ids=["conflict", "no-job-key"],
 )
-def test_callback_failure_cancels_the_job_and_raises(
+def test_callback_refused_while_the_job_is_still_creating_cancels_it_and_raises(
     answer: httpx.Response, caplog: pytest.LogCaptureFixture
 ) -> None:
     h = connect()
     h.fake.queue("POST", "jobDataUploaded", answer)
+    h.fake.queue("GET", f"{JOB}/status/v/1", httpx.Response(200, json={"status": "CREATING"}))
     h.fake.queue("POST", f"{JOB}/cancel", envelope(409, "cannot cancel", 3208))
 
-    with pytest.raises((RequestsApiError, ApiIBMQProtocolError)), caplog.at_level(logging.WARNING):
-        h.project.job_submit("sim", {"qobj_id": "q"})
+    with pytest.raises((RequestsApiError, ApiIBMQProtocolError)) as info:
+        with caplog.at_level(logging.WARNING):
+            h.project.job_submit("sim", {"qobj_id": "q"})
 
     assert len(h.fake.calls("POST", f"{JOB}/cancel")) == 1
     assert f"Could not cancel job {JOB_ID}" in caplog.text
+    assert f"Job {JOB_ID} was not accepted" in info.value.message
+    assert f"POST /Jobs/{JOB_ID}/jobDataUploaded" in info.value.message or answer.status_code == 409
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        envelope(409, "Not in CREATING", 3209),
+        httpx.Response(502, text="bad gateway"),
+        httpx.RemoteProtocolError("peer closed connection without sending complete message body"),
+    ],
+    ids=["conflict-after-a-lost-answer", "bad-gateway", "cut"],
+)
+def test_a_job_the_server_accepted_is_returned_whatever_the_callback_answered(
+    answer: httpx.Response | Exception,
+) -> None:
+    h = connect(policy=RetryPolicy(total=0))
+    h.fake.queue("POST", "jobDataUploaded", answer)
+    h.fake.queue("GET", f"{JOB}/status/v/1", httpx.Response(200, json={"status": "QUEUED"}))
+
+    record = h.project.job_submit("sim", {"qobj_id": "q"})
+
+    assert record.job_id == JOB_ID
+    assert h.fake.calls("POST", f"{JOB}/cancel") == []
+
+
+def test_a_callback_whose_outcome_stays_unknown_leaves_the_job_and_names_it() -> None:
+    clock = VirtualClock()
+    h = connect(clock=clock)
+    # Within the submission's deadline the callback is retried, then the status asked,
+    # until the deadlines: the server never answers either.
+    h.fake.queue("POST", "jobDataUploaded", *[httpx.ReadError("connection reset")] * 200)
+    h.fake.queue("GET", f"{JOB}/status/v/1", *[httpx.ConnectError("refused")] * 200)
+
+    with pytest.raises(ApiError) as info:
+        h.project.job_submit("sim", {"qobj_id": "q"})
+
+    message = info.value.message
+    assert f"POST /Jobs/{JOB_ID}/jobDataUploaded" in message and "{id}" not in message
+    assert f"Job {JOB_ID} exists on the server" in message and "not cancelled" in message
+    assert h.fake.calls("POST", f"{JOB}/cancel") == []
+    # 300 s of submission, then 30 s to ask: retries span the deadlines, not a budget.
+    assert 300 <= clock.now <= 300 + 30 + 1
+    assert len(h.fake.calls("POST", "jobDataUploaded")) > 6
+
+
+def test_a_creation_whose_answer_was_lost_says_a_job_may_exist() -> None:
+    h = connect()
+    h.fake.queue("POST", f"{HGP}/Jobs$", httpx.ReadError("connection reset by peer"))
+
+    with pytest.raises(RequestsApiError) as info:
+        h.project.job_submit("sim", {"qobj_id": "q"})
+
+    assert "may have created a job" in info.value.message
+    assert len(h.fake.calls("POST", f"{HGP}/Jobs$")) == 1
+
+
+def test_a_refused_creation_says_no_job_was_created() -> None:
+    h = connect()
+    h.fake.queue("POST", f"{HGP}/Jobs$", envelope(400, "limit", 3458))
+
+    with pytest.raises(RequestsApiError) as info:
+        h.project.job_submit("sim", {"qobj_id": "q"})
+
+    assert info.value.code == 3458 and "No job was created." in info.value.message
 
 
 def test_submission_sends_the_legacy_creation_body_and_the_encoded_qobj() -> None:

@@ -16,6 +16,7 @@ from ibmqjob.exceptions import (
     IBMQJobInvalidStateError,
     IBMQJobTimeoutError,
     RequestsApiError,
+    UserTimeoutExceededError,
 )
 from ibmqjob.queueinfo import QueueInfo
 from tests.unit.fake_job_api import (
@@ -378,3 +379,41 @@ def test_a_final_status_is_never_undone_by_a_stale_document(
     api.jobs[job_id].index = 0  # a lagging replica answers with the old document
     job.refresh()
     assert job.status() is JobStatus.DONE and job.done()
+
+
+@pytest.mark.parametrize("method", ["job_status", "job_get", "job_result"])
+def test_a_request_cut_short_by_the_deadline_is_a_timeout(
+    api: FakeJobApi, clock: FakeClock, method: str
+) -> None:
+    job_id = api.add(["RUNNING", "COMPLETED"])
+    api.jobs[job_id].result = result_document(job_id, [True])
+    job = make_job(api, job_id, clock)
+    api.fail(method, UserTimeoutExceededError("no complete answer before the deadline of the call"))
+
+    with pytest.raises(IBMQJobTimeoutError, match=f"Timeout while waiting for job {job_id}"):
+        job.result(timeout=30)
+
+
+def test_the_deadline_of_result_reaches_the_requests_made_inside(
+    api: FakeJobApi, clock: FakeClock
+) -> None:
+    from ibmqjob._api.deadline import current_deadline
+
+    seen: list[float | None] = []
+    job_id = api.add(["RUNNING", "COMPLETED"])
+    job = make_job(api, job_id, clock)
+    status = api.job_status
+
+    def spying(job_id: str) -> Any:
+        deadline = current_deadline()
+        seen.append(None if deadline is None else deadline.at)
+        return status(job_id)
+
+    api.job_status = spying  # type: ignore[method-assign]
+    start = clock.now
+    job.wait_for_final_state(timeout=7)
+    job_id2 = api.add(["RUNNING", "COMPLETED"])
+    make_job(api, job_id2, clock).status()
+
+    assert seen[:-1] and all(at == start + 7 for at in seen[:-1])
+    assert seen[-1] is None  # no deadline outside a blocking call

@@ -39,6 +39,11 @@ def test_the_formula_follows_each_policy_s_tunables() -> None:
         (HttpSettings, {"read_timeout": -1}, "read_timeout"),
         (HttpSettings, {"policy": {"total": 3}}, "RetryPolicy"),
         (HttpSettings, {"time": 5}, "TimeSource"),
+        (HttpSettings, {"max_response_bytes": 0}, "max_response_bytes"),
+        (HttpSettings, {"max_result_bytes": 1.5}, "max_result_bytes"),
+        (HttpSettings, {"submit_timeout": -1}, "submit_timeout"),
+        (WebsocketPolicy, {"silence_check": 0}, "silence_check"),
+        (WebsocketPolicy, {"close_timeout": 0}, "close_timeout"),
         (TimeSource, {"sleep": 1.0}, "callables"),
     ],
 )
@@ -54,3 +59,12 @@ def test_defaults_and_no_read_timeout() -> None:
     assert settings.read_timeout is None
     assert settings.time == TimeSource()
     assert settings.policy == RetryPolicy() and settings.websocket == WebsocketPolicy()
+
+
+def test_limits_and_deadline_defaults() -> None:
+    settings = HttpSettings()
+    assert (settings.max_response_bytes, settings.max_result_bytes) == (64 * 2**20, 256 * 2**20)
+    assert settings.submit_timeout == 300.0
+    assert HttpSettings(submit_timeout=None).submit_timeout is None
+    assert WebsocketPolicy().silence_check == 10.0
+    assert WebsocketPolicy(silence_check=None).silence_check is None

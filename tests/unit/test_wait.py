@@ -248,3 +248,43 @@ def test_callback_exceptions_end_the_wait(clock: FakeClock) -> None:
             clock=clock,
             sleep=clock.sleep,
         )
+
+
+def test_a_silent_websocket_is_backed_by_a_status_check(clock: FakeClock) -> None:
+    # The websocket authenticated, then says nothing; the job finished meanwhile.
+    stream = stream_of([(1, "QUEUED")] + [(0.5, None)] * 100, clock)
+    poll = Poller(["COMPLETED"], clock)
+
+    status, _ = wait_for_final_status(
+        fetch_status=poll,
+        observe=observe,
+        stream=stream,
+        timeout=60,
+        sleep=clock.sleep,
+        clock=clock,
+        silence_check=3.0,
+    )
+
+    assert status is JobStatus.DONE
+    assert poll.times == [1004.0]  # 3 s after the last frame
+    assert stream.opened == [(1060.0, 3.0)]  # the stream hands control back in time
+
+
+def test_a_failed_status_check_leaves_the_wait_on_the_websocket(clock: FakeClock) -> None:
+    stream = stream_of([(2, None), (2, None), (1, "COMPLETED")], clock)
+    calls: list[float] = []
+
+    def failing() -> StatusRecord:
+        calls.append(clock.now)
+        raise RequestsApiError("502 Server Error", 502)
+
+    status, _ = wait_for_final_status(
+        fetch_status=failing,
+        observe=observe,
+        stream=stream,
+        sleep=clock.sleep,
+        clock=clock,
+        silence_check=1.0,
+    )
+
+    assert status is JobStatus.DONE and len(calls) == 2
