@@ -442,9 +442,15 @@ def _remaining(deadline: float | None) -> float | None:
     return max(0.0, deadline - time.monotonic())
 
 
+def _header_name(header: Any) -> str | None:
+    """An experiment's name: qiskit 0.46's headers are objects, qiskit 1 and 2's dicts."""
+    name = header.get("name") if isinstance(header, dict) else getattr(header, "name", None)
+    return name if isinstance(name, str) else None
+
+
 def _experiment_names(managed: ManagedJob) -> list[str | None]:
     result = managed.cached_result
     if result is not None:
-        return [getattr(experiment.header, "name", None) for experiment in result.results]
+        return [_header_name(experiment.header) for experiment in result.results]
     assert managed.job is not None  # a retrieved job
     return [getattr(circuit, "name", None) for circuit in managed.job.circuits()]

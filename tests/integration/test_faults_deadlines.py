@@ -10,12 +10,12 @@ import contextlib
 from collections.abc import Iterator
 
 import pytest
-from faults_support import in_thread, timed
 
 from benchmarks.faultkit.harness import FaultyServer, bell, faulty_server
 from benchmarks.faultkit.proxy import Rule
 from ibmqjob import IBMQJob, IBMQJobTimeoutError
 from ibmqjob.settings import HttpSettings, WebsocketPolicy
+from tests.integration.faults_support import in_thread, timed
 
 STATUS = r"/Jobs/[0-9a-f]+/status/v/1$"
 JOB = r"/Jobs/[0-9a-f]+/v/1$"

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from faults_support import in_thread
 
 from benchmarks.faultkit.harness import FaultyServer, bell, faulty_server, unique_tag
 from benchmarks.faultkit.proxy import Rule
 from ibmqjob import IBMQBackendApiError, IBMQJob, JobStatus
 from ibmqjob.settings import HttpSettings
+from tests.integration.faults_support import in_thread
 
 CALLBACK = r"/Jobs/[0-9a-f]+/jobDataUploaded$"
 CREATE = r"/Jobs$"
