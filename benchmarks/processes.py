@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -52,10 +53,16 @@ class BenchServer:
     Args:
         step_delay: Seconds of each of VALIDATING, VALIDATED and QUEUED.
         run_delay: Seconds a job stays RUNNING on top of the simulation.
+        final_frame_extension: The server's final ``job-status`` frame carries the result's
+            signed URL and the job's final fields (the optional protocol extension).
     """
 
-    def __init__(self, step_delay: float = 0.0, run_delay: float = 0.0) -> None:
+    def __init__(
+        self, step_delay: float = 0.0, run_delay: float = 0.0, final_frame_extension: bool = False
+    ) -> None:
         self._args = ["--step-delay", str(step_delay), "--run-delay", str(run_delay)]
+        if final_frame_extension:
+            self._args.append("--final-frame-extension")
         self._process: subprocess.Popen[str] | None = None
         # The server's data lives here and goes with the run, even if the server is killed.
         self._data_dir: tempfile.TemporaryDirectory[str] | None = None
@@ -165,18 +172,29 @@ def run_client(
         if value is not True:
             command.append(str(value))
     env = clean_environment(sdk_path if client == "ours" else None)
+    # The harness runs one client at a time and reaps nothing else meanwhile, so the growth
+    # of its children's CPU time is exactly this client process's, exit handlers included.
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         done = subprocess.run(
             command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env
         )
     except subprocess.TimeoutExpired as err:
         raise BenchmarkError(f"{client} {workload} did not finish in {timeout} s") from err
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         raise BenchmarkError(
             f"{client} {workload} failed (exit {done.returncode}):\n{done.stderr[-4000:]}"
         )
     report: dict[str, Any] = json.loads(lines[-1])
+    process_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    report["process_cpu_s"] = process_cpu
+    if "cpu_mark_s" in report:
+        # From the start of the measured part to the end of the process.
+        report["client_cpu_s"] = max(0.0, process_cpu - report["cpu_mark_s"])
+    if "cpu_mark_s" in report:
+        report["counters"] = server.control("counters")
     return report
 
 
