@@ -157,6 +157,10 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             self._results.set_raw(self._result_context(), record.result)
         self._job_error_msg: str | None = None
         self._refreshed = False
+        # True when the job was seen final (on the websocket) after its document was read: the
+        # fields only the final document holds (end date, time per step, extra attributes)
+        # are then fetched on first access.
+        self._stale = False
 
     # ------------------------------------------------------------------ construction
 
@@ -222,7 +226,11 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
 
         Returns:
             The job's attributes (times in UTC, ISO-8601).
+
+        Raises:
+            IBMQJobApiError: If the job's final document could not be fetched.
         """
+        self._fetch_if_stale()
         raw_result = self._results.raw
         if raw_result is None and self._results.result is not None:
             raw_result = self._results.result.to_dict()
@@ -307,6 +315,12 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         if record.result is not None:
             self._results.set_raw(self._result_context(), record.result)
         self._refreshed = True
+        self._stale = False
+
+    def _fetch_if_stale(self) -> None:
+        """Fetch the job document if it predates the final status observed."""
+        if self._stale and self._api is not None:
+            self.refresh()
 
     # ------------------------------------------------------------------ server state
 
@@ -390,7 +404,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         Raises:
             IBMQJobApiError: If an unexpected error occurred when communicating with the server.
         """
-        if not self._record.time_per_step or not is_final(self._status):
+        if self._stale or not self._record.time_per_step or not is_final(self._status):
             self.refresh()
         steps = self._record.time_per_step
         if not steps:
@@ -403,6 +417,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         Raises:
             IBMQJobApiError: If an unexpected error occurred when communicating with the server.
         """
+        self._fetch_if_stale()
         if self._record.run_mode is None:
             self.refresh()
             if self._record.run_mode is None and self._status in (
@@ -644,6 +659,8 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             if self._api is not None:
                 self._results.retrieve(self._result_context(), self._require_api)
             from_result = self._results.error_message
+            if not from_result:
+                self._fetch_if_stale()
             if not from_result and self._record.error is None and self._api is not None:
                 self.refresh()
             self._job_error_msg = choose_error_message(
@@ -656,7 +673,11 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
     def _wait_for_final(
         self, timeout: float | None, wait: float, dispatcher: CallbackDispatcher | None = None
     ) -> JobStatus:
-        """Block until the job is final, then refresh it; return the final status."""
+        """Block until the job is final; return the final status.
+
+        The job document is not fetched again: the result needs none of it, and the fields
+        only the final document holds are fetched when first read (:meth:`_fetch_if_stale`).
+        """
         if is_final(self._status):
             return self._status
         api = self._require_api()
@@ -683,7 +704,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             raise IBMQJobApiError(
                 f"Error checking job status due to a network error: {err.message}"
             ) from err
-        self.refresh()
+        self._stale = True
         return self._status
 
     # ------------------------------------------------------------------ internals
@@ -728,6 +749,9 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         record = self.__dict__.get("_record")
         if name.startswith("__") or not name.endswith("_") or record is None:
             raise AttributeError(f"Attribute {name} is not defined.")
+        if self.__dict__.get("_stale"):
+            self._fetch_if_stale()
+            record = self._record
         try:
             return jobdict.extra_attributes(record)[name[:-1]]
         except KeyError:

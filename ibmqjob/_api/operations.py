@@ -21,9 +21,11 @@ decoded by ``ibmqjob/_api/codec.py``.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
 import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
@@ -112,8 +114,29 @@ def _ignore(body: object) -> None:
     """Parse an acknowledgement: any JSON value."""
 
 
+logger = logging.getLogger(__name__)
+
+# Wires holding deferred work; the work is done at the latest when the interpreter exits.
+_PENDING: set[_Wire] = set()
+_PENDING_LOCK = threading.Lock()
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    with _PENDING_LOCK:
+        wires = list(_PENDING)
+    for wire in wires:
+        wire.flush()
+
+
 class _Wire:
-    """The account's HTTP client and the one call path of every operation."""
+    """The account's HTTP client and the one call path of every operation.
+
+    Work off the critical path of a caller (the ``resultDownloaded`` acknowledgement, the
+    close handshake of a finished status websocket) is deferred with :meth:`defer`: it is
+    done before the account's next request, when the account is closed, or when the
+    interpreter exits, whichever comes first; never lost, never on a background thread.
+    """
 
     def __init__(
         self, base_url: str, secrets: list[str], settings: HttpSettings, token: str | None
@@ -123,6 +146,34 @@ class _Wire:
         self.http = build_client(base_url, access_token=token, secrets=secrets, settings=settings)
         # The generated client only builds requests on the base URL of ``http``.
         self.client = Client(base_url).set_httpx_client(self.http)
+        self._deferred: list[tuple[str, Callable[[], None]]] = []
+        self._deferred_lock = threading.Lock()
+
+    def defer(self, what: str, work: Callable[[], None]) -> None:
+        """Do ``work`` before the account's next request, at close or at exit.
+
+        Args:
+            what: The work, for the log when it fails.
+            work: Called once; an ``ApiError`` it raises is logged as a warning.
+        """
+        with self._deferred_lock:
+            self._deferred.append((what, work))
+        with _PENDING_LOCK:
+            _PENDING.add(self)
+
+    def flush(self) -> None:
+        """Do the deferred work now (each item once, in order)."""
+        with self._deferred_lock:
+            pending, self._deferred = self._deferred, []
+        with _PENDING_LOCK:
+            _PENDING.discard(self)
+        for what, work in pending:
+            try:
+                work()
+            except ApiError as err:
+                logger.warning("Unable to %s: %s", what, err.message)
+            except Exception as err:  # deferred work must never break the caller's request
+                logger.warning("Unable to %s: %r", what, err)
 
     def call(
         self,
@@ -149,6 +200,8 @@ class _Wire:
             ApiIBMQProtocolError: On an undocumented status, a body that is not JSON, or a
                 body ``parse`` rejects.
         """
+        if self._deferred:
+            self.flush()
         try:
             request = operation.build_request(*args, client=self.client, **kwargs)
             response = self.http.send(request)
@@ -170,10 +223,13 @@ class _Wire:
 
     def transfer(self, method: str, url: str, what: str, content: bytes | None = None) -> bytes:
         """Send a request to a signed storage URL (see ``ibmqjob._api.http.transfer``)."""
+        if self._deferred:
+            self.flush()
         return transfer(self.http, method, url, what=what, secrets=self.secrets, content=content)
 
     def close(self) -> None:
-        """Close the HTTP client."""
+        """Do the deferred work, then close the HTTP client."""
+        self.flush()
         self.http.close()
 
 
@@ -336,8 +392,17 @@ class ProjectOperations:
         return decode_json_object(self._wire.transfer("GET", url, "Result download"), "result")
 
     def job_result_downloaded(self, job_id: str) -> None:
-        """``POST /Jobs/{id}/resultDownloaded``, after a successful download."""
-        self._call("POST /Jobs/{id}/resultDownloaded", result_downloaded, _ignore, job_id)
+        """``POST /Jobs/{id}/resultDownloaded``, after a successful download.
+
+        Deferred: sent before the account's next request (or at close, or at exit), so that
+        ``result()`` returns without waiting for it. A failure is logged as a warning.
+        """
+        self._wire.defer(
+            f"tell the server that the result of job {job_id} was downloaded",
+            lambda: self._call(
+                "POST /Jobs/{id}/resultDownloaded", result_downloaded, _ignore, job_id
+            ),
+        )
 
     def job_qobj(self, job_id: str) -> JsonDict:
         """``GET /Jobs/{id}/jobDownloadUrl`` then the signed URL: the Qobj document."""
@@ -370,7 +435,9 @@ class ProjectOperations:
         if not self._ws_url:
             return None
         url = f"{self._ws_url.rstrip('/')}/jobs/{job_id}/status/v/1"
-        return WebsocketTarget(url, self._access_token, policy=self._wire.settings.websocket)
+        return WebsocketTarget(
+            url, self._access_token, policy=self._wire.settings.websocket, defer=self._wire.defer
+        )
 
     # ------------------------------------------------------------ other job calls
 
