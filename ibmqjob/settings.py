@@ -301,6 +301,9 @@ class HttpSettings:
         verify: Whether to verify TLS certificates.
         transport: The transport doing the I/O; a pooled ``httpx.HTTPTransport`` if ``None``
             (tests pass an ``httpx.MockTransport``).
+        connections: The most requests of the account at once, and the connections kept
+            open between them: size it to the account's concurrency (threads with a request
+            in flight). Above it, a request waits for a free connection.
     """
 
     connect_timeout: float = 5.0
@@ -311,9 +314,14 @@ class HttpSettings:
     rand: Callable[[], float] = random.random
     verify: bool = True
     transport: httpx.BaseTransport | None = None
+    connections: int = 256
 
     def __post_init__(self) -> None:
         _check_positive(self, "connect_timeout")
+        if isinstance(self.connections, bool) or not isinstance(self.connections, int):
+            raise TypeError("HttpSettings.connections must be an int.")
+        if self.connections < 1:
+            raise ValueError("HttpSettings.connections must be >= 1.")
         _check_positive(self, "read_timeout", optional=True)
         for name, kind in (
             ("policy", RetryPolicy),

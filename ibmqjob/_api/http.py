@@ -261,7 +261,12 @@ def build_client(
 
     inner = settings.transport
     if inner is None:
-        inner = httpx.HTTPTransport(verify=settings.verify)
+        # httpx keeps 20 idle connections by default: with more threads than that, each
+        # request beyond them opens (and closes) a connection of its own.
+        limits = httpx.Limits(
+            max_connections=settings.connections, max_keepalive_connections=settings.connections
+        )
+        inner = httpx.HTTPTransport(verify=settings.verify, limits=limits)
     return httpx.Client(
         base_url=base_url,
         headers=headers,
