@@ -113,15 +113,15 @@ def _memory_list(chunk: bytes, shared: dict[bytes, str]) -> list[str] | None:
         if values is not None:
             return values
     items = chunk.split(b",")
-    values = list(map(shared.get, items))
-    if None in values:  # items not seen in the lists before: check and decode them
-        for item in set(items).difference(shared):
-            value = _plain_string(item)
-            if value is None:
-                return None
-            shared[item] = value
-        values = list(map(shared.__getitem__, items))
-    return values  # type: ignore[return-value]  # no None left
+    maybe: list[str | None] = list(map(shared.get, items))
+    if None not in maybe:
+        return maybe  # type: ignore[return-value]  # no None left
+    for item in set(items).difference(shared):  # items not seen before: check and decode
+        value = _plain_string(item)
+        if value is None:
+            return None
+        shared[item] = value
+    return list(map(shared.__getitem__, items))
 
 
 def _decode_with_memory_cut_out(content: bytes) -> Any:
