@@ -75,6 +75,9 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
     (``IBMQJob.from_dict(data, backend=backend, api=api)``, or ``job._attach(backend, api)``).
     """
 
+    _stale = False
+    _result_url: str | None = None
+
     def __init__(
         self,
         backend: Any,
@@ -161,6 +164,9 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         # fields only the final document holds (end date, time per step, extra attributes)
         # are then fetched on first access.
         self._stale = False
+        # The signed URL of the result a final websocket frame carried, if any (optional
+        # protocol extension); the result is then downloaded without asking for a URL.
+        self._result_url: str | None = None
 
     # ------------------------------------------------------------------ construction
 
@@ -306,6 +312,10 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         api = self._require_api()
         with api_to_job_error("Unexpected return value received from the server: "):
             record = api.job_get(self.job_id())
+        self._adopt(record)
+
+    def _adopt(self, record: JobRecord) -> None:
+        """Hold a job document just received from the server (see :meth:`refresh`)."""
         if record.kind is None and self._record.kind is not None:
             record = dataclasses.replace(record, kind=self._record.kind)
         if record.qobj is not None:
@@ -705,7 +715,26 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
                 f"Error checking job status due to a network error: {err.message}"
             ) from err
         self._stale = True
+        self._use_final_frame(self._observed.extra)
         return self._status
+
+    def _use_final_frame(self, extension: Mapping[str, Any]) -> None:
+        """Use what a final ``job-status`` frame may carry (optional protocol extension):
+        the job's final document (no fetch needed later) and the result's signed URL."""
+        if not is_final(self._status):
+            return
+        url = extension.get("resultUrl")
+        self._result_url = url if isinstance(url, str) and url else None
+        document = extension.get("job")
+        if not isinstance(document, Mapping):
+            return
+        try:
+            record = JobRecord.from_wire(document)
+        except ApiError as err:
+            logger.debug("Job %s: unusable job document in the final frame: %s", self._job_id, err)
+            return
+        if record.job_id == self.job_id() and record.status == self._observed.status:
+            self._adopt(record)
 
     # ------------------------------------------------------------------ internals
 
@@ -742,6 +771,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             self._status,
             self._record.kind,
             jobdict.client_version(self._record.client_info),
+            self._result_url,
         )
 
     def __getattr__(self, name: str) -> Any:

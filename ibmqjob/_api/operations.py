@@ -386,8 +386,21 @@ class ProjectOperations:
         what = "POST /Jobs/{id}/cancel"
         return self._call(what, cancel_job, CancelRecord.from_wire, job_id).cancelled
 
-    def job_result(self, job_id: str) -> JsonDict:
-        """``GET /Jobs/{id}/resultDownloadUrl`` then the signed URL: the result document."""
+    def job_result(self, job_id: str, url: str | None = None) -> JsonDict:
+        """``GET /Jobs/{id}/resultDownloadUrl`` then the signed URL: the result document.
+
+        With ``url`` (the signed URL a final websocket frame carried), the download goes
+        there first; if it fails (an expired URL...), a fresh URL is asked for.
+        """
+        if url is not None:
+            try:
+                return decode_json_object(
+                    self._wire.transfer("GET", url, "Result download"), "result"
+                )
+            except ApiError as err:
+                logger.debug(
+                    "Result of job %s not downloaded from the frame's URL: %s", job_id, err
+                )
         url = self._signed_url("GET /Jobs/{id}/resultDownloadUrl", get_result_download_url, job_id)
         return decode_json_object(self._wire.transfer("GET", url, "Result download"), "result")
 
