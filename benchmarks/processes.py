@@ -32,18 +32,26 @@ class BenchmarkError(RuntimeError):
     """A benchmark process failed; the message holds what it printed."""
 
 
-def clean_environment(extra_path: str | None = None) -> dict[str, str]:
+def clean_environment(
+    extra_path: str | None = None, *, source_tree: bool = False
+) -> dict[str, str]:
     """The environment of a child process: no proxy for loopback, no stray Python settings.
 
     Args:
         extra_path: A directory put first on ``PYTHONPATH`` (a scratch copy of the SDK).
+        source_tree: Put this source tree (and its generated client) on ``PYTHONPATH``, so the
+            SDK and the server measured are the ones of this checkout, whatever the
+            virtualenv's editable install points to. Never for the original client.
     """
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR")
     env = {key: os.environ[key] for key in keep if key in os.environ}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     env["PYTHONHASHSEED"] = "0"
-    if extra_path:
-        env["PYTHONPATH"] = extra_path
+    paths = [extra_path] if extra_path else []
+    if source_tree:
+        paths += [str(ROOT), str(ROOT / "generated")]
+    if paths:
+        env["PYTHONPATH"] = os.pathsep.join(paths)
     return env
 
 
@@ -85,7 +93,7 @@ class BenchServer:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
-            env=clean_environment(),
+            env=clean_environment(source_tree=True),
         )
         assert self._process.stdout is not None
         line = self._process.stdout.readline()
@@ -171,7 +179,7 @@ def run_client(
         command.append("--" + key.replace("_", "-"))
         if value is not True:
             command.append(str(value))
-    env = clean_environment(sdk_path if client == "ours" else None)
+    env = clean_environment(sdk_path, source_tree=True) if client == "ours" else clean_environment()
     # The harness runs one client at a time and reaps nothing else meanwhile, so the growth
     # of its children's CPU time is exactly this client process's, exit handlers included.
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
