@@ -22,11 +22,12 @@ decoded by ``ibmqjob/_api/codec.py``.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import datetime as dt
 import json
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 import httpx
@@ -148,6 +149,19 @@ class _Wire:
         self.client = Client(base_url).set_httpx_client(self.http)
         self._deferred: list[tuple[str, Callable[[], None]]] = []
         self._deferred_lock = threading.Lock()
+        self._local = threading.local()  # ``critical``: this thread must not do deferred work
+
+    @contextlib.contextmanager
+    def critical_path(self) -> Iterator[None]:
+        """Requests of this thread inside the block do no deferred work (the result download
+        that ``result()`` waits for must not pay for the close of the websocket it just
+        left)."""
+        outer = getattr(self._local, "critical", False)
+        self._local.critical = True
+        try:
+            yield
+        finally:
+            self._local.critical = outer
 
     def defer(self, what: str, work: Callable[[], None]) -> None:
         """Do ``work`` before the account's next request, at close or at exit.
@@ -200,7 +214,7 @@ class _Wire:
             ApiIBMQProtocolError: On an undocumented status, a body that is not JSON, or a
                 body ``parse`` rejects.
         """
-        if self._deferred:
+        if self._deferred and not getattr(self._local, "critical", False):
             self.flush()
         try:
             request = operation.build_request(*args, client=self.client, **kwargs)
@@ -223,7 +237,7 @@ class _Wire:
 
     def transfer(self, method: str, url: str, what: str, content: bytes | None = None) -> bytes:
         """Send a request to a signed storage URL (see ``ibmqjob._api.http.transfer``)."""
-        if self._deferred:
+        if self._deferred and not getattr(self._local, "critical", False):
             self.flush()
         return transfer(self.http, method, url, what=what, secrets=self.secrets, content=content)
 
@@ -392,6 +406,10 @@ class ProjectOperations:
         With ``url`` (the signed URL a final websocket frame carried), the download goes
         there first; if it fails (an expired URL...), a fresh URL is asked for.
         """
+        with self._wire.critical_path():
+            return self._job_result(job_id, url)
+
+    def _job_result(self, job_id: str, url: str | None) -> JsonDict:
         if url is not None:
             try:
                 return decode_json_object(
