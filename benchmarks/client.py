@@ -341,6 +341,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     session = Session(args.client, args.url, args.token, args.base_url)
     report = WORKLOADS[args.workload](session, args)
+    # The end of the measured part: what the process spends after it (its exit, and work it
+    # deferred to its exit) is compared by the harness with an idle process's.
+    report["cpu_end_s"] = time.process_time()
     report.update(
         client=args.client,
         workload=args.workload,

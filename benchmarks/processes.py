@@ -199,8 +199,9 @@ def run_client(
     process_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     report["process_cpu_s"] = process_cpu
     if "cpu_mark_s" in report:
-        # From the start of the measured part to the end of the process.
-        report["client_cpu_s"] = max(0.0, process_cpu - report["cpu_mark_s"])
+        # The measured part, and what the process spent from its end to the exit.
+        report["measured_cpu_s"] = report["cpu_end_s"] - report["cpu_mark_s"]
+        report["exit_cpu_s"] = max(0.0, process_cpu - report["cpu_end_s"])
     if "cpu_mark_s" in report:
         report["counters"] = server.control("counters")
     return report
