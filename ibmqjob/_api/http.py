@@ -261,8 +261,7 @@ def build_client(
 
     inner = settings.transport
     if inner is None:
-        # httpx keeps 20 idle connections by default: with more threads than that, each
-        # request beyond them opens (and closes) a connection of its own.
+        # HttpSettings.connections: kept alive and at most at once (20 by default, as httpx).
         limits = httpx.Limits(
             max_connections=settings.connections, max_keepalive_connections=settings.connections
         )
