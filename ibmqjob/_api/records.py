@@ -18,7 +18,7 @@ import datetime as dt
 import functools
 import keyword
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -336,17 +336,12 @@ class WebsocketTarget:
         proxy: Proxy URL (``http://``, ``https://``, ``socks5://``...) or ``None`` to
             connect directly.
         policy: Reconnection, keepalive and timeout tunables.
-        defer: Takes work off the caller's critical path (``defer(what, work)``: the close
-            handshake of a finished stream); ``None`` to do it at once.
     """
 
     url: str
     access_token: str = field(repr=False)
     proxy: str | None = None
     policy: WebsocketPolicy = field(default_factory=WebsocketPolicy)
-    defer: Callable[[str, Callable[[], None]], None] | None = field(
-        default=None, repr=False, compare=False
-    )
 
 
 @dataclass(frozen=True)

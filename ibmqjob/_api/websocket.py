@@ -15,7 +15,6 @@ authenticating, reading and backing off. The access token is never logged.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import time
@@ -134,20 +133,14 @@ class StatusWebsocket:
         self._sleep(delay)
 
     def _session(self, deadline: float | None, tick: float | None) -> Iterator[StatusRecord | None]:
-        with contextlib.ExitStack() as stack:
-            ws = stack.enter_context(self._open(deadline))
+        with self._open(deadline) as ws:
             self._authenticate(ws, deadline)
             while True:
                 frame = self._read(ws, deadline, tick)
-                try:
-                    yield None if frame is None else self._decode(frame)
-                except GeneratorExit:
-                    # The caller is done (it saw a final status): the close handshake is
-                    # off its critical path when the account can defer it.
-                    if self._target.defer is not None:
-                        what = f"close the status websocket of job {self._job_id}"
-                        self._target.defer(what, stack.pop_all().close)
-                    raise
+                if frame is None:
+                    yield None
+                    continue
+                yield self._decode(frame)
 
     def _open(self, deadline: float | None) -> WebsocketConnection:
         timeout = self._policy.open_timeout
