@@ -10,12 +10,13 @@ Both are used as their users would: ``IBMQ.enable_account(token, url=...)``,
 ``provider.get_backend(name)``, ``backend.run(circuits, ...)``, ``job.result()`` with its
 defaults, ``backend.retrieve_job(id)``, ``backend.jobs(limit=...)``. Only the standard
 library is used besides the client, and ``urllib`` for the benchmark server's ``/_bench/``
-control routes (reset and read the request counters).
+control routes (reset the request counters; the harness reads them once the process exited).
 
 Workloads (``WORKLOAD --help`` for their options): ``latency`` (submit, ``result()``, one job
-after the other; also the requests each life cycle cost), ``throughput`` (many small jobs),
+after the other), ``inflight`` (many small jobs, N threads each with one job in flight),
 ``submit-big`` (submit one large job and wait for it), ``big-result`` (download and decode
-that job's result: time and peak memory), ``listing`` (``backend.jobs(limit=N)``).
+that job's result, then read every experiment: time and peak memory), ``listing``
+(``backend.jobs(limit=N)``).
 """
 
 from __future__ import annotations
@@ -110,18 +111,41 @@ def transpiled(session: Session, circuits: Any) -> Any:
 
 
 # ------------------------------------------------------------------ workloads
+#
+# Every workload notes ``cpu_mark_s``, the process's CPU time when its measured part begins:
+# the harness subtracts it from the CPU time of the whole process, read when the process has
+# exited, so work deferred to the end of the process (or to exit handlers) is still counted.
+# The server's request counters are reset at the same moment and read by the harness after
+# the process has exited, for the same reason.
+
+
+def mark(session: Session, report: dict[str, Any]) -> None:
+    """Reset the server's counters and note the CPU time: the measured part begins.
+
+    A request of the client first: work a client defers to its next request (such as the
+    acknowledgement of a warm-up job's result) is done before the counters start.
+    """
+    session.backend.status()
+    session.control("reset")
+    report["cpu_mark_s"] = time.process_time()
+
+
+def idle(session: Session, args: argparse.Namespace) -> dict[str, Any]:
+    """Nothing measured: the CPU time from the mark to the process's exit is the cost of
+    leaving a logged-in client process, which the harness subtracts from the others."""
+    session.backend.status()
+    report: dict[str, Any] = {}
+    mark(session, report)
+    return report
 
 
 def latency(session: Session, args: argparse.Namespace) -> dict[str, Any]:
-    """Submit a job and block in ``result()``, ``--jobs`` times; note when each returned.
-
-    The server's request counters are reset after one warm-up job, so the counters read at
-    the end cover exactly ``--jobs`` life cycles (submit, wait, result).
-    """
+    """Submit a job and block in ``result()``, ``--jobs`` times; note when each returned."""
     circuit = transpiled(session, bell_circuit())
     warm = session.backend.run(circuit, shots=args.shots)
     warm.result()
-    session.control("reset")
+    report: dict[str, Any] = {}
+    mark(session, report)
     jobs = []
     for _ in range(args.jobs):
         submitted = time.time()
@@ -133,45 +157,42 @@ def latency(session: Session, args: argparse.Namespace) -> dict[str, Any]:
         jobs.append(
             {"id": job.job_id(), "submitted": submitted, "called": called, "returned": returned}
         )
-    counters = session.control("counters")
-    return {"jobs": jobs, "counters": counters}
+    report["jobs"] = jobs
+    return report
 
 
-def throughput(session: Session, args: argparse.Namespace) -> dict[str, Any]:
-    """Submit ``--jobs`` small jobs and collect every result; time the whole.
-
-    ``--workers 1``: submit them all, then ``result()`` each, in order (how users of the
-    original client write it). ``--workers N``: N threads, each submitting a job and
-    collecting its result, until all are done.
-    """
+def inflight(session: Session, args: argparse.Namespace) -> dict[str, Any]:
+    """``--jobs`` small jobs, ``--workers`` in flight: each thread submits a job and waits in
+    ``result()``, until all are done (both clients the same way). Failures are counted."""
     circuit = transpiled(session, bell_circuit())
     session.backend.run(circuit, shots=args.shots).result()  # warm-up: connections, caches
-    session.control("reset")
+    report: dict[str, Any] = {}
+    errors: list[str] = []
+
+    def one(_: int) -> str | None:
+        try:
+            job = session.backend.run(circuit, shots=args.shots)
+            check_counts(job.result(), args.shots)
+            return str(job.job_id())
+        except Exception as err:  # every failure counts, whatever its kind
+            errors.append(f"{type(err).__name__}: {err}"[:300])
+            return None
+
+    mark(session, report)
     profiler = start_profile(args.profile)
     started = time.perf_counter()
-    if args.workers <= 1:
-        jobs = [session.backend.run(circuit, shots=args.shots) for _ in range(args.jobs)]
-        results = [job.result() for job in jobs]
-    else:
-
-        def one(_: int) -> tuple[Any, Any]:
-            job = session.backend.run(circuit, shots=args.shots)
-            return job, job.result()
-
-        with ThreadPoolExecutor(args.workers) as pool:
-            pairs = list(pool.map(one, range(args.jobs)))
-        jobs = [job for job, _ in pairs]
-        results = [result for _, result in pairs]
+    with ThreadPoolExecutor(args.workers) as pool:
+        ids = list(pool.map(one, range(args.jobs)))
     elapsed = time.perf_counter() - started
     stop_profile(profiler, args.profile)
-    for result in results:
-        check_counts(result, args.shots)
-    return {
-        "elapsed_s": elapsed,
-        "jobs_per_s": args.jobs / elapsed,
-        "ids": [job.job_id() for job in jobs],
-        "counters": session.control("counters"),
-    }
+    report.update(
+        elapsed_s=elapsed,
+        jobs_per_s=args.jobs / elapsed,
+        ids=[job_id for job_id in ids if job_id],
+        errors=len(errors),
+        error_samples=sorted(set(errors))[:5],
+    )
+    return report
 
 
 def submit_big(session: Session, args: argparse.Namespace) -> dict[str, Any]:
@@ -179,7 +200,7 @@ def submit_big(session: Session, args: argparse.Namespace) -> dict[str, Any]:
     circuits = transpiled(session, wide_circuits(args.experiments, args.qubits))
     started = time.perf_counter()
     job = session.backend.run(circuits, shots=args.shots, memory=True, seed_simulator=11)
-    job.wait_for_final_state(timeout=600)
+    job.wait_for_final_state(timeout=1800)
     return {
         "id": job.job_id(),
         "status": job.status().name,
@@ -188,44 +209,53 @@ def submit_big(session: Session, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def big_result(session: Session, args: argparse.Namespace) -> dict[str, Any]:
-    """Retrieve a finished job and time ``result()`` (download and decode), with its memory.
+    """Retrieve a finished job; time ``result()``, then ``get_counts()`` and ``get_memory()`` of
+    every experiment (where lazy decoding would pay), with the memory used.
 
     The peak memory is the growth of the process's resident high-water mark
-    (``ru_maxrss``) over the call, and with ``--tracemalloc`` the peak of Python
-    allocations traced during the call (tracing slows the call; its time is not used).
+    (``ru_maxrss``) over the calls, and with ``--tracemalloc`` the peak of Python
+    allocations traced during them (tracing slows the calls; its times are not used).
     """
     job = session.backend.retrieve_job(args.job_id)
     gc.collect()
+    report: dict[str, Any] = {}
+    mark(session, report)
     profiler = start_profile(args.profile)
     if args.tracemalloc:
         tracemalloc.start()
     rss_before = max_rss_bytes()
     started = time.perf_counter()
     result = job.result()
-    elapsed = time.perf_counter() - started
+    result_s = time.perf_counter() - started
+    experiments = len(result.results)
+    shots = 0
+    for index in range(experiments):
+        result.get_counts(index)
+        shots += len(result.get_memory(index))
+    everything_s = time.perf_counter() - started
     rss_after = max_rss_bytes()
     traced = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
     if args.tracemalloc:
         tracemalloc.stop()
     stop_profile(profiler, args.profile)
-    experiments = len(result.results)
-    memory = result.get_memory(experiments - 1)
-    if len(memory) != args.shots:
-        raise AssertionError(f"expected {args.shots} memory entries, got {len(memory)}")
-    return {
-        "elapsed_s": elapsed,
-        "rss_growth_bytes": rss_after - rss_before,
-        "rss_before_bytes": rss_before,
-        "tracemalloc_peak_bytes": traced,
-        "experiments": experiments,
-        "shots": len(memory),
-    }
+    if shots != args.shots * experiments:
+        raise AssertionError(f"expected {args.shots * experiments} memory entries, got {shots}")
+    report.update(
+        elapsed_s=result_s,
+        everything_s=everything_s,
+        rss_growth_bytes=rss_after - rss_before,
+        rss_before_bytes=rss_before,
+        tracemalloc_peak_bytes=traced,
+        experiments=experiments,
+    )
+    return report
 
 
 def listing(session: Session, args: argparse.Namespace) -> dict[str, Any]:
     """Time ``backend.jobs(limit=--limit)``, ``--repeat`` times (after one warm-up)."""
     session.backend.jobs(limit=10)
-    session.control("reset")
+    report: dict[str, Any] = {}
+    mark(session, report)
     times = []
     count = 0
     profiler = None
@@ -239,7 +269,8 @@ def listing(session: Session, args: argparse.Namespace) -> dict[str, Any]:
     stop_profile(profiler, args.profile)
     if count != args.limit:
         raise AssertionError(f"listed {count} jobs, expected {args.limit}")
-    return {"times_s": times, "count": count, "counters": session.control("counters")}
+    report.update(times_s=times, count=count)
+    return report
 
 
 # ------------------------------------------------------------------ helpers
@@ -276,8 +307,9 @@ def stop_profile(profiler: Any, path: str | None) -> None:
 
 
 WORKLOADS: dict[str, Callable[[Session, argparse.Namespace], dict[str, Any]]] = {
+    "idle": idle,
     "latency": latency,
-    "throughput": throughput,
+    "inflight": inflight,
     "submit-big": submit_big,
     "big-result": big_result,
     "listing": listing,
@@ -309,6 +341,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     session = Session(args.client, args.url, args.token, args.base_url)
     report = WORKLOADS[args.workload](session, args)
+    # The end of the measured part: what the process spends after it (its exit, and work it
+    # deferred to its exit) is compared by the harness with an idle process's.
+    report["cpu_end_s"] = time.process_time()
     report.update(
         client=args.client,
         workload=args.workload,

@@ -102,7 +102,7 @@ def payload_floor(server: BenchServer, job_id: str) -> dict[str, Any]:
         capture_output=True,
         text=True,
         timeout=300,
-        env=clean_environment(),
+        env=clean_environment(source_tree=True),
     )
     if done.returncode != 0:
         raise RuntimeError(f"payload floor probe failed:\n{done.stderr[-2000:]}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -31,18 +32,26 @@ class BenchmarkError(RuntimeError):
     """A benchmark process failed; the message holds what it printed."""
 
 
-def clean_environment(extra_path: str | None = None) -> dict[str, str]:
+def clean_environment(
+    extra_path: str | None = None, *, source_tree: bool = False
+) -> dict[str, str]:
     """The environment of a child process: no proxy for loopback, no stray Python settings.
 
     Args:
         extra_path: A directory put first on ``PYTHONPATH`` (a scratch copy of the SDK).
+        source_tree: Put this source tree (and its generated client) on ``PYTHONPATH``, so the
+            SDK and the server measured are the ones of this checkout, whatever the
+            virtualenv's editable install points to. Never for the original client.
     """
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR")
     env = {key: os.environ[key] for key in keep if key in os.environ}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     env["PYTHONHASHSEED"] = "0"
-    if extra_path:
-        env["PYTHONPATH"] = extra_path
+    paths = [extra_path] if extra_path else []
+    if source_tree:
+        paths += [str(ROOT), str(ROOT / "generated")]
+    if paths:
+        env["PYTHONPATH"] = os.pathsep.join(paths)
     return env
 
 
@@ -52,10 +61,16 @@ class BenchServer:
     Args:
         step_delay: Seconds of each of VALIDATING, VALIDATED and QUEUED.
         run_delay: Seconds a job stays RUNNING on top of the simulation.
+        final_frame_extension: The server's final ``job-status`` frame carries the result's
+            signed URL and the job's final fields (the optional protocol extension).
     """
 
-    def __init__(self, step_delay: float = 0.0, run_delay: float = 0.0) -> None:
+    def __init__(
+        self, step_delay: float = 0.0, run_delay: float = 0.0, final_frame_extension: bool = False
+    ) -> None:
         self._args = ["--step-delay", str(step_delay), "--run-delay", str(run_delay)]
+        if final_frame_extension:
+            self._args.append("--final-frame-extension")
         self._process: subprocess.Popen[str] | None = None
         # The server's data lives here and goes with the run, even if the server is killed.
         self._data_dir: tempfile.TemporaryDirectory[str] | None = None
@@ -78,7 +93,7 @@ class BenchServer:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
-            env=clean_environment(),
+            env=clean_environment(source_tree=True),
         )
         assert self._process.stdout is not None
         line = self._process.stdout.readline()
@@ -164,19 +179,31 @@ def run_client(
         command.append("--" + key.replace("_", "-"))
         if value is not True:
             command.append(str(value))
-    env = clean_environment(sdk_path if client == "ours" else None)
+    env = clean_environment(sdk_path, source_tree=True) if client == "ours" else clean_environment()
+    # The harness runs one client at a time and reaps nothing else meanwhile, so the growth
+    # of its children's CPU time is exactly this client process's, exit handlers included.
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         done = subprocess.run(
             command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env
         )
     except subprocess.TimeoutExpired as err:
         raise BenchmarkError(f"{client} {workload} did not finish in {timeout} s") from err
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         raise BenchmarkError(
             f"{client} {workload} failed (exit {done.returncode}):\n{done.stderr[-4000:]}"
         )
     report: dict[str, Any] = json.loads(lines[-1])
+    process_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    report["process_cpu_s"] = process_cpu
+    if "cpu_mark_s" in report:
+        # The measured part, and what the process spent from its end to the exit.
+        report["measured_cpu_s"] = report["cpu_end_s"] - report["cpu_mark_s"]
+        report["exit_cpu_s"] = max(0.0, process_cpu - report["cpu_end_s"])
+    if "cpu_mark_s" in report:
+        report["counters"] = server.control("counters")
     return report
 
 

@@ -1,4 +1,4 @@
-"""The benchmark report: the machine, the comparison table, and ``results.json``."""
+"""The benchmark report: the machine, the verdicts, the table, ``results.json`` and README."""
 
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ from typing import Any
 
 from benchmarks.processes import PYTHONS
 
+README_BEGIN = "<!-- bench:begin (scripts/bench --write-readme) -->"
+README_END = "<!-- bench:end -->"
+MIN_ROUNDS = 5
+
 
 def machine() -> dict[str, Any]:
     """Cores, memory, CPU and the Python versions of the harness and of both clients."""
@@ -21,7 +25,6 @@ def machine() -> dict[str, Any]:
         "cpu": platform.processor() or platform.machine(),
         "platform": platform.platform(),
         "python": platform.python_version(),
-        "load_average_1min": os.getloadavg()[0],
     }
     try:
         with open("/proc/meminfo") as meminfo:
@@ -45,91 +48,122 @@ def machine() -> dict[str, Any]:
     return info
 
 
-def _fmt(value: Any, unit: str = "") -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        text = f"{value:.3g}" if abs(value) < 100 else f"{value:.0f}"
-    else:
-        text = str(value)
-    return text + unit
+def verdict_policy(size: str, info: dict[str, Any], rounds: int) -> dict[str, Any]:
+    """Whether this run may give MET / NOT MET verdicts, and why not.
 
-
-def _row(
-    name: str, figure: str, section: dict[str, Any], key: str, unit: str, ratio_key: str
-) -> list[str]:
-    original = section.get("original", {}).get(key)
-    ours = section.get("ours", {}).get(key)
-    return [name, figure, _fmt(original, unit), _fmt(ours, unit), _fmt(section.get(ratio_key))]
-
-
-def table_rows(benchmarks: dict[str, Any]) -> list[list[str]]:
-    """The rows of the comparison table: benchmark, figure, original, ours, ratio, goal."""
-    rows: list[list[str]] = []
-    lat = benchmarks.get("completion_latency")
-    if lat:
-        rows.append(_row("1 latency", "median", lat, "median_ms", " ms", "ratio_median"))
-        rows.append(_row("", "p95", lat, "p95_ms", " ms", "ratio_p95"))
-    req = benchmarks.get("requests_per_job")
-    if req:
-        rows.append(_row("2 requests/job", "HTTP", req, "http_per_job", "", "ratio_http"))
-        rows.append(_row("", "websockets", req, "websockets_per_job", "", "ratio_websockets"))
-    thr = benchmarks.get("throughput")
-    if thr:
-        rows.append(_row("3 throughput", "jobs/s", thr, "jobs_per_s", "", "ratio"))
-        sequential = thr.get("ours_sequential", {}).get("jobs_per_s")
-        rows.append(
-            [
-                "",
-                "ours sequential",
-                _fmt(thr["original"]["jobs_per_s"]),
-                _fmt(sequential),
-                _fmt(thr.get("ratio_sequential")),
-            ]
+    No verdicts on a quick run, with fewer than five rounds, or when the machine's load
+    average (1 minute, before or after the run) was above one per core.
+    """
+    cores = info.get("cores") or 1
+    load = max(info["load_average_before"][0], info["load_average_after"][0])
+    reasons = []
+    if size == "quick":
+        reasons.append("quick run")
+    if rounds < MIN_ROUNDS:
+        reasons.append(f"{rounds} rounds, fewer than {MIN_ROUNDS}")
+    warning = None
+    if load > cores:
+        warning = (
+            f"WARNING: load average {load:.2f} on {cores} cores (above one per core): "
+            "other work disturbed the run; no verdicts"
         )
-    big = benchmarks.get("big_result")
-    if big:
-        rows.append(_row("4 big result", "time", big, "time_s", " s", "ratio_time"))
-        rows.append(_row("", "RSS growth", big, "rss_growth_mb", " MB", "ratio_rss"))
-        rows.append(_row("", "tracemalloc", big, "tracemalloc_peak_mb", " MB", "ratio_tracemalloc"))
-    lst = benchmarks.get("listing")
-    if lst:
-        rows.append(_row("5 listing", "time", lst, "time_s", " s", "ratio"))
-        rows.append(_row("", "client side", lst, "client_s_per_listing", " s", "ratio_client_side"))
-    rep = benchmarks.get("replay")
-    if rep:
-        rows.append(["6 replay", "wall", "", _fmt(rep.get("wall_s"), " s") or "", rep["status"]])
+        reasons.append(f"load {load:.2f} on {cores} cores")
+    return {"given": not reasons, "withheld_because": reasons, "warning": warning}
+
+
+def verdict(row: dict[str, Any], policy: dict[str, Any]) -> str:
+    """The verdict of a table row: MET, NOT MET, no verdict, or empty (no goal)."""
+    if not row["goal"]:
+        return ""
+    if row["met"] is None:
+        return "not measured"
+    if not policy["given"]:
+        return "no verdict"
+    return "MET" if row["met"] else "NOT MET"
+
+
+def _ratio(value: float | None) -> str:
+    return "" if value is None else f"{value:.3g}"
+
+
+def table(results: dict[str, Any]) -> list[list[str]]:
+    """Every row of every figure: figure, original, ours, ours/original, goal, verdict."""
+    policy = results["verdicts"]
+    rows = []
+    for section in results["figures"].values():
+        for row in section["rows"]:
+            rows.append(
+                [
+                    row["figure"],
+                    row["original"],
+                    row["ours"],
+                    _ratio(row["ratio"]),
+                    row["goal"],
+                    verdict(row, policy),
+                ]
+            )
     return rows
 
 
-def goals(benchmarks: dict[str, Any]) -> list[list[str]]:
-    """One line per benchmark: its goal and whether it was met."""
-    lines = []
-    for name, section in benchmarks.items():
-        met = section.get("met")
-        verdict = "MET" if met else ("not measured" if met is None else "NOT MET")
-        lines.append([name, section.get("goal", ""), verdict])
-    return lines
+HEADER = ["figure", "original", "ibmqjob", "ibmqjob/original", "goal", "verdict"]
 
 
 def render(results: dict[str, Any]) -> str:
-    """The table and the goals as text."""
-    header = ["benchmark", "figure", "original", "ours", "ours/original"]
-    rows = [header, *table_rows(results["benchmarks"])]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    """The table as aligned text, with the machine, its load and the verdict policy."""
+    rows = [HEADER, *table(results)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
     lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     lines.append("")
-    for name, text, verdict in goals(results["benchmarks"]):
-        lines.append(f"{verdict:<13} {name}: {text}")
-    floor = results.get("floor")
-    if floor:
-        lines.append("")
-        lines.append("floor: " + ", ".join(f"{k}={v}" for k, v in floor.items()))
+    lines.append(describe(results))
+    policy = results["verdicts"]
+    if policy["warning"]:
+        lines.append(policy["warning"])
+    if not policy["given"]:
+        lines.append("verdicts withheld: " + "; ".join(policy["withheld_because"]))
     return "\n".join(lines)
+
+
+def describe(results: dict[str, Any]) -> str:
+    """One line: date, machine, load before and after, rounds."""
+    info = results["machine"]
+    before, after = info["load_average_before"][0], info["load_average_after"][0]
+    return (
+        f"{results['date']}, {info['cores']} cores ({info['cpu']}), {info['memory_gb']} GiB, "
+        f"Python {info['python']}; load average {before:.2f} before, {after:.2f} after; "
+        f"{results['sizes']['rounds']} alternating rounds, medians of per-round ratios"
+    )
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The table in Markdown, under a line with the date and the machine."""
+    lines = [f"Latest run: {describe(results)}.", ""]
+    lines.append("| " + " | ".join(HEADER) + " |")
+    lines.append("| " + " | ".join("---" for _ in HEADER) + " |")
+    for row in table(results):
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+    policy = results["verdicts"]
+    if not policy["given"]:
+        lines.append("")
+        lines.append("No verdicts: " + "; ".join(policy["withheld_because"]) + ".")
+    return "\n".join(lines)
+
+
+def write_readme(results: dict[str, Any], path: Path) -> None:
+    """Replace the table between the README's bench markers with this run's.
+
+    Raises:
+        ValueError: If the README has no pair of markers.
+    """
+    text = path.read_text()
+    begin, end = text.find(README_BEGIN), text.find(README_END)
+    if begin < 0 or end < begin:
+        raise ValueError(f"{path} has no {README_BEGIN!r} ... {README_END!r} block")
+    block = f"{README_BEGIN}\n{markdown(results)}\n"
+    path.write_text(text[:begin] + block + text[end:])
 
 
 def write(results: dict[str, Any], path: Path) -> None:

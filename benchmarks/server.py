@@ -14,7 +14,7 @@ only wraps it from the outside:
 Usage (the harness starts it; it prints one JSON line with the URLs, then serves until its
 standard input closes)::
 
-    .venv/bin/python -m benchmarks.server [--step-delay S] [--run-delay S]
+    .venv/bin/python -m benchmarks.server [--step-delay S] [--run-delay S] [--final-frame-extension]
 """
 
 from __future__ import annotations
@@ -245,6 +245,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--step-delay", type=float, default=0.0)
     parser.add_argument("--run-delay", type=float, default=0.0)
     parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument(
+        "--final-frame-extension",
+        action="store_true",
+        help="the final job-status frame carries the result URL and the job's final fields",
+    )
     args = parser.parse_args(argv)
     if args.data_dir is not None:
         return _serve(args, args.data_dir)
@@ -255,7 +260,11 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(args: argparse.Namespace, data_dir: Path) -> int:
     """Serve with the data in ``data_dir`` until standard input closes."""
     config = ServerConfig(
-        data_dir=data_dir, step_delay=args.step_delay, run_delay=args.run_delay, job_limit=-1
+        data_dir=data_dir,
+        step_delay=args.step_delay,
+        run_delay=args.run_delay,
+        job_limit=-1,
+        final_frame_extension=args.final_frame_extension,
     )
     app, _recorder = instrument(config)
     sock = bind_socket("127.0.0.1", 0)

@@ -16,7 +16,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from qiskit.exceptions import QiskitError
 from qiskit.result import Result
+from qiskit.result.postprocess import format_counts_memory
 
 from . import _qiskit
 from ._time import parse_iso, utc_to_local
@@ -95,6 +97,32 @@ def decode_properties(data: Mapping[str, Any]) -> Any:
     return _qiskit.properties_from_dict(props)
 
 
+class JobResult(Result):  # type: ignore[misc]  # qiskit ships no type information
+    """A qiskit ``Result`` whose ``get_memory()`` formats each distinct shot value once.
+
+    Per-shot memory of measurement level 2 holds few distinct values (``"0x0"``...) repeated
+    shots times; qiskit formats every shot anew (``format_counts_memory``), which costs more
+    than downloading and decoding the whole result. The output is the same list.
+    """
+
+    def get_memory(self, experiment: Any = None) -> Any:
+        """Get the sequence of memory states (readouts) for each shot (see qiskit's
+        ``Result.get_memory``; same arguments, same answer)."""
+        try:
+            experiment_result = self._get_experiment(experiment)
+            memory = self.data(experiment)["memory"]
+        except (KeyError, QiskitError):
+            return super().get_memory(experiment)  # raises qiskit's own error
+        if experiment_result.meas_level != 2 or not isinstance(memory, list):
+            return super().get_memory(experiment)
+        try:
+            header = experiment_result.header.to_dict()
+        except (AttributeError, QiskitError):
+            header = None
+        formatted = {shot: format_counts_memory(shot, header) for shot in set(memory)}
+        return list(map(formatted.__getitem__, memory))
+
+
 def decode_result(data: Mapping[str, Any], **extra: Any) -> Result:
     """Build a qiskit ``Result`` from its JSON document, ``date`` in local time.
 
@@ -115,7 +143,7 @@ def decode_result(data: Mapping[str, Any], **extra: Any) -> Result:
     result.update(extra)
     if result.get("date") is not None:
         result["date"] = local_time(result["date"])
-    return Result.from_dict(result)
+    return JobResult.from_dict(result)
 
 
 # An outcome as qiskit's formatters read it: hexadecimal ``0x..`` or bits (spaces between

@@ -70,6 +70,8 @@ class ResultContext:
         status: The qiskit status.
         kind: The job kind, ``None`` if unknown.
         client_version: Added to the result document as ``client_version``.
+        result_url: A signed URL of the result already known (from the final websocket
+            frame), ``None`` to ask the server for one.
     """
 
     job_id: str
@@ -77,6 +79,7 @@ class ResultContext:
     status: JobStatus
     kind: str | None
     client_version: Mapping[str, str]
+    result_url: str | None = None
 
 
 def error_report(results: Sequence[Mapping[str, Any]]) -> str:
@@ -322,7 +325,9 @@ def _download(ctx: ResultContext, api: JobApi) -> Mapping[str, Any] | None:
         inline = api.job_get(ctx.job_id).result
         if inline is not None or ctx.kind is not None:
             return inline
-    data = api.job_result(ctx.job_id)
+    data = (
+        api.job_result(ctx.job_id, ctx.result_url) if ctx.result_url else api.job_result(ctx.job_id)
+    )
     try:
         api.job_result_downloaded(ctx.job_id)
     except ApiError as err:

@@ -81,6 +81,9 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
     (``IBMQJob.from_dict(data, backend=backend, api=api)``, or ``job._attach(backend, api)``).
     """
 
+    _stale = False
+    _result_url: str | None = None
+
     def __init__(
         self,
         backend: Any,
@@ -165,6 +168,13 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             self._results.set_raw(self._result_context(), record.result)
         self._job_error_msg: str | None = None
         self._refreshed = False
+        # True when the job was seen final (on the websocket) after its document was read: the
+        # fields only the final document holds (end date, time per step, extra attributes)
+        # are then fetched on first access.
+        self._stale = False
+        # The signed URL of the result a final websocket frame carried, if any (optional
+        # protocol extension); the result is then downloaded without asking for a URL.
+        self._result_url: str | None = None
 
     # ------------------------------------------------------------------ construction
 
@@ -230,7 +240,11 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
 
         Returns:
             The job's attributes (times in UTC, ISO-8601).
+
+        Raises:
+            IBMQJobApiError: If the job's final document could not be fetched.
         """
+        self._fetch_if_stale()
         raw_result = self._results.raw
         if raw_result is None and self._results.result is not None:
             raw_result = self._results.result.to_dict()
@@ -306,6 +320,10 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         api = self._require_api()
         with api_to_job_error("Unexpected return value received from the server: "):
             record = api.job_get(self.job_id())
+        self._adopt(record)
+
+    def _adopt(self, record: JobRecord) -> None:
+        """Hold a job document just received from the server (see :meth:`refresh`)."""
         if record.kind is None and self._record.kind is not None:
             record = dataclasses.replace(record, kind=self._record.kind)
         if record.qobj is not None:
@@ -315,6 +333,12 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         if record.result is not None:
             self._results.set_raw(self._result_context(), record.result)
         self._refreshed = True
+        self._stale = False
+
+    def _fetch_if_stale(self) -> None:
+        """Fetch the job document if it predates the final status observed."""
+        if self._stale and self._api is not None:
+            self.refresh()
 
     # ------------------------------------------------------------------ server state
 
@@ -398,7 +422,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         Raises:
             IBMQJobApiError: If an unexpected error occurred when communicating with the server.
         """
-        if not self._record.time_per_step or not is_final(self._status):
+        if self._stale or not self._record.time_per_step or not is_final(self._status):
             self.refresh()
         steps = self._record.time_per_step
         if not steps:
@@ -411,6 +435,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         Raises:
             IBMQJobApiError: If an unexpected error occurred when communicating with the server.
         """
+        self._fetch_if_stale()
         if self._record.run_mode is None:
             self.refresh()
             if self._record.run_mode is None and self._status in (
@@ -665,6 +690,8 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             if self._api is not None:
                 self._results.retrieve(self._result_context(), self._require_api)
             from_result = self._results.error_message
+            if not from_result:
+                self._fetch_if_stale()
             if not from_result and self._record.error is None and self._api is not None:
                 self.refresh()
             self._job_error_msg = choose_error_message(
@@ -690,7 +717,11 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
     def _wait_for_final(
         self, timeout: float | None, wait: float, dispatcher: CallbackDispatcher | None = None
     ) -> JobStatus:
-        """Block until the job is final, then refresh it; return the final status."""
+        """Block until the job is final; return the final status.
+
+        The job document is not fetched again: the result needs none of it, and the fields
+        only the final document holds are fetched when first read (:meth:`_fetch_if_stale`).
+        """
         if is_final(self._status):
             return self._status
         api = self._require_api()
@@ -718,8 +749,27 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             raise IBMQJobApiError(
                 f"Error checking job status due to a network error: {err.message}"
             ) from err
-        self.refresh()
+        self._stale = True
+        self._use_final_frame(self._observed.extra)
         return self._status
+
+    def _use_final_frame(self, extension: Mapping[str, Any]) -> None:
+        """Use what a final ``job-status`` frame may carry (optional protocol extension):
+        the job's final document (no fetch needed later) and the result's signed URL."""
+        if not is_final(self._status):
+            return
+        url = extension.get("resultUrl")
+        self._result_url = url if isinstance(url, str) and url else None
+        document = extension.get("job")
+        if not isinstance(document, Mapping):
+            return
+        try:
+            record = JobRecord.from_wire(document)
+        except ApiError as err:
+            logger.debug("Job %s: unusable job document in the final frame: %s", self._job_id, err)
+            return
+        if record.job_id == self.job_id() and record.status == self._observed.status:
+            self._adopt(record)
 
     # ------------------------------------------------------------------ internals
 
@@ -756,6 +806,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             self._status,
             self._record.kind,
             jobdict.client_version(self._record.client_info),
+            self._result_url,
         )
 
     def __getattr__(self, name: str) -> Any:
@@ -763,6 +814,9 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         record = self.__dict__.get("_record")
         if name.startswith("__") or not name.endswith("_") or record is None:
             raise AttributeError(f"Attribute {name} is not defined.")
+        if self.__dict__.get("_stale"):
+            self._fetch_if_stale()
+            record = self._record
         try:
             return jobdict.extra_attributes(record)[name[:-1]]
         except KeyError:

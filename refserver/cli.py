@@ -105,6 +105,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="seconds between websocket frames of a queued job (default %(default)s)",
     )
     parser.add_argument(
+        "--final-frame-extension",
+        action="store_true",
+        help="the final job-status websocket frame also carries the job document and a signed"
+        " result URL (optional protocol extension, spec/asyncapi.yaml)",
+    )
+    parser.add_argument(
         "--experiment-memory-mb",
         type=int,
         default=256,
@@ -178,6 +184,7 @@ def run_serve(args: argparse.Namespace) -> int:
             public_url=args.public_url,
             header_timeout=args.header_timeout,
             body_timeout=args.body_timeout,
+            final_frame_extension=args.final_frame_extension,
         )
         return _serve(config, args)
     except (ValueError, OSError) as err:

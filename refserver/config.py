@@ -50,6 +50,9 @@ class ServerConfig:
             the API is under ``<public_url>/api`` and the websocket under ``<public_url>/ws``
             (``ws``/``wss``). Every URL the server hands out is built from it, never from a
             request's ``Host`` header. None: the listening address.
+        final_frame_extension: the final ``job-status`` websocket frame of a job also carries
+            the result's signed URL and the job's final fields (an optional extension of the
+            protocol, ``spec/asyncapi.yaml``; clients that do not know it ignore it).
     """
 
     data_dir: Path
@@ -71,6 +74,7 @@ class ServerConfig:
     login_burst: int = 100
     login_rate: float = 1.0
     public_url: str | None = None
+    final_frame_extension: bool = False
 
     def __post_init__(self) -> None:
         if self.public_url is not None:

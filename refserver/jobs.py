@@ -405,6 +405,17 @@ class JobService:
             )
         return {"url": self._signer.url(api_base, DOWNLOAD, job_id, name)}
 
+    def final_frame_extension(self, record: JobRecord, api_base: str) -> dict[str, Any]:
+        """What the optional extension adds to the final ``job-status`` frame of a job.
+
+        ``job``: the job document (as ``GET /Jobs/{id}/v/1``); ``resultUrl``: a signed URL
+        of the result (as ``GET /Jobs/{id}/resultDownloadUrl``), when one is stored.
+        """
+        extension: dict[str, Any] = {"job": self.document(record)}
+        if record.result_stored:
+            extension["resultUrl"] = self._signer.url(api_base, DOWNLOAD, record.id, "result")
+        return extension
+
     def download(self, job_id: str, name: str) -> bytes:
         """The stored object of a signed download URL (already verified).
 

@@ -7,6 +7,9 @@
 3. A job that does not exist for the user: close with 4003.
 4. ``{"type": "job-status", "data": {"status": ..., "infoQueue"?: ...}}`` at once,
    on every change of the job, and every ``queue_update_interval`` while QUEUED.
+   With ``final_frame_extension`` (optional protocol extension), the frame of the final
+   status also carries ``job`` (the job document) and ``resultUrl`` (a signed URL of the
+   result, when there is one).
 5. After the final status: close with 4002.
 """
 
@@ -25,6 +28,7 @@ from refserver.decoding import MalformedJson, parse_json
 from refserver.documents import status_document
 from refserver.state import ServerState
 from refserver.users import User
+from refserver.web import public_root
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +107,13 @@ async def _stream(websocket: WebSocket, state: ServerState, user: User, job_id: 
             frame = status_document(record, state.jobs.info_queue(record), state.config.faults)
             frame.pop("id", None)
             if frame != last or record.status == statuses.QUEUED:
-                await websocket.send_json({"type": "job-status", "data": frame})
+                data = frame
+                if record.is_final and state.config.final_frame_extension:
+                    data = {
+                        **frame,
+                        **state.jobs.final_frame_extension(record, _api_base(websocket)),
+                    }
+                await websocket.send_json({"type": "job-status", "data": data})
                 last = frame
             if record.is_final:
                 faults = state.config.faults
@@ -122,6 +132,11 @@ async def _stream(websocket: WebSocket, state: ServerState, user: User, job_id: 
         listener.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await listener
+
+
+def _api_base(websocket: WebSocket) -> str:
+    # The URL the server hands out, as for HTTP requests (the public URL when configured).
+    return public_root(websocket) + "/api"  # type: ignore[arg-type]  # reads scope and app only
 
 
 def _visible_job(state: ServerState, user: User, job_id: str) -> Any:

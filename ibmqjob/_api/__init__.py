@@ -83,13 +83,15 @@ class JobApi(Protocol):
         ``cancelled``."""
         ...
 
-    def job_result(self, job_id: str) -> JsonDict:
+    def job_result(self, job_id: str, url: str | None = None) -> JsonDict:
         """``GET /Jobs/{id}/resultDownloadUrl`` then ``GET <url>`` (streamed): the result
-        document as JSON, untouched. Used only for ``q-object-external-storage`` jobs."""
+        document as JSON, untouched. Used only for ``q-object-external-storage`` jobs.
+        With ``url`` (a signed URL already known), that URL is tried first."""
         ...
 
     def job_result_downloaded(self, job_id: str) -> None:
-        """``POST /Jobs/{id}/resultDownloaded`` (no body), after a successful download."""
+        """``POST /Jobs/{id}/resultDownloaded`` (no body), after a successful download; may
+        be deferred to the account's next request (never lost)."""
         ...
 
     def job_qobj(self, job_id: str) -> JsonDict:

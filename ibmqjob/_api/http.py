@@ -56,13 +56,13 @@ __all__ = [
     "ATTEMPTS_KEY",
     "CLIENT_APPLICATION",
     "LIMIT_KEY",
-    "POOL_LIMITS",
     "STORAGE_TIMEOUT",
     "BoundedHTTPTransport",
     "RetryTransport",
     "attempts_made",
     "build_client",
     "is_job_creation",
+    "pool_limits",
     "pooled_transport",
     "read_limited",
     "safe_url",
@@ -87,18 +87,31 @@ CLIENT_APPLICATION = f"ibmqjob/{_package_version()}"
 STORAGE_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
 """Timeout of signed object-storage transfers (large Qobjs and results)."""
 
-POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=4.0)
-"""Connection pool of an account: as many kept alive as open.
 
-httpcore (1.0.9) closes "surplus" idle connections when more than
-``max_keepalive_connections`` are open (httpx's default: 20), and it counts as idle a
-connection it has just handed to a waiting request that has not started yet. Another thread
-then closes the socket under that request: ``ReadError: [Errno 9] Bad file descriptor`` (or a
-hang until the read timeout), which fails a job creation, the one request never repeated.
-With the keep-alive limit at the connection limit that cleanup never runs. Idle connections
-expire after 4 s, before the 5 s after which common servers (uvicorn, the reference server)
-close them: a connection reused just as the server closes it is reset.
-"""
+def pool_limits(connections: int) -> httpx.Limits:
+    """Return the limits of an account's connection pool: as many kept alive as open.
+
+    httpcore (1.0.9) closes "surplus" idle connections when more than
+    ``max_keepalive_connections`` are open, and it counts as idle a connection it has just
+    handed to a waiting request that has not started yet. Another thread then closes the
+    socket under that request: ``ReadError: [Errno 9] Bad file descriptor`` (or a hang until
+    the read timeout), which fails a job creation, the one request never repeated. With the
+    keep-alive limit at the connection limit that cleanup never runs. Idle connections expire
+    after 4 s, before the 5 s after which common servers (uvicorn, the reference server) close
+    them: a connection reused just as the server closes it is reset.
+
+    Args:
+        connections: The most connections open at once (``HttpSettings.connections``).
+
+    Returns:
+        The limits.
+    """
+    return httpx.Limits(
+        max_connections=connections,
+        max_keepalive_connections=connections,
+        keepalive_expiry=4.0,
+    )
+
 
 ATTEMPTS_KEY = "ibmqjob.attempts"
 """Request extension holding how many attempts the transport made."""
@@ -145,18 +158,20 @@ class _LockedExpiryPool(httpcore.ConnectionPool):
         return connection
 
 
-def pooled_transport(*, verify: bool = True) -> httpx.HTTPTransport:
+def pooled_transport(*, verify: bool = True, connections: int = 20) -> httpx.HTTPTransport:
     """Return the transport of an account: :class:`BoundedHTTPTransport`, with
-    :data:`POOL_LIMITS` and a pool whose connections are never closed under a request
+    :func:`pool_limits` and a pool whose connections are never closed under a request
     (:class:`_LockedExpiryConnection`).
 
     Args:
         verify: Whether to verify TLS certificates.
+        connections: The most connections open at once, all kept alive when idle
+            (``HttpSettings.connections``).
 
     Returns:
         The transport.
     """
-    return BoundedHTTPTransport(verify=verify)
+    return BoundedHTTPTransport(verify=verify, connections=connections)
 
 
 def is_job_creation(request: httpx.Request) -> bool:
@@ -293,18 +308,20 @@ class BoundedHTTPTransport(httpx.HTTPTransport):
     :func:`~ibmqjob._api.deadline.io_scope` leaves, so a request ends at its deadline.
     """
 
-    def __init__(self, verify: bool = True) -> None:
-        """Create the transport (:data:`POOL_LIMITS`).
+    def __init__(self, verify: bool = True, connections: int = 20) -> None:
+        """Create the transport (:func:`pool_limits` of ``connections``).
 
         Args:
             verify: Whether to verify TLS certificates.
+            connections: The most connections open at once, all kept alive when idle.
         """
-        super().__init__(verify=verify, limits=POOL_LIMITS)
+        limits = pool_limits(connections)
+        super().__init__(verify=verify, limits=limits)
         self._pool = _LockedExpiryPool(
             ssl_context=httpx.create_ssl_context(verify=verify),
-            max_connections=POOL_LIMITS.max_connections,
-            max_keepalive_connections=POOL_LIMITS.max_keepalive_connections,
-            keepalive_expiry=POOL_LIMITS.keepalive_expiry,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
             network_backend=_BoundedBackend(),
         )
 
@@ -558,7 +575,7 @@ def build_client(
 
     inner = settings.transport
     if inner is None:
-        inner = pooled_transport(verify=settings.verify)
+        inner = pooled_transport(verify=settings.verify, connections=settings.connections)
     return httpx.Client(
         base_url=base_url,
         headers=headers,

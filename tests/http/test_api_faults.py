@@ -9,7 +9,7 @@ import httpcore
 import httpx
 import pytest
 
-from ibmqjob._api.http import POOL_LIMITS, pooled_transport
+from ibmqjob._api.http import pool_limits, pooled_transport
 from ibmqjob._api.operations import login
 from ibmqjob.exceptions import ApiIBMQProtocolError, RequestsApiError
 from ibmqjob.settings import HttpSettings, RetryPolicy, TimeSource
@@ -121,8 +121,10 @@ def test_log_records_of_the_sdk_loggers_hold_no_secret(caplog: pytest.LogCapture
 def test_the_pool_keeps_alive_every_connection_it_opens() -> None:
     # httpcore closes "surplus" idle connections, including one just handed to a waiting
     # thread (Bad file descriptor under many threads); none is surplus with these limits.
-    assert POOL_LIMITS.max_keepalive_connections == POOL_LIMITS.max_connections
-    assert POOL_LIMITS.keepalive_expiry is not None and POOL_LIMITS.keepalive_expiry < 5.0
+    for connections in (1, 20, 256):
+        limits = pool_limits(connections)
+        assert limits.max_keepalive_connections == limits.max_connections == connections
+        assert limits.keepalive_expiry is not None and limits.keepalive_expiry < 5.0
 
 
 class _Inner:

@@ -113,6 +113,7 @@ class FakeJobApi:
         self.echo_tags: list[str] | None = None
         self.websocket: WebsocketTarget | None = None
         self.result_downloaded_error: ApiError | None = None
+        self.result_urls: list[str | None] = []  # the ``url`` of each ``job_result`` call
         self.time = TimeSource()
 
     # -------------------------------------------------------------- scripting
@@ -184,8 +185,9 @@ class FakeJobApi:
         job.script = [*job.script[: job.index + 1], ("CANCELLED", None)]
         return True
 
-    def job_result(self, job_id: str) -> dict[str, Any]:
+    def job_result(self, job_id: str, url: str | None = None) -> dict[str, Any]:
         job = self._enter("job_result", job_id)
+        self.result_urls.append(url)
         if job.result is None or not job.done:
             raise RequestsApiError("404 Client Error: no result for this job.", 404)
         return dict(job.result)
