@@ -53,9 +53,7 @@ def _command_for(keyword: str) -> str:
     return found[0]
 
 
-def _shell(
-    venv: Path, command: str, cwd: Path, timeout: float
-) -> subprocess.CompletedProcess[str]:
+def _shell(venv: Path, command: str, cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
     """``command`` in bash with ``venv`` activated (its ``bin`` first on ``PATH``)."""
     env = clean_environment()
     env["PATH"] = f"{venv / 'bin'}:{env.get('PATH', '')}"
