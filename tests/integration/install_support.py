@@ -73,7 +73,10 @@ def serve(bin_dir: Path, cwd: Path, env: dict[str, str]) -> Iterator[str]:
         assert server.stdout is not None
         first = server.stdout.readline()
         match = re.search(r"listening on (http://127\.0\.0\.1:\d+/api)", first)
-        assert match, first
+        if match is None:  # it did not start: its whole output says why
+            server.kill()
+            rest, _ = server.communicate(timeout=30)
+            pytest.fail(f"ibmqjob serve did not start:\n{first}{rest[-4000:]}")
         yield match[1]
     finally:
         server.send_signal(signal.SIGINT)  # the README's Ctrl-C
