@@ -132,7 +132,7 @@ def test_qiskit_2_is_kept_and_the_readme_runs(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr[-4000:]
     shown = re.search(r"^Counts:\n((?:  [01]+: \d+\n)+)\Z", run.stdout, flags=re.MULTILINE)
     assert shown, run.stdout
-    outcomes = dict(line.split(": ") for line in shown[1].strip().splitlines())
+    outcomes = dict(line.strip().split(": ") for line in shown[1].splitlines())
     assert set(outcomes) <= {"00", "11"} and sum(map(int, outcomes.values())) == 1024, outcomes
 
 
