@@ -12,7 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = [pytest.mark.legacy, pytest.mark.slow, pytest.mark.timeout(400)]
+# scripts/bench runs both clients in .venv and .venv-legacy, whichever qiskit runs pytest.
+pytestmark = [pytest.mark.legacy, pytest.mark.slow, pytest.mark.one_line, pytest.mark.timeout(400)]
 
 Results = dict[str, Any]
 

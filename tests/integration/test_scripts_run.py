@@ -17,7 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 VENV = ROOT / ".venv-run"
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+# scripts/run uses its own virtualenv: the same whichever qiskit runs pytest.
+pytestmark = [pytest.mark.slow, pytest.mark.one_line, pytest.mark.timeout(900)]
 
 # The development toolchain, which running a circuit does not need.
 DEV_ONLY = {"pytest", "ruff", "mypy", "hypothesis", "schemathesis", "openapi-python-client"}
