@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import qiskit
 
 import ibmqjob
 from ibmqjob import IBMQBackendService, IBMQSimulator, least_busy
@@ -240,6 +241,9 @@ def test_saving_twice_needs_overwrite(
         factory.delete_account()
 
 
+@pytest.mark.skipif(
+    not qiskit.__version__.startswith("0."), reason="qiskit 1 and 2 have no pulse schedules"
+)
 def test_a_pulse_schedule_reaches_the_server_and_is_refused_naming_the_gap(
     provider: AccountProvider,
 ) -> None:

@@ -10,11 +10,13 @@ and every recordable scenario must have one.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+import qiskit
 
 from conformance.record import recordable, replay_context
 from conformance.recording import CASSETTE_DIR, MATCH_ON, cassette_path
@@ -29,6 +31,9 @@ CASSETTES = sorted(CASSETTE_DIR.glob("*.yaml"))
 @pytest.fixture(scope="module")
 def vcr_cassette_dir() -> str:
     return str(CASSETTE_DIR)
+
+
+_DEFAULTS = re.compile(r"GET \S+/devices/[^/]+/defaults")
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +55,19 @@ def test_scenario_replays_from_its_cassette(scenario: Any, vcr: Any) -> None:
     started = time.monotonic()
     outcome = run_scenario(scenario, replay_context())
     assert outcome.verdict is Verdict.PASS, f"{outcome.reason}\n" + "\n".join(outcome.details)
-    assert vcr.all_played, f"the replay made {vcr.play_count} of the {len(vcr)} recorded requests"
+    unplayed = [
+        f"{request.method} {request.uri}"
+        for index, request in enumerate(vcr.requests)
+        if not vcr.play_counts[index]
+    ]
+    if not qiskit.__version__.startswith("0."):
+        # The cassettes are recorded on qiskit 0.46, whose transpile() asks a BackendV1 device
+        # for its pulse defaults; qiskit 1 and 2 transpile onto the Target and do not.
+        unplayed = [line for line in unplayed if not _DEFAULTS.fullmatch(line)]
+    assert not unplayed, (
+        f"the replay made {vcr.play_count} of the {len(vcr)} recorded requests; not made: "
+        + ", ".join(unplayed)
+    )
     assert time.monotonic() - started < 10, "a replay must not wait"
 
 
