@@ -405,6 +405,10 @@ class JobService:
             )
         return {"url": self._signer.url(api_base, DOWNLOAD, job_id, name)}
 
+    def object_size(self, job_id: str, name: str) -> int | None:
+        """The size in bytes of a stored object of a job, None if there is none."""
+        return self._objects.size(job_id, name)
+
     def download(self, job_id: str, name: str) -> bytes:
         """The stored object of a signed download URL (already verified).
 
