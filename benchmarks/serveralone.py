@@ -66,8 +66,15 @@ class Server:
         command = [sys.executable, "-m", "refserver", "--port", "0", "--data-dir", str(data_dir)]
         command += ["--step-delay", "0", "--run-delay", "0", "--job-limit", "-1"]
         command += ["--log-level", "warning", *options]
+        # ``python -m`` puts the working directory first on sys.path: run from ``root``, or
+        # the checkout the benchmark is started from would shadow the one asked for.
         self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            cwd=root,
         )
         self.url = self._wait_for_url(120)
 
