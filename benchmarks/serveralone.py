@@ -8,6 +8,12 @@ with the same client::
 
     .venv/bin/python -m benchmarks.serveralone                # this checkout
     .venv/bin/python -m benchmarks.serveralone --server-path /tmp/old --output old.json
+    .venv/bin/python -m benchmarks.serveralone --against /tmp/old --rounds 5 --jobs 100
+
+``--against DIR`` alternates: throughput rounds of the server from ``DIR`` ("base") and of
+``--server-path`` (default this checkout, "candidate"), base first in odd rounds and
+candidate first in even ones, so both meet the same load on a shared machine; it prints
+each side's medians (jobs/s, CPU ms per job) and their ratios (candidate / base).
 
 Figures (each in the JSON it prints or writes):
 
@@ -60,8 +66,15 @@ class Server:
         command = [sys.executable, "-m", "refserver", "--port", "0", "--data-dir", str(data_dir)]
         command += ["--step-delay", "0", "--run-delay", "0", "--job-limit", "-1"]
         command += ["--log-level", "warning", *options]
+        # ``python -m`` puts the working directory first on sys.path: run from ``root``, or
+        # the checkout the benchmark is started from would shadow the one asked for.
         self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            cwd=root,
         )
         self.url = self._wait_for_url(120)
 
@@ -301,6 +314,44 @@ def bench_status(path: Path | None, queued: list[int], workers: int) -> list[dic
     return rows
 
 
+def alternate(
+    base: Path, candidate: Path | None, rounds: int, jobs: int, workers: int
+) -> dict[str, Any]:
+    """Throughput of ``base`` and ``candidate`` in alternating rounds; medians and ratios."""
+    runs: dict[str, list[dict[str, Any]]] = {"base": [], "candidate": []}
+    paths = {"base": base, "candidate": candidate}
+    for round_ in range(rounds):
+        order = ["base", "candidate"] if round_ % 2 == 0 else ["candidate", "base"]
+        for side in order:
+            figures = bench_throughput(paths[side], jobs, workers)
+            figures["load"] = round(os.getloadavg()[0], 2)
+            runs[side].append(figures)
+            print(f"round {round_ + 1} {side}: {json.dumps(figures)}", file=sys.stderr)
+    medians = {
+        side: {
+            "jobs_per_s": statistics.median(r["jobs_per_s"] for r in rows),
+            "server_cpu_ms_per_job": statistics.median(r["server_cpu_ms_per_job"] for r in rows),
+        }
+        for side, rows in runs.items()
+    }
+    return {
+        "rounds": rounds,
+        "jobs": jobs,
+        "workers": workers,
+        "base_path": str(base),
+        "medians": medians,
+        "ratio_jobs_per_s": round(
+            medians["candidate"]["jobs_per_s"] / medians["base"]["jobs_per_s"], 3
+        ),
+        "ratio_cpu_per_job": round(
+            medians["candidate"]["server_cpu_ms_per_job"]
+            / medians["base"]["server_cpu_ms_per_job"],
+            3,
+        ),
+        "runs": runs,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and print (or write) the figures as JSON."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.serveralone")
@@ -311,18 +362,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--queued", default="100,10000")
     parser.add_argument("--output", type=Path)
+    parser.add_argument("--against", type=Path, help="base checkout: alternating throughput")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of each (--against)")
     args = parser.parse_args(argv)
     report: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "server_path": str(args.server_path or "."),
         "load_before": os.getloadavg(),
     }
-    if "throughput" in args.only:
+    if args.against is not None:
+        report["alternating"] = alternate(
+            args.against, args.server_path, args.rounds, args.jobs, args.workers
+        )
+    elif "throughput" in args.only:
         report["throughput"] = bench_throughput(args.server_path, args.jobs, args.workers)
-    if "listing" in args.only:
+    if "listing" in args.only and args.against is None:
         sizes = [int(s) for s in args.sizes.split(",")]
         report["listing"] = bench_listing(args.server_path, sizes, args.workers)
-    if "status" in args.only:
+    if "status" in args.only and args.against is None:
         queued = [int(s) for s in args.queued.split(",")]
         report["status"] = bench_status(args.server_path, queued, args.workers)
     report["load_after"] = os.getloadavg()

@@ -416,6 +416,10 @@ class JobService:
             extension["resultUrl"] = self._signer.url(api_base, DOWNLOAD, record.id, "result")
         return extension
 
+    def object_size(self, job_id: str, name: str) -> int | None:
+        """The size in bytes of a stored object of a job, None if there is none."""
+        return self._objects.size(job_id, name)
+
     def download(self, job_id: str, name: str) -> bytes:
         """The stored object of a signed download URL (already verified).
 

@@ -26,6 +26,11 @@ def private_file(path: Path) -> None:
 class ObjectStore:
     """Files ``<root>/<job id>/<object>.json``, written atomically, readable by the owner only.
 
+    Objects are not fsynced, like the database's commits (``synchronous=NORMAL``): a
+    killed process loses nothing (the kernel still writes its page cache out), a power
+    loss may lose the objects written in the last seconds before it (see the README's
+    Durability section for what that costs a job).
+
     Args:
         root: directory holding the objects (created if missing).
     """
@@ -41,7 +46,8 @@ class ObjectStore:
         return self._root / job_id / (name + ".json")
 
     def put(self, job_id: str, name: str, data: bytes) -> None:
-        """Store an object, replacing any previous one; durable when this returns."""
+        """Store an object, replacing any previous one (atomically: readers see the old
+        bytes or the new ones); it survives the process being killed once this returns."""
         path = self._path(job_id, name)
         path.parent.mkdir(mode=0o700, exist_ok=True)
         # mkstemp creates the file 0600.
@@ -49,8 +55,6 @@ class ObjectStore:
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
             os.replace(temp, path)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
