@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import pytest
 
-from ibmqjob._api.http import CLIENT_APPLICATION
+from ibmqjob._api.http import CLIENT_APPLICATION, RetryTransport
 from ibmqjob.exceptions import RequestsApiError
-from ibmqjob.settings import RetryPolicy
+from ibmqjob.settings import HttpSettings, RetryPolicy
 from tests.http.fake_api import ACCESS_TOKEN, HGP, JOB_ID, SIGNATURE, FakeApi, connect, envelope
 
 JOB = f"{HGP}/Jobs/{JOB_ID}"
@@ -167,3 +169,32 @@ def test_storage_downloads_are_retried() -> None:
 
     assert h.project.job_result(JOB_ID)["job_id"] == "x"
     assert len(h.fake.calls("GET", "/get/")) == 3
+
+
+class _OneShot(httpx.SyncByteStream):
+    """A body that can be iterated once, as a network stream."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body: bytes | None = body
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self.body is None:
+            raise httpx.ReadError("the stream was read already")
+        body, self.body = self.body, None
+        yield body
+
+
+class _ReadingTransport(httpx.BaseTransport):
+    """A transport that reads each response before returning it (as an auditing wrapper)."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = httpx.Response(200, stream=_OneShot(b'{"ok": true}'), request=request)
+        response.read()
+        return response
+
+
+def test_a_body_read_by_a_wrapped_transport_is_kept_not_read_again() -> None:
+    settings = HttpSettings(rand=lambda: 0.0)
+    with httpx.Client(transport=RetryTransport(_ReadingTransport(), settings)) as client:
+        response = client.get("http://127.0.0.1:9/api/version")
+    assert response.json() == {"ok": True}
