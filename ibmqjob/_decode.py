@@ -115,10 +115,13 @@ class JobResult(Result):  # type: ignore[misc]  # qiskit ships no type informati
             return super().get_memory(experiment)  # raises qiskit's own error
         if experiment_result.meas_level != 2 or not isinstance(memory, list):
             return super().get_memory(experiment)
-        try:
-            header = experiment_result.header.to_dict()
-        except (AttributeError, QiskitError):
-            header = None
+        # qiskit 1 and 2: a dict; qiskit 0.46: an object (an error to ask when it has none)
+        header = getattr(experiment_result, "header", None)
+        if header is not None and not isinstance(header, dict):
+            try:
+                header = header.to_dict()
+            except (AttributeError, QiskitError):
+                header = None
         formatted = {shot: format_counts_memory(shot, header) for shot in set(memory)}
         return list(map(formatted.__getitem__, memory))
 
