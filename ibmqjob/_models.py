@@ -196,9 +196,22 @@ class QasmBackendConfiguration(_Value):
         return self.n_qubits
 
 
+class UchannelLO(_Value):
+    """A term of a control channel's frequency: qubit ``q``'s LO times complex ``scale``."""
+
+    _required = ("q", "scale")
+
+    q: int
+    scale: complex
+
+
 class PulseBackendConfiguration(QasmBackendConfiguration):
     """The configuration of a pulse backend; pulse channels need qiskit's pulse module."""
 
+    _nested: ClassVar[dict[str, type[_Value]]] = {
+        **QasmBackendConfiguration._nested,
+        "u_channel_lo": UchannelLO,
+    }
     _required = (
         *QasmBackendConfiguration._required,
         "n_uchannels",

@@ -418,14 +418,11 @@ class RetryTransport(httpx.BaseTransport):
         """Read the body up to the limit and keep it in memory; the connection is released."""
         limit, setting = request.extensions.get(LIMIT_KEY, self._limit)
         try:
-            read = response.content  # read already, by a transport this one wraps
+            response.content  # noqa: B018  # read already (by a transport this one wraps)?
         except httpx.ResponseNotRead:
             pass
         else:
-            if len(read) > limit:
-                raise _too_large(request, response, limit, setting)
-            response.stream = httpx.ByteStream(read)
-            return
+            return  # kept as it is: its stream is spent; the caller's read applies the limit
         stream = response.stream
         if not isinstance(stream, httpx.SyncByteStream):
             return  # not a body this transport can read (an async stream): left as it is
