@@ -604,6 +604,37 @@ def listing(ctx: Context) -> Section:
     return section
 
 
+# ------------------------------------------------------------------ many circuits
+
+
+@figure("many-circuits", "many circuits through the batch API")
+def many_circuits_figure(ctx: Context) -> Section:
+    """1,000 circuits (40 when quick) through each client's ``IBMQJobManager``: wall time."""
+    from benchmarks import many_circuits
+
+    quick = ctx.sizes.name == "quick"
+    found = many_circuits.many_circuits(
+        rounds=ctx.sizes.rounds, circuits=40 if quick else 1000, per_job=10 if quick else None
+    )
+    section = Section(data={key: value for key, value in found.items() if key != "runs"})
+    label = f"{found['circuits']} circuits, job manager, wall time"
+    section.row(
+        label,
+        fmt(found["original_wall_s"], " s"),
+        fmt(found["ours_wall_s"], " s"),
+        found["ratio"],
+        "<= 0.5",
+        at_most(found["ratio"], 0.5),
+    )
+    section.row(
+        f"{found['circuits']} circuits, job manager, client CPU",
+        "",
+        "",
+        found["cpu_ratio"],
+    )
+    return section
+
+
 # ------------------------------------------------------------------ replay
 
 
