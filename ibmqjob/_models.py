@@ -273,7 +273,8 @@ class GateProperties(_Value):
     parameters: list[Nduv]
 
 
-_PREFIXES = {"p": 1e-12, "n": 1e-9, "u": 1e-6, "µ": 1e-6, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9}
+# SI prefixes as powers of ten.
+_PREFIXES = {"p": -12, "n": -9, "u": -6, "µ": -6, "m": -3, "k": 3, "M": 6, "G": 9}
 
 
 # Units whose first letter is not a prefix.
@@ -283,7 +284,9 @@ _UNPREFIXED = frozenset({"min", "dBm", "Hz", "s"})
 def _si(value: Any, unit: str) -> Any:
     """A value in the unit's SI base (``ns`` -> seconds, ``GHz`` -> Hz), as qiskit did."""
     if len(unit) > 1 and unit not in _UNPREFIXED and unit[0] in _PREFIXES:
-        return value * _PREFIXES[unit[0]]
+        power = _PREFIXES[unit[0]]
+        # Divided by the power of ten for small units, as qiskit did: the same last digit.
+        return value / 10 ** (-power) if power < 0 else value * 10**power
     return value
 
 

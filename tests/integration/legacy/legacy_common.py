@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 import traceback
 import uuid
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from qiskit import IBMQ, QuantumCircuit, transpile
+from qiskit import IBMQ, QuantumCircuit
 from qiskit.providers import JobStatus
 
 FINAL = frozenset({JobStatus.DONE, JobStatus.CANCELLED, JobStatus.ERROR})
@@ -73,10 +74,16 @@ class Context:
         return f"{self.run_id}-{scenario}"
 
     def bell_for(self, backend: Any) -> QuantumCircuit:
-        """Return the Bell circuit transpiled for ``backend`` (transpiled once per backend)."""
+        """Return the Bell circuit for ``backend``: as it is for a simulator; for a device,
+        in its basis gates on its qubits 0 and 1 (coupled on every fake device).
+
+        Written out rather than transpiled, so that each client, whatever qiskit it runs on
+        (the transpilers of qiskit 0.46 and 2 choose different layouts and phases), sends the
+        same experiment.
+        """
         name = backend.name()
         if name not in self._transpiled:
-            self._transpiled[name] = transpile(bell_circuit(), backend=backend, seed_transpiler=7)
+            self._transpiled[name] = _bell_in_basis(backend)
         return self._transpiled[name]
 
     def run_bell(self, backend: Any, scenario: str, **options: Any) -> Any:
@@ -226,3 +233,16 @@ def wait_final(job: Any, timeout: float) -> str:
     """Wait (websocket first, as the client does) until the job is final; return its status."""
     job.wait_for_final_state(timeout=timeout)
     return str(job.status().name)
+
+
+def _bell_in_basis(backend: Any) -> QuantumCircuit:
+    configuration = backend.configuration()
+    if configuration.simulator:
+        return bell_circuit()
+    circuit = QuantumCircuit(configuration.n_qubits, 2, name="bell", global_phase=math.pi / 4)
+    circuit.rz(math.pi / 2, 0)  # H on qubit 0: rz(pi/2) sx rz(pi/2), global phase pi/4
+    circuit.sx(0)
+    circuit.rz(math.pi / 2, 0)
+    circuit.cx(0, 1)
+    circuit.measure([0, 1], [0, 1])
+    return circuit
