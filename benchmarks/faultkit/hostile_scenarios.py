@@ -203,6 +203,26 @@ def _result_error(mode: str, fragment: str) -> Callable[[], dict[str, object]]:
     return lambda: _scenario(mode, body)
 
 
+def _document_error(mode: str, fragment: str) -> Callable[[], dict[str, object]]:
+    """A job whose final document the server spoils: ``result()`` (which does not need it)
+    works, ``refresh()`` raises IBMQJobApiError."""
+
+    def body(server: HostileServer, outcome: Outcome) -> None:
+        with _account(server, outcome) as provider:
+            if provider is None:
+                return
+            job = _run(outcome, provider)
+            if isinstance(job, BaseException):
+                return
+            result = outcome.call("result()", lambda: job.result(timeout=TIMEOUT))
+            if isinstance(result, BaseException):
+                outcome.wrong(f"result() raised {type(result).__name__}: {result}"[:300])
+            value = outcome.call("refresh()", job.refresh)
+            outcome.expect_error("refresh()", value, IBMQJobApiError, fragment)
+
+    return lambda: _scenario(mode, body)
+
+
 def _status_error(mode: str, fragment: str) -> Callable[[], dict[str, object]]:
     """A job whose status the server spoils: ``status()`` raises IBMQJobApiError."""
 
@@ -351,14 +371,15 @@ def scenarios() -> list[tuple[str, Callable[[], dict[str, object]]]]:
         ("nested_job_listing", _backend_error("nested_jobs", "jobs", "nested too deeply")),
         ("nested_properties", _backend_error("nested_properties", "properties", "nested")),
         ("wrong_type_status", _status_error("wrong_type_status", "42")),
-        ("missing_fields_job", _result_error("missing_fields_job", "job document")),
+        ("missing_fields_job", _document_error("missing_fields_job", "job document")),
         ("malformed_counts", _result_error("malformed_counts", "counts")),
         ("malformed_shots", _result_error("malformed_shots", "success")),
         ("malformed_memory", _result_error("malformed_memory", "memory")),
         ("result_not_object", _result_error("result_not_object", "not a JSON object")),
         ("garbage_websocket_frames", _completes("garbage_ws")),
         ("redirect_loop", _status_error("redirect_loop", "302")),
-        ("truncated_huge_result", _result_error("truncated_huge", "no response")),
+        # Announced above the result cap: refused before any of it is buffered.
+        ("truncated_huge_result", _result_error("truncated_huge", "max_result_bytes")),
         ("expired_access_token", _completes("expire_token", jobs=3)),
         ("revoked_api_token", _revoked),
         ("version_not_json", _version_html),
