@@ -64,7 +64,8 @@ FULL = Sizes(
     latency_jobs=20,
     inflight=(1, 8, 64, 256),
     inflight_goal=(8, 256),
-    big_experiments=(10, 100, 300, 1000),
+    # The reference simulator takes at most 300 experiments per job (max_experiments).
+    big_experiments=(10, 100, 300),
     big_goal=300,
     big_shots=8192,
     listing=(100, 1000, 10000),
