@@ -166,10 +166,15 @@ class ScenarioContext:
     def transport(self) -> httpx.BaseTransport | None:
         """The httpx transport every client of a scenario uses (logged, and audited if strict).
 
-        ``None`` when neither is on: httpx's default.
+        ``None`` when neither is on: httpx's default. A client given a transport does not
+        always close it (the SDK leaves a caller's transport open), so the transport is closed
+        with the scenario's other cleanups, after the accounts that use it.
         """
         inner = self.audit.transport() if self.audit else None
-        return self.exchanges.transport(inner) if self.exchanges else inner
+        transport = self.exchanges.transport(inner) if self.exchanges else inner
+        if transport is not None:
+            self.defer(transport.close)
+        return transport
 
     def http_get(self, url: str, **options: Any) -> httpx.Response:
         """``GET`` an absolute URL without the user's token (signed URLs, ``/version``)."""
