@@ -103,21 +103,36 @@ def decode_properties(data: Mapping[str, Any]) -> Any:
 class _LazyMemory:
     """The ``memory`` attribute of :class:`LazyMemoryData`: the list is made on first read.
 
-    A non-data descriptor: the list, once made, is an ordinary instance attribute that hides
-    the descriptor (as are a list the user assigns, and ``del``).
+    It lives in the instance's ``__dict__`` as any attribute would once made (or assigned);
+    until then the column it is made from is there instead. ``del`` removes either.
     """
 
     def __get__(self, data: Any, owner: type | None = None) -> Any:
         if data is None:
             return self
+        state = data.__dict__
+        try:
+            return state["memory"]
+        except KeyError:
+            pass
         with _MEMORY_LOCK:
-            state = data.__dict__
             if "memory" not in state:
                 column = state.pop(_COLUMN, None)
                 if column is None:
                     raise AttributeError("memory")
                 state["memory"] = column.tolist()
             return state["memory"]
+
+    def __set__(self, data: Any, value: Any) -> None:
+        with _MEMORY_LOCK:
+            data.__dict__.pop(_COLUMN, None)
+            data.__dict__["memory"] = value
+
+    def __delete__(self, data: Any) -> None:
+        with _MEMORY_LOCK:
+            column = data.__dict__.pop(_COLUMN, None)
+            if data.__dict__.pop("memory", column) is None:
+                raise AttributeError("memory")
 
 
 _COLUMN = "_memory_column"
@@ -143,9 +158,7 @@ class LazyMemoryData(ExperimentResultData):  # type: ignore[misc]  # qiskit ship
 def memory_column(data: Any) -> MemoryColumn | None:
     """The column that an experiment's ``memory`` will be made from, ``None`` if it is made
     already (or was assigned, or deleted) or the data is not lazy."""
-    if "memory" in data.__dict__:
-        return None
-    column = data.__dict__.get(_COLUMN)
+    column = vars(data).get(_COLUMN)
     return column if isinstance(column, MemoryColumn) else None
 
 
@@ -161,8 +174,9 @@ def _make_lazy(result: Result) -> None:
             data.memory = column.tolist()
             continue
         data.__class__ = LazyMemoryData
-        del data.__dict__["memory"]
-        data.__dict__[_COLUMN] = column
+        state = data.__dict__
+        del state["memory"]
+        state[_COLUMN] = column
 
 
 class JobResult(Result):  # type: ignore[misc]  # qiskit ships no type information
