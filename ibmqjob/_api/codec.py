@@ -3,6 +3,11 @@
 Qobjs and results can be tens of megabytes: they are encoded and decoded with ``json``
 directly (a model per item would cost more than the transfer and check nothing the SDK
 relies on). Encoding follows the original client (numpy, complex numbers, bound parameters).
+
+A result's per-shot memory (millions of tiny strings in a big result) is cut out of the bytes
+before ``json`` sees them. Where its items have one width, the result decoder keeps it as a
+:class:`MemoryColumn`, one byte per shot, checked against the bytes when the result arrives
+and made into the list only when read (``ibmqjob._decode.LazyMemoryData``).
 """
 
 from __future__ import annotations
@@ -55,8 +60,9 @@ def loads(content: str | bytes, **kwargs: Any) -> Any:
 
 
 # A "memory" key whose value is a list of plain strings (no escape, comma or bracket inside):
-# per-shot memory of measurement level 2. Such lists are cut out of the bytes and decoded by
-# splitting on commas, each distinct item decoded once.
+# per-shot memory of measurement level 2. Such lists are cut out of the bytes and decoded
+# apart, each distinct item decoded once: items of one width by one column of their bytes
+# (a MemoryColumn), others by splitting on commas.
 _MEMORY_KEY = b'"memory"'
 _LIST_START = re.compile(rb'"memory"\s*:\s*\[')
 _PLACEHOLDER = "\x00ibmqjob-memory:"
@@ -94,19 +100,20 @@ class MemoryColumn:
 
         Args:
             keys: One byte per shot.
-            strings: The string of each byte value that ``keys`` holds, and no other.
+            strings: The string of each byte value that ``keys`` holds (others are ignored).
 
         Raises:
             KeyError: If a byte of ``keys`` has no string.
         """
         if keys.translate(None, bytes(strings)):
             raise KeyError("a byte of the column has no string")
+        present = [key for key in sorted(strings) if key in keys]
         table: list[str | None] = [None] * 256
-        for key, value in strings.items():
-            table[key] = value
+        for key in present:
+            table[key] = strings[key]
         self._keys = keys
         self._strings = table
-        self._distinct = tuple(strings[key] for key in sorted(strings))
+        self._distinct = tuple(map(table.__getitem__, present))
 
     def __len__(self) -> int:
         return len(self._keys)
