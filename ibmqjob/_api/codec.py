@@ -288,7 +288,7 @@ def _decode_with_memory_cut_out(content: bytes, columns: bool) -> Any:
         columns: Leave the lists of fixed-width items found at ``results[i].data.memory`` as
             :class:`MemoryColumn` (every other list is a list).
     """
-    if len(content) < _SMALL or _PLACEHOLDER_BYTES in content:
+    if len(content) < _SMALL:
         return loads(content, object_hook=_shared_memory_strings)
     lists: list[list[str] | MemoryColumn] = []
     shared: dict[bytes, str] = {}
@@ -315,6 +315,10 @@ def _decode_with_memory_cut_out(content: bytes, columns: bool) -> Any:
     if not lists:
         return loads(content, object_hook=_shared_memory_strings)
     pieces.append(content[position:])
+    rest = b"".join(pieces)
+    # A list cut out holds no backslash, so no placeholder: the rest holds ours and no other.
+    if rest.count(_PLACEHOLDER_BYTES) != len(lists):
+        return loads(content, object_hook=_shared_memory_strings)
     restored: list[dict[str, Any]] = []
 
     def restore(obj: dict[str, Any]) -> dict[str, Any]:
@@ -325,7 +329,7 @@ def _decode_with_memory_cut_out(content: bytes, columns: bool) -> Any:
             return obj
         return _shared_memory_strings(obj)
 
-    body = loads(b"".join(pieces), object_hook=restore)
+    body = loads(rest, object_hook=restore)
     if len(restored) != len(lists):
         return loads(content, object_hook=_shared_memory_strings)
     # A column stays a column only where a result's per-shot memory is.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import pickle
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -175,3 +176,15 @@ def test_a_memory_column_reads_like_its_list() -> None:
         MemoryColumn(b"abc", strings)
     with pytest.raises(KeyError):
         column.mapped({"0x0": 0})
+
+
+@pytest.mark.parametrize("key", ["note", "memory"])
+@pytest.mark.parametrize("decode", [decode_result_object, lambda c: decode_json_object(c, "r")])
+def test_a_string_like_the_placeholder_is_left_as_it_is(
+    key: str, decode: Callable[[bytes], dict[str, Any]]
+) -> None:
+    shots = [f"0x{i % 4:x}" for i in range(20000)]
+    for spelled in ("\x00ibmqjob-memory:0", "\x00ibmqjob-memory:1"):
+        document = {"results": [experiment(list(shots), "memory")], "header": {key: spelled}}
+        content = json.dumps(document).encode()
+        assert _materialized(decode(content)) == json.loads(content)
