@@ -324,10 +324,10 @@ def _check_experiment(where: str, experiment: object) -> None:
         elif isinstance(memory, list):
             _check_depth(f"{where}.data.memory", memory, 3)
     for key, value in experiment.items():
-        if key not in ("data", "header"):
+        if key not in ("data", "header") and type(value) not in _SCALARS:
             _check_depth(f"{where}.{key}", value, 2)
     for key, value in data.items():
-        if key not in ("counts", "memory"):
+        if key not in ("counts", "memory") and type(value) not in _SCALARS:
             _check_depth(f"{where}.data.{key}", value, 3)
 
 
@@ -353,13 +353,17 @@ def _check_header(where: str, header: object) -> None:
 
 
 def _check_depth(where: str, value: object, depth: int) -> None:
-    # Iterative, and lists of scalars (the big ones) are skipped at C speed.
+    # Iterative; scalars are never stacked, and lists of scalars (the big ones) are skipped at
+    # C speed. JSON gives dicts and lists: their exact types are tested before the ABC.
+    if type(value) in _SCALARS:
+        return
     stack = [(value, depth)]
     while stack:
         item, level = stack.pop()
-        if isinstance(item, Mapping):
+        kind = type(item)
+        if kind is dict or (kind is not list and isinstance(item, Mapping)):
             children: Any = item.values()
-        elif isinstance(item, list):
+        elif kind is list or isinstance(item, list):
             if set(map(type, item)) <= _SCALARS:
                 continue
             children = item
@@ -367,7 +371,7 @@ def _check_depth(where: str, value: object, depth: int) -> None:
             continue
         if level >= MAX_RESULT_DEPTH:
             raise ValueError(f"{where} is nested more than {MAX_RESULT_DEPTH} levels deep")
-        stack.extend((child, level + 1) for child in children)
+        stack.extend([(child, level + 1) for child in children if type(child) not in _SCALARS])
 
 
 def _is_count(value: object) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from qiskit.circuit import ParameterExpression
@@ -105,7 +105,7 @@ class MemoryColumn:
         Raises:
             KeyError: If a byte of ``keys`` has no string.
         """
-        if keys.translate(None, bytes(strings)):
+        if _stray_byte(keys, strings) is not None:
             raise KeyError("a byte of the column has no string")
         present = [key for key in sorted(strings) if key in keys]
         table: list[str | None] = [None] * 256
@@ -151,13 +151,22 @@ class MemoryColumn:
 
 
 def _distinct_bytes(data: bytes) -> set[int]:
-    """The distinct byte values of ``data``: a sample's, then what deleting those leaves."""
-    found = set(data[:512])
-    rest = data.translate(None, bytes(found))
-    while rest:
-        found.update(rest[:512])
-        rest = rest.translate(None, bytes(found))
-    return found
+    """The distinct byte values of ``data``: a sample's, then each byte the sample missed."""
+    found = set(data[:128])
+    while True:
+        stray = _stray_byte(data, found)
+        if stray is None:
+            return found
+        found.add(stray)
+
+
+def _stray_byte(data: bytes, known: Iterable[int]) -> int | None:
+    """A byte of ``data`` that is not in ``known``, ``None`` if there is none."""
+    table = bytearray(b"\x01") * 256
+    for value in known:
+        table[value] = 0
+    at = data.translate(table).find(1)
+    return None if at < 0 else data[at]
 
 
 def _fixed_width_list(
