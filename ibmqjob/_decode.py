@@ -357,7 +357,7 @@ def _check_depth(where: str, value: object, depth: int) -> None:
     # C speed. JSON gives dicts and lists: their exact types are tested before the ABC.
     if type(value) in _SCALARS:
         return
-    stack = [(value, depth)]
+    stack: list[tuple[Any, int]] = [(value, depth)]
     while stack:
         item, level = stack.pop()
         kind = type(item)

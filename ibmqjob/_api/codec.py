@@ -113,7 +113,7 @@ class MemoryColumn:
             table[key] = strings[key]
         self._keys = keys
         self._strings = table
-        self._distinct = tuple(map(table.__getitem__, present))
+        self._distinct = tuple(strings[key] for key in present)
 
     def __len__(self) -> int:
         return len(self._keys)
