@@ -13,14 +13,17 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+import threading
 from collections.abc import Mapping
 from typing import Any
 
 from qiskit.exceptions import QiskitError
 from qiskit.result import Result
+from qiskit.result.models import ExperimentResultData
 from qiskit.result.postprocess import format_counts_memory
 
 from . import _qiskit
+from ._api.codec import MemoryColumn
 from ._time import parse_iso, utc_to_local
 
 __all__ = [
@@ -97,6 +100,85 @@ def decode_properties(data: Mapping[str, Any]) -> Any:
     return _qiskit.properties_from_dict(props)
 
 
+class _LazyMemory:
+    """The ``memory`` attribute of :class:`LazyMemoryData`: the list is made on first read.
+
+    It lives in the instance's ``__dict__`` as any attribute would once made (or assigned);
+    until then the column it is made from is there instead. ``del`` removes either.
+    """
+
+    def __get__(self, data: Any, owner: type | None = None) -> Any:
+        if data is None:
+            return self
+        state = data.__dict__
+        try:
+            return state["memory"]
+        except KeyError:
+            pass
+        with _MEMORY_LOCK:
+            if "memory" not in state:
+                column = state.pop(_COLUMN, None)
+                if column is None:
+                    raise AttributeError("memory")
+                state["memory"] = column.tolist()
+            return state["memory"]
+
+    def __set__(self, data: Any, value: Any) -> None:
+        with _MEMORY_LOCK:
+            data.__dict__.pop(_COLUMN, None)
+            data.__dict__["memory"] = value
+
+    def __delete__(self, data: Any) -> None:
+        with _MEMORY_LOCK:
+            column = data.__dict__.pop(_COLUMN, None)
+            if data.__dict__.pop("memory", column) is None:
+                raise AttributeError("memory")
+
+
+_COLUMN = "_memory_column"
+_MEMORY_LOCK = threading.Lock()
+
+
+class LazyMemoryData(ExperimentResultData):  # type: ignore[misc]  # qiskit ships no types
+    """qiskit's ``ExperimentResultData`` whose per-shot ``memory`` list is made when first read.
+
+    Until then the experiment's memory is a :class:`~ibmqjob._api.codec.MemoryColumn` (one
+    byte per shot), checked with the rest of the result when it arrived: reading ``memory``
+    (directly, or through ``to_dict()``, ``Result.data()``, ``get_memory()``...) cannot fail
+    and gives the list qiskit's own class would hold. Copies and pickles hold the list.
+    """
+
+    memory = _LazyMemory()
+
+    def __getstate__(self) -> dict[str, Any]:
+        getattr(self, "memory", None)  # a copy or a pickle holds the list
+        return self.__dict__
+
+
+def memory_column(data: Any) -> MemoryColumn | None:
+    """The column that an experiment's ``memory`` will be made from, ``None`` if it is made
+    already (or was assigned, or deleted) or the data is not lazy."""
+    column = vars(data).get(_COLUMN)
+    return column if isinstance(column, MemoryColumn) else None
+
+
+def _make_lazy(result: Result) -> None:
+    """Turn the memory columns that ``from_dict`` put in experiment data into lazy memory
+    (level 2) or lists (other levels, which qiskit formats from lists)."""
+    for experiment in result.results:
+        data = experiment.data
+        column = data.__dict__.get("memory")
+        if not isinstance(column, MemoryColumn):
+            continue
+        if experiment.meas_level != 2 or type(data) is not ExperimentResultData:
+            data.memory = column.tolist()
+            continue
+        data.__class__ = LazyMemoryData
+        state = data.__dict__
+        del state["memory"]
+        state[_COLUMN] = column
+
+
 class JobResult(Result):  # type: ignore[misc]  # qiskit ships no type information
     """A qiskit ``Result`` whose ``get_memory()`` formats each distinct shot value once.
 
@@ -110,10 +192,11 @@ class JobResult(Result):  # type: ignore[misc]  # qiskit ships no type informati
         ``Result.get_memory``; same arguments, same answer)."""
         try:
             experiment_result = self._get_experiment(experiment)
-            memory = self.data(experiment)["memory"]
+            column = memory_column(experiment_result.data)
+            memory = column if column is not None else self.data(experiment)["memory"]
         except (KeyError, QiskitError):
             return super().get_memory(experiment)  # raises qiskit's own error
-        if experiment_result.meas_level != 2 or not isinstance(memory, list):
+        if experiment_result.meas_level != 2 or not isinstance(memory, list | MemoryColumn):
             return super().get_memory(experiment)
         # qiskit 1 and 2: a dict; qiskit 0.46: an object (an error to ask when it has none)
         header = getattr(experiment_result, "header", None)
@@ -122,12 +205,20 @@ class JobResult(Result):  # type: ignore[misc]  # qiskit ships no type informati
                 header = header.to_dict()
             except (AttributeError, QiskitError):
                 header = None
+        if isinstance(memory, MemoryColumn):
+            return memory.mapped(
+                {shot: format_counts_memory(shot, header) for shot in memory.distinct()}
+            )
         formatted = {shot: format_counts_memory(shot, header) for shot in set(memory)}
         return list(map(formatted.__getitem__, memory))
 
 
 def decode_result(data: Mapping[str, Any], **extra: Any) -> Result:
     """Build a qiskit ``Result`` from its JSON document, ``date`` in local time.
+
+    Per-shot memory given as a :class:`~ibmqjob._api.codec.MemoryColumn`
+    (:func:`~ibmqjob._api.codec.decode_result_object`) is checked here like a list, and its
+    list made when first read (:class:`LazyMemoryData`); everything else is built now.
 
     Args:
         data: The result document.
@@ -146,7 +237,9 @@ def decode_result(data: Mapping[str, Any], **extra: Any) -> Result:
     result.update(extra)
     if result.get("date") is not None:
         result["date"] = local_time(result["date"])
-    return JobResult.from_dict(result)
+    decoded = JobResult.from_dict(result)
+    _make_lazy(decoded)
+    return decoded
 
 
 # An outcome as qiskit's formatters read it: hexadecimal ``0x..`` or bits (spaces between
@@ -163,9 +256,10 @@ def check_result_document(data: Mapping[str, Any]) -> None:
     Checked: ``results`` is a list of experiment objects, each with a boolean ``success``,
     integer ``shots`` (or a ``[first, last]`` pair), a ``data`` object whose ``counts`` map
     outcomes (hexadecimal or bits) to non-negative integers and whose level-2 ``memory`` is
-    a list of outcomes, a ``header`` object whose ``creg_sizes`` and ``memory_slots`` fit
-    qiskit's formatters, and no nesting deeper than :data:`MAX_RESULT_DEPTH`. Per-shot
-    memory is checked on its distinct values only (few, shared), to stay cheap on big results.
+    a list (or a :class:`~ibmqjob._api.codec.MemoryColumn`) of outcomes, a ``header``
+    object whose ``creg_sizes`` and ``memory_slots`` fit qiskit's formatters, and no nesting
+    deeper than :data:`MAX_RESULT_DEPTH`. Per-shot memory is checked on its distinct values
+    only (few, shared), to stay cheap on big results.
 
     Args:
         data: The decoded result document.
@@ -211,26 +305,29 @@ def _check_experiment(where: str, experiment: object) -> None:
                 )
     memory = data.get("memory")
     if memory is not None:
-        if not isinstance(memory, list):
+        if not isinstance(memory, list | MemoryColumn):
             raise ValueError(f"{where}.data.memory is {_kind(memory)}, not a list")
         if experiment.get("meas_level", 2) == 2:
-            try:
-                distinct = set(memory)  # the strings are shared: this is cheap
-            except TypeError:
-                raise ValueError(f"{where}.data.memory holds lists, not outcomes") from None
+            if isinstance(memory, MemoryColumn):
+                distinct: Any = memory.distinct()  # a column has them at hand
+            else:
+                try:
+                    distinct = set(memory)  # the strings are shared: this is cheap
+                except TypeError:
+                    raise ValueError(f"{where}.data.memory holds lists, not outcomes") from None
             for outcome in distinct:
                 if not isinstance(outcome, str) or not _OUTCOME.fullmatch(outcome):
                     raise ValueError(
                         f"{where}.data.memory holds {outcome!r}, not an outcome (hexadecimal "
                         "or bits)"
                     )
-        else:
+        elif isinstance(memory, list):
             _check_depth(f"{where}.data.memory", memory, 3)
     for key, value in experiment.items():
-        if key not in ("data", "header"):
+        if key not in ("data", "header") and type(value) not in _SCALARS:
             _check_depth(f"{where}.{key}", value, 2)
     for key, value in data.items():
-        if key not in ("counts", "memory"):
+        if key not in ("counts", "memory") and type(value) not in _SCALARS:
             _check_depth(f"{where}.data.{key}", value, 3)
 
 
@@ -256,13 +353,17 @@ def _check_header(where: str, header: object) -> None:
 
 
 def _check_depth(where: str, value: object, depth: int) -> None:
-    # Iterative, and lists of scalars (the big ones) are skipped at C speed.
-    stack = [(value, depth)]
+    # Iterative; scalars are never stacked, and lists of scalars (the big ones) are skipped at
+    # C speed. JSON gives dicts and lists: their exact types are tested before the ABC.
+    if type(value) in _SCALARS:
+        return
+    stack: list[tuple[Any, int]] = [(value, depth)]
     while stack:
         item, level = stack.pop()
-        if isinstance(item, Mapping):
+        kind = type(item)
+        if kind is dict or (kind is not list and isinstance(item, Mapping)):
             children: Any = item.values()
-        elif isinstance(item, list):
+        elif kind is list or isinstance(item, list):
             if set(map(type, item)) <= _SCALARS:
                 continue
             children = item
@@ -270,7 +371,7 @@ def _check_depth(where: str, value: object, depth: int) -> None:
             continue
         if level >= MAX_RESULT_DEPTH:
             raise ValueError(f"{where} is nested more than {MAX_RESULT_DEPTH} levels deep")
-        stack.extend((child, level + 1) for child in children)
+        stack.extend([(child, level + 1) for child in children if type(child) not in _SCALARS])
 
 
 def _is_count(value: object) -> bool:

@@ -3,6 +3,11 @@
 Qobjs and results can be tens of megabytes: they are encoded and decoded with ``json``
 directly (a model per item would cost more than the transfer and check nothing the SDK
 relies on). Encoding follows the original client (numpy, complex numbers, bound parameters).
+
+A result's per-shot memory (millions of tiny strings in a big result) is cut out of the bytes
+before ``json`` sees them. Where its items have one width, the result decoder keeps it as a
+:class:`MemoryColumn`, one byte per shot, checked against the bytes when the result arrives
+and made into the list only when read (``ibmqjob._decode.LazyMemoryData``).
 """
 
 from __future__ import annotations
@@ -10,14 +15,14 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 from qiskit.circuit import ParameterExpression
 
 from ..exceptions import ApiIBMQProtocolError
 
-__all__ = ["decode_json_object", "encode_qobj", "loads"]
+__all__ = ["MemoryColumn", "decode_json_object", "decode_result_object", "encode_qobj", "loads"]
 
 
 def _shared_memory_strings(obj: dict[str, Any]) -> dict[str, Any]:
@@ -55,8 +60,9 @@ def loads(content: str | bytes, **kwargs: Any) -> Any:
 
 
 # A "memory" key whose value is a list of plain strings (no escape, comma or bracket inside):
-# per-shot memory of measurement level 2. Such lists are cut out of the bytes and decoded by
-# splitting on commas, each distinct item decoded once.
+# per-shot memory of measurement level 2. Such lists are cut out of the bytes and decoded
+# apart, each distinct item decoded once: items of one width by one column of their bytes
+# (a MemoryColumn), others by splitting on commas.
 _MEMORY_KEY = b'"memory"'
 _LIST_START = re.compile(rb'"memory"\s*:\s*\[')
 _PLACEHOLDER = "\x00ibmqjob-memory:"
@@ -75,66 +81,197 @@ def _plain_string(item: bytes) -> str | None:
     return sys.intern(value) if len(value) < 64 else value
 
 
+_T = TypeVar("_T")
+
+
+class MemoryColumn:
+    """The per-shot memory of one experiment, checked and held compactly until it is read.
+
+    One byte per shot (``keys``) and, for each byte value used, the string it stands for
+    (every distinct item of the list, decoded from JSON once). The bytes were checked against
+    the list they were cut from, so the column is exactly that list: :meth:`tolist` makes it
+    and cannot fail. Immutable; the strings are shared between columns of a document.
+    """
+
+    __slots__ = ("_distinct", "_keys", "_strings")
+
+    def __init__(self, keys: bytes, strings: Mapping[int, str]) -> None:
+        """Create a column.
+
+        Args:
+            keys: One byte per shot.
+            strings: The string of each byte value that ``keys`` holds (others are ignored).
+
+        Raises:
+            KeyError: If a byte of ``keys`` has no string.
+        """
+        if _stray_byte(keys, strings) is not None:
+            raise KeyError("a byte of the column has no string")
+        present = [key for key in sorted(strings) if key in keys]
+        table: list[str | None] = [None] * 256
+        for key in present:
+            table[key] = strings[key]
+        self._keys = keys
+        self._strings = table
+        self._distinct = tuple(strings[key] for key in present)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __repr__(self) -> str:
+        return f"MemoryColumn({len(self._keys)} shots of {list(self._distinct)!r:.80})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        strings = {key: value for key, value in enumerate(self._strings) if value is not None}
+        return (MemoryColumn, (self._keys, strings))
+
+    def distinct(self) -> tuple[str, ...]:
+        """The distinct values of the column (each appears at least once)."""
+        return self._distinct
+
+    def tolist(self) -> list[str]:
+        """The list of the values, one per shot (the strings are shared, not copied)."""
+        strings = self._strings
+        return [strings[key] for key in self._keys]  # type: ignore[misc]  # keys all known
+
+    def mapped(self, table: Mapping[str, _T]) -> list[_T]:
+        """``[table[value] for value in self.tolist()]`` without making that list.
+
+        Args:
+            table: A value for each of :meth:`distinct` (at least).
+
+        Raises:
+            KeyError: If ``table`` lacks a value of the column.
+        """
+        by_key: list[Any] = [None] * 256
+        for key, value in enumerate(self._strings):
+            if value is not None:
+                by_key[key] = table[value]
+        return [by_key[key] for key in self._keys]
+
+
+def _distinct_bytes(data: bytes) -> set[int]:
+    """The distinct byte values of ``data``: a sample's, then each byte the sample missed."""
+    found = set(data[:128])
+    while True:
+        stray = _stray_byte(data, found)
+        if stray is None:
+            return found
+        found.add(stray)
+
+
+def _stray_byte(data: bytes, known: Iterable[int]) -> int | None:
+    """A byte of ``data`` that is not in ``known``, ``None`` if there is none."""
+    table = bytearray(b"\x01") * 256
+    for value in known:
+        table[value] = 0
+    at = data.translate(table).find(1)
+    return None if at < 0 else data[at]
+
+
 def _fixed_width_list(
-    chunk: bytes, width: int, separator: bytes, shared: dict[bytes, str]
-) -> list[str] | None:
+    content: bytes,
+    begin: int,
+    end: int,
+    width: int,
+    separator: bytes,
+    shared: dict[bytes, str],
+    columns: dict[int, int],
+) -> MemoryColumn | None:
     """Decode a list whose items all have ``width`` bytes, with no object made per item.
 
-    One column of the items' bytes tells the distinct items apart (the one with the most
-    distinct values among the first items); every other column, and every separator, is then
-    checked against what the items of those keys hold (``bytes.translate``), so the result
-    is exactly the items of ``chunk``. ``None`` when the items are not told apart that way.
+    The list's items are ``content[begin:end]`` (read in place, not copied). One column of
+    the items' bytes tells the distinct items apart: the one that did for the last list of
+    this width (``columns``), else the one with the most distinct values among the first
+    items. ``None`` when the items are not told apart that way, or one is not a plain JSON
+    string.
+    """
+    known = columns.get(width)
+    if known is not None:
+        found = _keyed_list(content, begin, end, width, separator, shared, known)
+        if found is not None:
+            return found
+    stride = width + len(separator)
+    sample = min(end, begin + stride * 256)
+    best = max(range(width), key=lambda c: len(set(content[begin + c : sample : stride])))
+    if best == known:
+        return None
+    columns[width] = best
+    return _keyed_list(content, begin, end, width, separator, shared, best)
+
+
+def _keyed_list(
+    content: bytes,
+    begin: int,
+    end: int,
+    width: int,
+    separator: bytes,
+    shared: dict[bytes, str],
+    column: int,
+) -> MemoryColumn | None:
+    """The list ``content[begin:end]`` as a column keyed by the items' bytes at ``column``.
+
+    Each distinct key's item is taken where the key first occurs; the list these items
+    would write is then made (a template of the items' constant bytes, the varying columns
+    written in by strides) and compared with the list's bytes, so the column returned is
+    exactly the items of the list. ``None`` if it is not.
     """
     stride = width + len(separator)
-    count = (len(chunk) + len(separator)) // stride
-    sample = stride * 256
-    column = max(range(width), key=lambda c: len(set(chunk[c : c + sample : stride])))
-    keys = chunk[column::stride]
+    count = (end - begin + len(separator)) // stride
+    keys = content[begin + column : end : stride]
     tokens: dict[int, bytes] = {}
-    for key in set(keys):
-        at = keys.index(key) * stride
-        tokens[key] = chunk[at : at + width]
-    for other in range(stride):
-        values = chunk[other::stride]
-        if other >= width:
-            if values != separator[other - width : other - width + 1] * (count - 1):
-                return None
-            continue
-        table = bytearray(256)
-        for key, token in tokens.items():
-            table[key] = token[other]
-        if values != keys.translate(table):
-            return None
-    strings: list[str | None] = [None] * 256
+    for key in _distinct_bytes(keys):
+        at = begin + keys.index(key) * stride
+        tokens[key] = content[at : at + width]
+    first = next(iter(tokens.values()))
+    expected = bytearray((first + separator) * count)
+    for other in range(width):
+        if other == column:
+            expected[other::stride] = keys
+        elif any(token[other] != first[other] for token in tokens.values()):
+            table = bytearray(256)
+            for key, token in tokens.items():
+                table[key] = token[other]
+            expected[other::stride] = keys.translate(table)
+    del expected[len(expected) - len(separator) :]
+    if len(expected) != end - begin or not content.startswith(expected, begin):
+        return None
+    strings: dict[int, str] = {}
     for key, token in tokens.items():
         value = shared.get(token) or _plain_string(token)
         if value is None:
             return None
         shared[token] = strings[key] = value
-    return list(map(strings.__getitem__, keys))  # type: ignore[arg-type]  # keys all seen
+    return MemoryColumn(keys, strings)
 
 
-def _memory_list(chunk: bytes, shared: dict[bytes, str]) -> list[str] | None:
+def _memory_list(
+    content: bytes, begin: int, end: int, shared: dict[bytes, str], columns: dict[int, int]
+) -> list[str] | MemoryColumn | None:
     """Decode the inside of a JSON list of plain strings, ``None`` if it is not one.
 
     Items of one width (``"0x3"``: the usual memory of up to 4 classical bits) are told apart
-    by one column of their bytes, with no object made per item; the list is then checked by
-    joining it back and comparing with ``chunk``. Other lists are split on commas.
+    by one column of their bytes, with no object made per item: a :class:`MemoryColumn`.
+    Other lists are split on commas.
 
     Args:
-        chunk: The bytes between ``[`` and ``]``.
+        content: The document.
+        begin: Where the list's items start (after ``[``).
+        end: Where they end (at ``]``).
         shared: Raw item to its string, shared across the lists of a document.
+        columns: The key column of the last fixed-width list of each width.
     """
-    width = chunk.find(b",")
+    comma = content.find(b",", begin, end)
+    width = comma - begin
     separator = b","
-    if width > 0 and chunk[width + 1 : width + 2] == b" ":
+    if comma > begin and content[comma + 1 : comma + 2] == b" ":
         separator = b", "
     stride = width + len(separator)
-    if width > 2 and (len(chunk) + len(separator)) % stride == 0:
-        values = _fixed_width_list(chunk, width, separator, shared)
-        if values is not None:
-            return values
-    items = chunk.split(b",")
+    if width > 2 and (end - begin + len(separator)) % stride == 0:
+        column = _fixed_width_list(content, begin, end, width, separator, shared, columns)
+        if column is not None:
+            return column
+    items = content[begin:end].split(b",")
     maybe: list[str | None] = list(map(shared.get, items))
     if None not in maybe:
         return maybe  # type: ignore[return-value]  # no None left
@@ -146,20 +283,25 @@ def _memory_list(chunk: bytes, shared: dict[bytes, str]) -> list[str] | None:
     return list(map(shared.__getitem__, items))
 
 
-def _decode_with_memory_cut_out(content: bytes) -> Any:
+def _decode_with_memory_cut_out(content: bytes, columns: bool) -> Any:
     """``loads(content)``, faster on big results: the same value, memory lists with one
     string object per distinct value.
 
     Each memory list of plain strings is replaced in the bytes by a placeholder string and
-    decoded apart (split on commas, each distinct item decoded once); the placeholders are
-    put back by an object hook. When anything does not add up (a placeholder-like string in
-    the document, a list cut where the key was not ``memory``), the document is decoded
-    plainly.
+    decoded apart (each distinct item decoded once); the placeholders are put back by an
+    object hook. When anything does not add up (a placeholder-like string in the document, a
+    list cut where the key was not ``memory``), the document is decoded plainly.
+
+    Args:
+        content: The JSON text.
+        columns: Leave the lists of fixed-width items found at ``results[i].data.memory`` as
+            :class:`MemoryColumn` (every other list is a list).
     """
-    if len(content) < _SMALL or _PLACEHOLDER_BYTES in content:
+    if len(content) < _SMALL:
         return loads(content, object_hook=_shared_memory_strings)
-    lists: list[list[str]] = []
+    lists: list[list[str] | MemoryColumn] = []
     shared: dict[bytes, str] = {}
+    key_columns: dict[int, int] = {}
     pieces: list[bytes] = []
     position = 0
     found = content.find(_MEMORY_KEY)
@@ -170,7 +312,7 @@ def _decode_with_memory_cut_out(content: bytes) -> Any:
             found = content.find(_MEMORY_KEY, found + 1)
             continue
         start = match.end() - 1
-        values = _memory_list(content[start + 1 : close], shared)
+        values = _memory_list(content, start + 1, close, shared, key_columns)
         if values is None:
             found = content.find(_MEMORY_KEY, found + 1)
             continue
@@ -182,21 +324,42 @@ def _decode_with_memory_cut_out(content: bytes) -> Any:
     if not lists:
         return loads(content, object_hook=_shared_memory_strings)
     pieces.append(content[position:])
-    restored = 0
+    rest = b"".join(pieces)
+    # A list cut out holds no backslash, so no placeholder: the rest holds ours and no other.
+    if rest.count(_PLACEHOLDER_BYTES) != len(lists):
+        return loads(content, object_hook=_shared_memory_strings)
+    restored: list[dict[str, Any]] = []
 
     def restore(obj: dict[str, Any]) -> dict[str, Any]:
-        nonlocal restored
         memory = obj.get("memory")
         if type(memory) is str and memory.startswith(_PLACEHOLDER):
             obj["memory"] = lists[int(memory[len(_PLACEHOLDER) :])]
-            restored += 1
+            restored.append(obj)
             return obj
         return _shared_memory_strings(obj)
 
-    body = loads(b"".join(pieces), object_hook=restore)
-    if restored != len(lists):
+    body = loads(rest, object_hook=restore)
+    if len(restored) != len(lists):
         return loads(content, object_hook=_shared_memory_strings)
+    # A column stays a column only where a result's per-shot memory is.
+    kept = _experiment_data_ids(body) if columns else set()
+    for obj in restored:
+        memory = obj["memory"]
+        if isinstance(memory, MemoryColumn) and id(obj) not in kept:
+            obj["memory"] = memory.tolist()
     return body
+
+
+def _experiment_data_ids(body: Any) -> set[int]:
+    """The ids of the ``results[i].data`` objects of a result document."""
+    results = body.get("results") if isinstance(body, dict) else None
+    if not isinstance(results, list):
+        return set()
+    return {
+        id(experiment["data"])
+        for experiment in results
+        if isinstance(experiment, dict) and isinstance(experiment.get("data"), dict)
+    }
 
 
 def decode_json_object(content: bytes, what: str) -> dict[str, Any]:
@@ -207,13 +370,37 @@ def decode_json_object(content: bytes, what: str) -> dict[str, Any]:
         what: What the document is, for messages.
 
     Returns:
+        The decoded object, plain JSON values only.
+
+    Raises:
+        ApiIBMQProtocolError: If the bytes are not a JSON object.
+    """
+    return _decode_object(content, what, columns=False)
+
+
+def decode_result_object(content: bytes) -> dict[str, Any]:
+    """Decode a downloaded result document, leaving per-shot memory compact until read.
+
+    The same as :func:`decode_json_object` (the same checks, the same errors, at the same
+    time) except that ``results[i].data.memory`` is a :class:`MemoryColumn` where its items
+    all have one width (the usual level-2 memory): checked, but no list made. Every other
+    value is plain JSON.
+
+    Args:
+        content: The raw bytes.
+
+    Returns:
         The decoded object.
 
     Raises:
         ApiIBMQProtocolError: If the bytes are not a JSON object.
     """
+    return _decode_object(content, "result", columns=True)
+
+
+def _decode_object(content: bytes, what: str, *, columns: bool) -> dict[str, Any]:
     try:
-        body = _decode_with_memory_cut_out(content)
+        body = _decode_with_memory_cut_out(content, columns)
     except ValueError as err:
         raise ApiIBMQProtocolError(f"The {what} downloaded is not valid JSON: {err}") from err
     if not isinstance(body, dict):

@@ -81,7 +81,7 @@ from ..exceptions import (
 )
 from ..settings import HttpSettings, TimeSource
 from . import redact
-from .codec import decode_json_object, encode_qobj, loads
+from .codec import decode_json_object, decode_result_object, encode_qobj, loads
 from .deadline import deadline_scope
 from .http import attempts_made, build_client, read_limited, transfer, transport_error
 from .records import (
@@ -544,7 +544,8 @@ class ProjectOperations:
         """``GET /Jobs/{id}/resultDownloadUrl`` then the signed URL: the result document.
 
         With ``url`` (the signed URL a final websocket frame carried), the download goes
-        there first; if it fails (an expired URL...), a fresh URL is asked for.
+        there first; if it fails (an expired URL...), a fresh URL is asked for. Per-shot
+        memory of fixed-width items is a ``MemoryColumn`` (``codec.decode_result_object``).
         """
         with self._wire.critical_path():
             return self._job_result(job_id, url)
@@ -552,11 +553,8 @@ class ProjectOperations:
     def _job_result(self, job_id: str, url: str | None) -> JsonDict:
         if url is not None:
             try:
-                return decode_json_object(
-                    self._wire.transfer(
-                        "GET", url, f"Result download of job {job_id}", result=True
-                    ),
-                    "result",
+                return decode_result_object(
+                    self._wire.transfer("GET", url, f"Result download of job {job_id}", result=True)
                 )
             except ApiError as err:
                 logger.debug(
@@ -565,7 +563,7 @@ class ProjectOperations:
         what = f"GET /Jobs/{job_id}/resultDownloadUrl"
         url = self._signed_url(what, get_result_download_url, job_id)
         content = self._wire.transfer("GET", url, f"Result download of job {job_id}", result=True)
-        return decode_json_object(content, "result")
+        return decode_result_object(content)
 
     def job_result_downloaded(self, job_id: str) -> None:
         """``POST /Jobs/{id}/resultDownloaded``, after a successful download.

@@ -1,14 +1,20 @@
-"""The big-result decoder returns exactly what ``json.loads`` returns, for any document."""
+"""The big-result decoder returns exactly what ``json.loads`` returns, for any document; the
+result decoder too, once its memory columns are made into lists."""
 
 from __future__ import annotations
 
 import json
+import pickle
+import re
+from collections.abc import Callable
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ibmqjob._api.codec import decode_json_object
+from ibmqjob._api.codec import MemoryColumn, decode_json_object, decode_result_object
+from ibmqjob.exceptions import ApiIBMQProtocolError
 
 # Memory items: mostly the hexadecimal shots of real results, sometimes anything a JSON string
 # can hold (commas, quotes, brackets, escapes, non-ASCII) and look-alikes of the decoder's
@@ -75,3 +81,110 @@ def test_memory_of_varying_width_is_shared_too() -> None:
     memories = [r["data"]["memory"] for r in decoded["results"]]
     assert memories == [shots] * 3
     assert len({id(value) for memory in memories for value in memory}) == 40
+
+
+def _materialized(value: Any) -> Any:
+    """``value`` with every memory column made into its list."""
+    if isinstance(value, MemoryColumn):
+        return value.tolist()
+    if isinstance(value, dict):
+        return {key: _materialized(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_materialized(item) for item in value]
+    return value
+
+
+def _column_places(value: Any, where: str = "") -> list[str]:
+    """Where memory columns are in a decoded document."""
+    if isinstance(value, MemoryColumn):
+        return [where]
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _column_places(item, f"{where}.{key}")]
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _column_places(item, f"{where}[{i}]")]
+    return []
+
+
+@settings(max_examples=300, deadline=None)
+@given(DOCUMENTS, FORMATS)
+def test_a_result_decoded_with_columns_is_json_loads_once_they_are_lists(
+    document: dict[str, Any], fmt: dict[str, Any]
+) -> None:
+    document["padding"] = PADDING
+    content = json.dumps(document, **fmt).encode()
+    decoded = decode_result_object(content)
+    expected = json.loads(content)
+    assert json.dumps(_materialized(decoded)) == json.dumps(expected)  # same order, same types
+    for place in _column_places(decoded):
+        assert re.fullmatch(r"\.results\[\d+\]\.data\.memory", place), place
+
+
+def test_fixed_width_memory_of_a_result_is_a_column() -> None:
+    shots = [f"0x{(i * 7) % 16:x}" for i in range(8192)]
+    document: dict[str, Any] = {
+        "results": [experiment(list(shots), "memory") for _ in range(4)],
+        "header": {"memory": list(shots[:4000])},  # not a result's memory: a list
+    }
+    content = json.dumps(document).encode()
+    decoded = decode_result_object(content)
+    columns = [r["data"]["memory"] for r in decoded["results"]]
+    assert all(isinstance(column, MemoryColumn) for column in columns)
+    assert decoded["header"]["memory"] == shots[:4000]
+    assert all(len(column) == 8192 and column.tolist() == shots for column in columns)
+    assert sorted(columns[0].distinct()) == sorted(set(shots))
+    # The strings are shared between the columns of a document.
+    assert len({id(value) for column in columns for value in column.tolist()}) == 16
+    # The plain decoder of the same bytes gives lists.
+    plain = decode_json_object(content, "result")
+    assert [r["data"]["memory"] for r in plain["results"]] == [shots] * 4
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        # One item differs outside the key column, a bad separator, a quote inside an item.
+        ['"0x1"', '"0x2"', '"1x1"'] * 30000,
+        ['"0x1"', '"0x2"', '"0x1"'] * 30000,
+        # Far beyond the items that choose the key column: a byte no key accounts for.
+        ['"0x1"', '"0x2"'] * 40000 + ['"0X1"'] + ['"0x2"'] * 100,
+    ],
+)
+def test_a_list_that_is_not_what_its_keys_say_is_decoded_plainly(items: list[str]) -> None:
+    shots = ",".join(items)
+    for broken in (shots, shots[:1000] + ";" + shots[1001:], shots[:999] + '"' + shots[1000:]):
+        content = b'{"results":[{"success":true,"data":{"memory":[' + broken.encode() + b"]}}]}"
+        try:
+            expected = json.loads(content)
+        except ValueError:
+            with pytest.raises(ApiIBMQProtocolError):
+                decode_result_object(content)
+            continue
+        assert _materialized(decode_result_object(content)) == expected
+
+
+def test_a_memory_column_reads_like_its_list() -> None:
+    strings = {ord("a"): "0x0", ord("b"): "0x1f"}
+    column = MemoryColumn(b"abba", strings)
+    assert len(column) == 4
+    assert column.tolist() == ["0x0", "0x1f", "0x1f", "0x0"]
+    assert column.distinct() == ("0x0", "0x1f")
+    assert column.mapped({"0x0": 0, "0x1f": 31}) == [0, 31, 31, 0]
+    copied = pickle.loads(pickle.dumps(column))
+    assert copied.tolist() == column.tolist() and copied.distinct() == column.distinct()
+    assert "4 shots" in repr(column)
+    with pytest.raises(KeyError):
+        MemoryColumn(b"abc", strings)
+    with pytest.raises(KeyError):
+        column.mapped({"0x0": 0})
+
+
+@pytest.mark.parametrize("key", ["note", "memory"])
+@pytest.mark.parametrize("decode", [decode_result_object, lambda c: decode_json_object(c, "r")])
+def test_a_string_like_the_placeholder_is_left_as_it_is(
+    key: str, decode: Callable[[bytes], dict[str, Any]]
+) -> None:
+    shots = [f"0x{i % 4:x}" for i in range(20000)]
+    for spelled in ("\x00ibmqjob-memory:0", "\x00ibmqjob-memory:1"):
+        document = {"results": [experiment(list(shots), "memory")], "header": {key: spelled}}
+        content = json.dumps(document).encode()
+        assert _materialized(decode(content)) == json.loads(content)
