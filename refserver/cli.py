@@ -217,24 +217,24 @@ def _serve(config: ServerConfig, args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    sock = bind_socket(args.host, args.port)
-    listening = listening_url(args.host, sock.getsockname()[1])
-    if config.public_url is None:
-        config = dataclasses.replace(config, public_url=listening)
-    app = build_app(config)
-    for backend in args.maintenance:
-        app.state.server.scheduler.set_maintenance(backend, True)
-    public = config.public_url or listening
-    websocket = ("wss" + public[5:] if public.startswith("https:") else "ws" + public[4:]) + "/ws"
-    print(
-        f"ibmqjob reference server listening on {listening}/api"
-        f" (clients use {public}/api, websocket {websocket})",
-        flush=True,
-    )
-    print(f"data directory: {config.data_dir}; demo API token: ibmqjob-demo-token", flush=True)
-    uvicorn_server(app, log_level=args.log_level, header_timeout=config.header_timeout).run(
-        sockets=[sock]
-    )
+    with bind_socket(args.host, args.port) as sock:  # closed too when the set-up fails
+        listening = listening_url(args.host, sock.getsockname()[1])
+        if config.public_url is None:
+            config = dataclasses.replace(config, public_url=listening)
+        app = build_app(config)
+        for backend in args.maintenance:
+            app.state.server.scheduler.set_maintenance(backend, True)
+        public = config.public_url or listening
+        websocket = "wss" + public[5:] if public.startswith("https:") else "ws" + public[4:]
+        print(
+            f"ibmqjob reference server listening on {listening}/api"
+            f" (clients use {public}/api, websocket {websocket}/ws)",
+            flush=True,
+        )
+        print(f"data directory: {config.data_dir}; demo API token: ibmqjob-demo-token", flush=True)
+        uvicorn_server(app, log_level=args.log_level, header_timeout=config.header_timeout).run(
+            sockets=[sock]
+        )
     # uvicorn re-raises the signal that stopped it, but asyncio's own SIGINT handler may take it
     # after the server task has already finished: then run() simply returns.
     print(_STOPPED, file=sys.stderr, flush=True)

@@ -37,10 +37,14 @@ def bind_socket(host: str, port: int) -> socket.socket:
     # IPPROTO_TCP explicitly: asyncio disables Nagle's algorithm only on sockets whose
     # protocol is TCP, and without that every keep-alive answer waits ~40 ms for an ACK.
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    # Listening at once: connections made before the server loop runs wait in the backlog.
-    sock.listen(2048)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        # Listening at once: connections made before the server loop runs wait in the backlog.
+        sock.listen(2048)
+    except BaseException:
+        sock.close()
+        raise
     return sock
 
 
