@@ -53,11 +53,13 @@ def build_app(config: ServerConfig) -> Starlette:
         finally:
             state.stop()
 
+    # Starlette tries routes in order (no two of these modules' paths overlap): the ones of
+    # every job's life cycle first.
     api_routes = (
-        routes_account.ROUTES
-        + routes_devices.ROUTES
-        + routes_jobs.ROUTES
+        routes_jobs.ROUTES
         + routes_storage.ROUTES
+        + routes_account.ROUTES
+        + routes_devices.ROUTES
         + routes_reservations.ROUTES
     )
     app = Starlette(

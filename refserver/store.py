@@ -11,7 +11,7 @@ import dataclasses
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS calibrations (
     id INTEGER PRIMARY KEY AUTOINCREMENT, backend TEXT NOT NULL,
     last_update_ms INTEGER NOT NULL, properties TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS calibrations_backend ON calibrations (backend, last_update_ms);
+CREATE TABLE IF NOT EXISTS objects (
+    job_id TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (job_id, name));
 """
 # Created after the migration that adds ``creation_ms`` to databases of older servers.
 # It serves the listings: one user's jobs in a project, by creation instant then id.
@@ -238,13 +240,18 @@ class Store:
         return None if row is None else JobRecord.from_json(row[0])
 
     def update_job(
-        self, job_id: str, change: Callable[[JobRecord], bool]
+        self,
+        job_id: str,
+        change: Callable[[JobRecord], bool],
+        objects: Mapping[str, bytes] | None = None,
     ) -> tuple[JobRecord | None, bool]:
         """Apply ``change`` to a job atomically.
 
         Args:
             job_id: the job.
             change: mutates the record and returns True to save it, False to leave it.
+            objects: small objects of the job (name to bytes, as :meth:`put_object`)
+                stored in the same transaction as the change, and only if it is saved.
 
         Returns:
             ``(record, saved)``: the record after the change (None if there is no such
@@ -256,10 +263,20 @@ class Store:
                 return None, False
             if not change(record):
                 return record, False
-            self._db.execute(
-                "UPDATE jobs SET status = ?, deleted = ?, record = ? WHERE id = ?",
-                (record.status, int(record.deleted), record.to_json(), job_id),
-            )
+            update = (record.status, int(record.deleted), record.to_json(), job_id)
+            if not objects:
+                self._db.execute(_UPDATE_JOB, update)
+                return record, True
+            self._db.execute("BEGIN")
+            try:
+                self._db.executemany(
+                    _PUT_OBJECT, [(job_id, name, data) for name, data in objects.items()]
+                )
+                self._db.execute(_UPDATE_JOB, update)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
         return record, True
 
     def project_jobs(
@@ -366,6 +383,34 @@ class Store:
         seqs = [JobRecord.from_json(row[0]).queue_seq or 0 for row in rows]
         return max(seqs, default=0)
 
+    # -- small objects ----------------------------------------------------------------------
+
+    def put_object(self, job_id: str, name: str, data: bytes) -> None:
+        """Store (or replace) a small object of a job: a Qobj or a result."""
+        with self._lock:
+            self._db.execute(_PUT_OBJECT, (job_id, name, data))
+
+    def get_object(self, job_id: str, name: str) -> bytes | None:
+        """A small object stored by :meth:`put_object`, or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT data FROM objects WHERE job_id = ? AND name = ?", (job_id, name)
+            ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def object_size(self, job_id: str, name: str) -> int | None:
+        """The size of a small object stored by :meth:`put_object`, or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT length(data) FROM objects WHERE job_id = ? AND name = ?", (job_id, name)
+            ).fetchone()
+        return None if row is None else int(row[0])
+
+    def delete_object(self, job_id: str, name: str) -> None:
+        """Forget a small object (none stored: nothing happens)."""
+        with self._lock:
+            self._db.execute("DELETE FROM objects WHERE job_id = ? AND name = ?", (job_id, name))
+
     # -- calibrations -----------------------------------------------------------------------
 
     def add_calibration(self, backend: str, last_update_ms: int, properties: str) -> int:
@@ -399,6 +444,10 @@ class Store:
                 "SELECT properties FROM calibrations WHERE id = ?", (calibration_id,)
             ).fetchone()
         return None if row is None else str(row[0])
+
+
+_UPDATE_JOB = "UPDATE jobs SET status = ?, deleted = ?, record = ? WHERE id = ?"
+_PUT_OBJECT = "INSERT OR REPLACE INTO objects (job_id, name, data) VALUES (?, ?, ?)"
 
 
 def _millis(creation_date: str) -> int:
