@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount
+from starlette.routing import Route
 
 from refserver import (
     errors,
@@ -63,7 +63,9 @@ def build_app(config: ServerConfig) -> Starlette:
         + routes_reservations.ROUTES
     )
     app = Starlette(
-        routes=[Mount("/api", routes=api_routes), *websocket.ROUTES],
+        # The API's routes carry the "/api" prefix themselves: a Mount would add a router
+        # and a match per request.
+        routes=[*(_prefixed("/api", route) for route in api_routes), *websocket.ROUTES],
         exception_handlers={
             ApiError: _api_error,
             HTTPException: _http_error,
@@ -76,6 +78,10 @@ def build_app(config: ServerConfig) -> Starlette:
     if config.faults & WIRE_FAULTS:
         app.add_middleware(WireFaults, faults=config.faults)
     return app
+
+
+def _prefixed(prefix: str, route: Route) -> Route:
+    return Route(prefix + route.path, route.endpoint, methods=route.methods)
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:

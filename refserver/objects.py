@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -58,7 +59,7 @@ class ObjectStore:
         # Job ids come from URLs: only our own id format may reach the file system.
         if not _JOB_ID.match(job_id) or name not in OBJECT_NAMES:
             raise ValueError(f"invalid object {job_id!r}/{name!r}")
-        return self._root / job_id / (name + ".json")
+        return Path(f"{self._root}/{job_id}/{name}.json")
 
     def put(self, job_id: str, name: str, data: bytes) -> None:
         """Store an object, replacing any previous one (atomically: readers see the old
@@ -86,13 +87,20 @@ class ObjectStore:
     def inline(self, job_id: str, name: str, data: bytes) -> bool:
         """Whether ``data`` is small enough for the database, so it can be stored along with
         a change of the job's record (``Store.update_job(..., objects=...)``); then call
-        :meth:`stored_inline` once it is."""
-        self._path(job_id, name)  # only valid names
+        :meth:`stored_inline` once it is.
+
+        Raises:
+            ValueError: not a job id or an object name of this store.
+        """
+        if not _JOB_ID.match(job_id) or name not in OBJECT_NAMES:
+            raise ValueError(f"invalid object {job_id!r}/{name!r}")
         return len(data) <= self._inline
 
     def stored_inline(self, job_id: str, name: str) -> None:
         """After a small object was written to the database: drop an earlier, larger one."""
-        self._path(job_id, name).unlink(missing_ok=True)
+        # A string path (no pathlib on the hot path); the job's directory rarely exists.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._path(job_id, name))
 
     def get(self, job_id: str, name: str) -> bytes | None:
         """The object's bytes, or None if it was never stored."""
