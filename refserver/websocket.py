@@ -66,7 +66,8 @@ async def job_status_socket(websocket: WebSocket) -> None:
 
 async def _authenticate(websocket: WebSocket, state: ServerState) -> User | None:
     try:
-        text = await asyncio.wait_for(websocket.receive_text(), AUTH_TIMEOUT)
+        async with asyncio.timeout(AUTH_TIMEOUT):  # no task, unlike asyncio.wait_for
+            text = await websocket.receive_text()
     except TimeoutError:
         await _refuse(websocket, "No authentication message received")
         return None
