@@ -51,6 +51,7 @@ class ObjectStore:
 
     def __init__(self, root: Path, store: Store, inline_bytes: int = INLINE_BYTES) -> None:
         self._root = root
+        self._root_text = str(root)
         self._store = store
         self._inline = inline_bytes
         private_directory(root)
@@ -59,7 +60,7 @@ class ObjectStore:
         # Job ids come from URLs: only our own id format may reach the file system.
         if not _JOB_ID.match(job_id) or name not in OBJECT_NAMES:
             raise ValueError(f"invalid object {job_id!r}/{name!r}")
-        return Path(f"{self._root}/{job_id}/{name}.json")
+        return self._root / job_id / (name + ".json")
 
     def put(self, job_id: str, name: str, data: bytes) -> None:
         """Store an object, replacing any previous one (atomically: readers see the old
@@ -98,9 +99,11 @@ class ObjectStore:
 
     def stored_inline(self, job_id: str, name: str) -> None:
         """After a small object was written to the database: drop an earlier, larger one."""
+        if not _JOB_ID.match(job_id) or name not in OBJECT_NAMES:
+            raise ValueError(f"invalid object {job_id!r}/{name!r}")
         # A string path (no pathlib on the hot path); the job's directory rarely exists.
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(self._path(job_id, name))
+            os.unlink(f"{self._root_text}/{job_id}/{name}.json")
 
     def get(self, job_id: str, name: str) -> bytes | None:
         """The object's bytes, or None if it was never stored."""
