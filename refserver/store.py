@@ -122,15 +122,32 @@ class Store:
         path: database file (created if missing).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, lock_timeout: float = 5.0) -> None:
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode survives a killed process; only a power cut may lose the last commit.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-        self._migrate()
-        self._db.executescript(_LISTING_INDEX)
+        self._db = sqlite3.connect(
+            path, check_same_thread=False, isolation_level=None, timeout=lock_timeout
+        )
+        try:
+            # This process alone uses the database: its locks are taken once rather than
+            # with system calls around every statement (about 70 per job), and the WAL index
+            # lives in memory, not in a shared -shm file. A second server on the same data
+            # directory is refused instead of sharing it (and running its jobs twice).
+            self._db.execute("PRAGMA locking_mode=EXCLUSIVE")
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode survives a killed process; only a power cut may lose the
+            # last commits.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            self._migrate()
+            self._db.executescript(_LISTING_INDEX)
+        except sqlite3.OperationalError as err:
+            self._db.close()
+            if "locked" in str(err):
+                raise ValueError(
+                    f"the database {path} is in use by another server (one data directory"
+                    " per server)"
+                ) from None
+            raise
 
     def _migrate(self) -> None:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
@@ -267,18 +284,30 @@ class Store:
             record = self.get_job(job_id)
             if record is None:
                 return None, False
+            status, deleted = record.status, record.deleted
             if not change(record):
                 return record, False
-            update = (record.status, int(record.deleted), record.to_json(), job_id)
+            # Only the columns that changed: SQLite rewrites the index entries of every
+            # column set, changed or not (a flag's update then writes one page, not four).
+            columns = ["record = ?"]
+            values: list[Any] = [record.to_json()]
+            if record.status != status:
+                columns.append("status = ?")
+                values.append(record.status)
+            if record.deleted != deleted:
+                columns.append("deleted = ?")
+                values.append(int(record.deleted))
+            update = f"UPDATE jobs SET {', '.join(columns)} WHERE id = ?"
+            values.append(job_id)
             if not objects:
-                self._db.execute(_UPDATE_JOB, update)
+                self._db.execute(update, values)
                 return record, True
             self._db.execute("BEGIN")
             try:
                 self._db.executemany(
                     _PUT_OBJECT, [(job_id, name, data) for name, data in objects.items()]
                 )
-                self._db.execute(_UPDATE_JOB, update)
+                self._db.execute(update, values)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -452,7 +481,6 @@ class Store:
         return None if row is None else str(row[0])
 
 
-_UPDATE_JOB = "UPDATE jobs SET status = ?, deleted = ?, record = ? WHERE id = ?"
 _PUT_OBJECT = "INSERT OR REPLACE INTO objects (job_id, name, data) VALUES (?, ?, ?)"
 
 

@@ -109,3 +109,13 @@ def test_a_transition_through_intermediate_statuses_records_each_step(store: Sto
     assert saved.time_per_step[statuses.CREATED] == saved.time_per_step[statuses.VALIDATING]
     # Not from an unexpected status: nothing written.
     assert transitions.advance(JOB, {statuses.CREATING}, statuses.QUEUED) is None
+
+
+def test_a_second_server_on_the_same_database_is_refused(tmp_path: Path, store: Store) -> None:
+    # ``store`` holds the database of tmp_path for as long as it is open.
+    with pytest.raises(ValueError, match="in use by another server"):
+        Store(tmp_path / "db.sqlite3", lock_timeout=0.05)
+    store.close()
+    again = Store(tmp_path / "db.sqlite3", lock_timeout=0.05)
+    assert again.get_job(JOB) is not None
+    again.close()
