@@ -229,8 +229,10 @@ def instrument(config: ServerConfig) -> tuple[Any, Recorder]:
     store = state.store
     update_job = store.update_job
 
-    def recorded_update(job_id: str, change: Any) -> tuple[JobRecord | None, bool]:
-        record, saved = update_job(job_id, change)
+    def recorded_update(
+        job_id: str, change: Any, objects: Any = None
+    ) -> tuple[JobRecord | None, bool]:
+        record, saved = update_job(job_id, change, objects)
         if saved and record is not None:
             recorder.saved(record)
         return record, saved

@@ -190,7 +190,6 @@ class JobService:
             check_upload(data)
         except ValueError as err:
             raise errors.bad_request(f"Invalid Qobj: {err}", errors.QOBJ_NOT_VALID) from None
-        self._objects.put(job_id, "qobj", data)
 
         def uploaded(job: JobRecord) -> bool:
             if job.status != statuses.CREATING or job.data_uploaded:
@@ -198,7 +197,15 @@ class JobService:
             job.qobj_uploaded = True
             return True
 
-        if self._transitions.update(job_id, uploaded) is None:
+        if self._objects.inline(job_id, "qobj", data):
+            # The Qobj and the flag saying it is there: one transaction.
+            saved = self._transitions.update(job_id, uploaded, {"qobj": data})
+            if saved is not None:
+                self._objects.stored_inline(job_id, "qobj")
+        else:
+            self._objects.put(job_id, "qobj", data)
+            saved = self._transitions.update(job_id, uploaded)
+        if saved is None:
             self._require_creating(self._store.get_job(job_id) or record)
 
     def data_uploaded(self, user: User, member: Membership, job_id: str) -> dict[str, Any]:
@@ -221,14 +228,15 @@ class JobService:
         def submitted(job: JobRecord) -> None:
             job.data_uploaded = True
 
-        created = self._transitions.advance(
-            job_id, {statuses.CREATING}, statuses.CREATED, submitted
+        # CREATED and VALIDATING in one write: nothing happens in between. (A job stored
+        # in CREATED with its data uploaded, by an older server, is resumed on start.)
+        validating = self._transitions.advance(
+            job_id, {statuses.CREATING}, statuses.VALIDATING, submitted, via=[statuses.CREATED]
         )
-        if created is not None and self._transitions.advance(
-            job_id, {statuses.CREATED}, statuses.VALIDATING
-        ):
-            self._scheduler.validate_later(job_id)
-        return {"job": self.document(self.find(user, member, job_id))}
+        if validating is None:
+            return {"job": self.document(self.find(user, member, job_id))}
+        self._scheduler.validate_later(job_id)
+        return {"job": self.document(validating)}
 
     def cancel(self, user: User, member: Membership, job_id: str) -> dict[str, Any]:
         """Cancel a job in any non-final status; cancelling a cancelled job answers the same.

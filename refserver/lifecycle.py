@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from refserver import statuses
 from refserver.events import JobEvents
@@ -31,6 +31,9 @@ class Transitions:
         expected: Collection[str] | None,
         new_status: str,
         change: Callable[[JobRecord], None] | None = None,
+        *,
+        via: Sequence[str] = (),
+        objects: Mapping[str, bytes] | None = None,
     ) -> JobRecord | None:
         """Move a job from one of ``expected`` to ``new_status``.
 
@@ -39,6 +42,12 @@ class Transitions:
             expected: statuses the job may be in; None for any non-final status.
             new_status: the status to enter; its time is recorded in ``timePerStep``.
             change: further changes to the record, applied in the same update.
+            via: statuses passed through on the way, in order, in the same update: each
+                gets its time in ``timePerStep`` (the same instant), none is ever stored
+                as the job's status. One write and one notification instead of several,
+                where nothing happens between the steps.
+            objects: small objects stored with the change, only if it is saved
+                (:meth:`refserver.store.Store.update_job`).
 
         Returns:
             The updated record, or None when the job was not in an expected status.
@@ -50,6 +59,8 @@ class Transitions:
             if expected is not None and record.status not in expected:
                 return False
             now = now_text()
+            for step in via:
+                record.time_per_step[step] = now
             record.status = new_status
             record.time_per_step[new_status] = now
             if statuses.is_final(new_status):
@@ -58,15 +69,23 @@ class Transitions:
                 change(record)
             return True
 
-        record, saved = self._store.update_job(job_id, apply)
+        record, saved = self._store.update_job(job_id, apply, objects)
         if not saved:
             return None
         self._events.publish(job_id)
         return record
 
-    def update(self, job_id: str, change: Callable[[JobRecord], bool]) -> JobRecord | None:
-        """Apply a change that keeps the status (name, tags, flags); None if not saved."""
-        record, saved = self._store.update_job(job_id, change)
+    def update(
+        self,
+        job_id: str,
+        change: Callable[[JobRecord], bool],
+        objects: Mapping[str, bytes] | None = None,
+    ) -> JobRecord | None:
+        """Apply a change that keeps the status (name, tags, flags); None if not saved.
+
+        ``objects``: small objects stored with the change, only if it is saved.
+        """
+        record, saved = self._store.update_job(job_id, change, objects)
         if saved:
             self._events.publish(job_id)
         return record if saved else None

@@ -127,17 +127,19 @@ async def _no_body(request: Request) -> None:
     await read_body(request, server(request).config.max_body_bytes)
 
 
+# Routes are tried in order: the listings before ``/{job_id}/...`` (a job id "status" would
+# shadow them), then the steps every job goes through, so they are found soonest.
 ROUTES: list[Route] = [
     route(PREFIX, post=create_job),
     route(PREFIX + "/status/v/1", get=list_jobs),
     route(PREFIX + "/v/1", get=list_job_ids),
-    route(PREFIX + "/{job_id}", put=update_job, delete=delete_job),
-    route(PREFIX + "/{job_id}/v/1", get=get_job),
-    route(PREFIX + "/{job_id}/status/v/1", get=get_job_status),
-    route(PREFIX + "/{job_id}/cancel", post=cancel_job),
     route(PREFIX + "/{job_id}/jobDataUploaded", post=job_data_uploaded),
-    route(PREFIX + "/{job_id}/properties", get=get_job_properties),
     route(PREFIX + "/{job_id}/resultDownloadUrl", get=get_result_url),
     route(PREFIX + "/{job_id}/resultDownloaded", post=result_downloaded),
+    route(PREFIX + "/{job_id}/status/v/1", get=get_job_status),
+    route(PREFIX + "/{job_id}/v/1", get=get_job),
+    route(PREFIX + "/{job_id}", put=update_job, delete=delete_job),
+    route(PREFIX + "/{job_id}/cancel", post=cancel_job),
+    route(PREFIX + "/{job_id}/properties", get=get_job_properties),
     route(PREFIX + "/{job_id}/jobDownloadUrl", get=get_qobj_url),
 ]

@@ -186,20 +186,31 @@ def _fast_header_timeout_protocol() -> type[Any] | None:
 
     class FastHeaderTimeoutProtocol(HttpToolsProtocol):
         """The header deadline, armed when the connection opens and when a request's
-        first byte arrives, cancelled once its headers are complete."""
+        headers are still incomplete after the bytes received so far, cancelled once
+        they are complete. A request whose headers come in one read (nearly all) sets
+        no timer."""
 
         header_timeout = 10.0
         _header_timer: asyncio.TimerHandle | None = None
+        _in_headers = False
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(CorkedTransport(transport, self.loop))
             self._arm_header_timer()
 
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self._in_headers:
+                self._arm_header_timer()  # a request has begun but its headers are incomplete
+            else:
+                self._cancel_header_timer()
+
         def on_message_begin(self) -> None:
             super().on_message_begin()
-            self._arm_header_timer()
+            self._in_headers = True
 
         def on_headers_complete(self) -> None:
+            self._in_headers = False
             self._cancel_header_timer()
             super().on_headers_complete()
 

@@ -25,7 +25,7 @@ from sortedcontainers import SortedList
 from refserver import errors, statuses
 from refserver.calibrations import CalibrationBook
 from refserver.config import ServerConfig
-from refserver.devices import DeviceCatalog
+from refserver.devices import Device, DeviceCatalog
 from refserver.lifecycle import Transitions
 from refserver.objects import ObjectStore
 from refserver.simulation import Simulation
@@ -337,6 +337,10 @@ class Scheduler:
             def accept(job: JobRecord) -> None:
                 job.summary, job.shots = summary, accepted.shots
 
+            if not self._config.step_delay:
+                # No time spent in VALIDATED: one write takes the job through it to QUEUED.
+                self._enqueue(job_id, device, statuses.VALIDATING, accept)
+                return
             if (
                 self._transitions.advance(job_id, {statuses.VALIDATING}, statuses.VALIDATED, accept)
                 is None
@@ -344,15 +348,28 @@ class Scheduler:
                 return
         if self._stop.wait(self._config.step_delay):
             return
+        self._enqueue(job_id, device, statuses.VALIDATED)
+
+    def _enqueue(
+        self,
+        job_id: str,
+        device: Device,
+        current: str,
+        change: Callable[[JobRecord], None] | None = None,
+    ) -> None:
+        # From ``current`` (VALIDATED, or VALIDATING through VALIDATED) to QUEUED.
         with self._sequence_lock:
             sequence = next(self._sequence)
         backend_queue = self._queues[device.name]
 
         def enqueue(job: JobRecord) -> None:
+            if change is not None:
+                change(job)
             job.queue_seq = sequence
             backend_queue.push((1, sequence), job.id)
 
-        self._transitions.advance(job_id, {statuses.VALIDATED}, statuses.QUEUED, enqueue)
+        via = [statuses.VALIDATED] if current == statuses.VALIDATING else []
+        self._transitions.advance(job_id, {current}, statuses.QUEUED, enqueue, via=via)
 
     def _fail_unknown_backend(self, job_id: str, expected: set[str]) -> None:
         self._transitions.advance(
@@ -434,7 +451,9 @@ class Scheduler:
         else:
             qobj = json.loads(self._objects.get(job_id, "qobj") or b"{}")
             result, data = self._simulation.run_encoded(qobj, device, calibration, job_id)
-        self._objects.put(job_id, "result", data)
+        inline = self._objects.inline(job_id, "result", data)
+        if not inline:
+            self._objects.put(job_id, "result", data)
         elapsed = time.monotonic() - started
         backend_queue.average_run = (
             0.7 * backend_queue.average_run + 0.3 * elapsed
@@ -442,7 +461,19 @@ class Scheduler:
             else elapsed
         )
         final = statuses.COMPLETED if result["success"] else statuses.ERROR_RUNNING_JOB
-        self._transitions.advance(job_id, {statuses.RUNNING}, final, _finish(result, len(data)))
+        # A small result is stored with the final status, in one transaction (and not at
+        # all when the job was cancelled meanwhile).
+        if (
+            self._transitions.advance(
+                job_id,
+                {statuses.RUNNING},
+                final,
+                _finish(result, len(data)),
+                objects={"result": data} if inline else None,
+            )
+            and inline
+        ):
+            self._objects.stored_inline(job_id, "result")
 
 
 _PREPARED_MAX_BYTES = 64 << 10

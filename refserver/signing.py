@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from urllib.parse import urlencode
 
 from refserver.errors import SIGNED_URL_INVALID, ApiError
 
@@ -42,10 +41,9 @@ class UrlSigner:
             The URL, valid for the signer's lifetime.
         """
         expires = int(time.time()) + self._ttl
-        query = urlencode(
-            {"expires": expires, "signature": self._signature(method_class, job_id, name, expires)}
-        )
-        return f"{api_base}/objectstorage/{job_id}/{name}?{query}"
+        # An integer and hex digits: nothing to quote.
+        signature = self._signature(method_class, job_id, name, expires)
+        return f"{api_base}/objectstorage/{job_id}/{name}?expires={expires}&signature={signature}"
 
     def verify(
         self, method_class: str, job_id: str, name: str, expires: str | None, signature: str | None

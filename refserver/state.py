@@ -51,7 +51,7 @@ class ServerState:
             # SQLite gives the -wal and -shm files the database file's permissions.
             private_file(path)
         store = Store(database)
-        objects = ObjectStore(config.data_dir / "objects")
+        objects = ObjectStore(config.data_dir / "objects", store)
         signer = UrlSigner(
             bytes.fromhex(store.meta_set_default("signing_key", secrets.token_hex(32))),
             config.url_ttl,

@@ -111,6 +111,8 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise errors.bad_request("Invalid Content-Length header") from None
         if size > limit:
             raise _too_large(limit)
+        if size == 0:
+            return b""  # nothing to wait for (the callbacks' usual empty POST)
     chunks: list[bytes] = []
     received = 0
     timeout = server(request).config.body_timeout

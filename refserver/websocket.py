@@ -66,7 +66,8 @@ async def job_status_socket(websocket: WebSocket) -> None:
 
 async def _authenticate(websocket: WebSocket, state: ServerState) -> User | None:
     try:
-        text = await asyncio.wait_for(websocket.receive_text(), AUTH_TIMEOUT)
+        async with asyncio.timeout(AUTH_TIMEOUT):  # no task, unlike asyncio.wait_for
+            text = await websocket.receive_text()
     except TimeoutError:
         await _refuse(websocket, "No authentication message received")
         return None
@@ -96,10 +97,15 @@ async def _refuse(websocket: WebSocket, reason: str) -> None:
 async def _stream(websocket: WebSocket, state: ServerState, user: User, job_id: str) -> None:
     subscription = state.events.subscribe(job_id)
     listener = asyncio.create_task(_drain(websocket))
+    # The client going away wakes the loop below like a change of the job: one event to
+    # wait on, no task per frame.
+    listener.add_done_callback(lambda _task: subscription.changed.set())
     try:
         last: dict[str, Any] | None = None
         while True:
             subscription.changed.clear()
+            if listener.done():
+                return  # the client went away
             record = _visible_job(state, user, job_id)
             if record is None:
                 await websocket.close(CLOSE_JOB_NOT_FOUND)
@@ -120,13 +126,9 @@ async def _stream(websocket: WebSocket, state: ServerState, user: User, job_id: 
                 await websocket.close(1000 if "wrong_close_code" in faults else CLOSE_JOB_DONE)
                 return
             wait = state.config.queue_update_interval if record.status == statuses.QUEUED else None
-            changed = asyncio.create_task(subscription.changed.wait())
-            done, _pending = await asyncio.wait(
-                {changed, listener}, timeout=wait, return_when=asyncio.FIRST_COMPLETED
-            )
-            changed.cancel()
-            if listener in done:
-                return  # the client went away
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(wait):
+                    await subscription.changed.wait()
     finally:
         state.events.unsubscribe(subscription)
         listener.cancel()

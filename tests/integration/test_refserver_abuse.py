@@ -72,6 +72,29 @@ def test_slow_headers_are_cut_off(
             time.sleep(0.4)
 
 
+@pytest.mark.parametrize("parser", ["httptools", "h11"])
+def test_slow_headers_after_a_complete_request_are_cut_off(
+    server_factory: Any, monkeypatch: pytest.MonkeyPatch, parser: str
+) -> None:
+    if parser == "h11":
+        monkeypatch.setattr(runner, "FAST_PROTOCOL", None)
+    elif runner.FAST_PROTOCOL is None:
+        pytest.skip("httptools is not installed")
+    server: ServerThread = server_factory(header_timeout=1.0)
+    sock = _connect(server)
+    # A whole request in one read sets no deadline; the next one, trickled, must get one.
+    sock.sendall(b"GET /api/version HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    answer = b""
+    while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+        chunk = sock.recv(4096)
+        assert chunk, answer
+        answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200"), answer
+    slow = b"GET /api/version HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + b"a" * 200
+    # uvicorn's own keep-alive timeout is 5 s: closing sooner is the header deadline.
+    assert _closed_after(sock, slow, limit=8) < 4
+
+
 def test_slow_body_gets_a_408(server_factory: Any) -> None:
     server: ServerThread = server_factory(body_timeout=1.0)
     sock = _connect(server)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 from typing import Any
 
@@ -266,3 +267,25 @@ def test_devices_are_recalibrated_when_their_calibration_is_too_old(tmp_path: Pa
     assert before == snapshot
     with pytest.raises(ValueError):
         CalibrationBook(store).before(device, "yesterday")
+
+
+def test_job_records_read_back_as_written_and_from_older_or_newer_servers() -> None:
+    record = JobRecord(
+        id="a" * 24,
+        user_id="demo",
+        hub="h",
+        group="g",
+        project="p",
+        backend="ibmq_qasm_simulator",
+        status="COMPLETED",
+        creation_date="2026-01-01T00:00:00.000Z",
+        tags=["x"],
+        time_per_step={"CREATING": "2026-01-01T00:00:00.000Z"},
+        summary={"size": {"input": 10}},
+    )
+    again = JobRecord.from_json(record.to_json())
+    assert again == record and type(again) is JobRecord and again.is_final
+    older = {k: v for k, v in record.__dict__.items() if k not in ("shots", "deleted")}
+    assert JobRecord.from_json(json.dumps(older)) == record  # defaults for missing fields
+    newer = {**record.__dict__, "field_of_a_newer_server": 1}
+    assert JobRecord.from_json(json.dumps(newer)) == record
