@@ -75,7 +75,10 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
     Server and network failures raise :class:`~ibmqjob.exceptions.IBMQJobApiError`.
 
     Job attributes the class does not model are kept and readable with a trailing
-    underscore, e.g. ``job.summary_data_``.
+    underscore, e.g. ``job.summary_data_``. A job from a listing (``backend.jobs()``) holds
+    what its accessors read (status, name, tags, error, queue position, what ``result()``
+    needs); reading one of those other attributes, ``to_dict()`` or ``time_per_step()``
+    fetches its full document once.
 
     A job rebuilt with :meth:`from_dict` talks to the server once given a backend and an API
     (``IBMQJob.from_dict(data, backend=backend, api=api)``, or ``job._attach(backend, api)``).
@@ -168,10 +171,11 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             self._results.set_raw(self._result_context(), record.result)
         self._job_error_msg: str | None = None
         self._refreshed = False
-        # True when the job was seen final (on the websocket) after its document was read: the
-        # fields only the final document holds (end date, time per step, extra attributes)
-        # are then fetched on first access.
-        self._stale = False
+        # True when the document held lacks fields: the job was seen final (on the websocket)
+        # after its document was read, or was listed with a projection (the record is
+        # partial). The fields it may lack (end date, time per step, extra attributes) are
+        # then fetched on first access.
+        self._stale = record.partial
         # The signed URL of the result a final websocket frame carried, if any (optional
         # protocol extension); the result is then downloaded without asking for a URL.
         self._result_url: str | None = None
@@ -333,10 +337,11 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         if record.result is not None:
             self._results.set_raw(self._result_context(), record.result)
         self._refreshed = True
-        self._stale = False
+        self._stale = record.partial
 
     def _fetch_if_stale(self) -> None:
-        """Fetch the job document if it predates the final status observed."""
+        """Fetch the job document if it predates the final status observed, or lacks the
+        fields a listing left out."""
         if self._stale and self._api is not None:
             self.refresh()
 
