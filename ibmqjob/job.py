@@ -162,9 +162,13 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             record.status, record.info_queue, record.job_id
         )
         if qobj is None and record.qobj is not None:
-            qobj = record.qobj
+            qobj = self._decode_qobj(record.qobj)  # a server's document: checked now
+        # The Qobj document a job was submitted with (backend.run) becomes a Qobj object
+        # only when asked for (qobj(), circuits(), to_dict()): for a job of hundreds of
+        # experiments that is most of the client's work after the upload.
+        self._qobj_document: Mapping[str, Any] | None = None
         if isinstance(qobj, Mapping):
-            qobj = self._decode_qobj(qobj)
+            self._qobj_document, qobj = qobj, None
         self._qobj = qobj
         self._results = ResultStore()
         if record.result is not None:
@@ -252,11 +256,12 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         raw_result = self._results.raw
         if raw_result is None and self._results.result is not None:
             raw_result = self._results.result.to_dict()
+        qobj = self._held_qobj()
         return jobdict.job_dict(
             self._record,
             self._observed.status,
             self._observed.info_queue if self._queue_info is not None else None,
-            None if self._qobj is None else self._qobj.to_dict(),
+            None if qobj is None else qobj.to_dict(),
             raw_result,
         )
 
@@ -331,7 +336,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         if record.kind is None and self._record.kind is not None:
             record = dataclasses.replace(record, kind=self._record.kind)
         if record.qobj is not None:
-            self._qobj = self._decode_qobj(record.qobj)
+            self._qobj, self._qobj_document = self._decode_qobj(record.qobj), None
         self._record = record
         self._apply_status(StatusRecord(record.status, record.info_queue))
         if record.result is not None:
@@ -483,8 +488,9 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             IBMQJobApiError: If an unexpected error occurred when communicating with the server.
         """
         kind = self._record.kind
-        if self._qobj is not None or kind is None:
-            return self._qobj
+        held = self._held_qobj()
+        if held is not None or kind is None:
+            return held
         api = self._require_api()
         with api_to_job_error():
             if kind == OBJECT_STORAGE_KIND:
@@ -789,6 +795,14 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         else:
             self._observed, self._status, self._queue_info = record, status, queue_info
         return self._status, self._queue_info
+
+    def _held_qobj(self) -> Any:
+        """The Qobj the job holds (decoded from its submitted document on first use), or
+        ``None`` if it holds none (no request)."""
+        if self._qobj is None and self._qobj_document is not None:
+            self._qobj = self._decode_qobj(self._qobj_document)
+            self._qobj_document = None
+        return self._qobj
 
     def _decode_qobj(self, document: Mapping[str, Any]) -> Any:
         try:
