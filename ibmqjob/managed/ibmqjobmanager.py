@@ -21,6 +21,12 @@ __all__ = ["IBMQJobManager"]
 SUBMIT_WORKERS = 5
 """Most jobs a manager submits at the same time (uploads in flight)."""
 
+SIMULATOR_JOBS = 10
+"""On a simulator, the experiments are spread over about this many jobs (see ``run``)."""
+
+MIN_SIMULATOR_JOB = 50
+"""Fewest experiments per job when spreading experiments over a simulator's jobs."""
+
 
 class IBMQJobManager:
     """Runs many experiments as a set of jobs and gives back their results as one.
@@ -39,6 +45,13 @@ class IBMQJobManager:
     The experiments are split into jobs within the backend's ``max_experiments``; the jobs
     are submitted concurrently, and when the account's job limit is reached a submission
     waits for a job to finish rather than fail.
+
+    A simulator runs a backend's jobs one at a time, so on a simulator the experiments are
+    spread over about :data:`SIMULATOR_JOBS` jobs (of at least :data:`MIN_SIMULATOR_JOB`
+    experiments) rather than the fewest jobs: it starts on the first job while the others
+    upload, and the last result comes back soon after it finished. On a device, where every
+    job waits its turn in a queue, jobs are as large as allowed, as the original client made
+    them. ``max_experiments_per_job`` sets the size in both cases.
     """
 
     def __init__(self, max_workers: int = SUBMIT_WORKERS) -> None:
@@ -74,8 +87,9 @@ class IBMQJobManager:
             backend: The backend to run them on.
             name: Name of the set; each job is named ``<name>_<index>_``. By default the
                 current UTC date and time.
-            max_experiments_per_job: Most experiments per job; by default (and at most) the
-                backend's ``max_experiments``.
+            max_experiments_per_job: Most experiments per job, at most the backend's
+                ``max_experiments``. By default that limit on a device, and a tenth of the
+                experiments (at least 50) on a simulator.
             job_share_level: Ignored (the server no longer supports sharing); warns.
             job_tags: Tags of every job of the set.
             run_config: Run options of every job (``shots``, ``memory``,
@@ -202,13 +216,18 @@ def _experiment_list(experiments: Any, backend: IBMQBackend) -> list[Any]:
 
 
 def _chunk_size(backend: IBMQBackend, per_job: int | None, count: int) -> int:
-    """Experiments per job: ``per_job`` within the backend's ``max_experiments``."""
+    """Experiments per job: ``per_job`` within the backend's ``max_experiments``; without
+    ``per_job``, on a simulator, a :data:`SIMULATOR_JOBS`-th of ``count`` (at least
+    :data:`MIN_SIMULATOR_JOB`)."""
     if per_job is not None and (
         not isinstance(per_job, int) or isinstance(per_job, bool) or per_job < 1
     ):
         raise IBMQJobManagerInvalidStateError(
             f"max_experiments_per_job must be a positive integer, got {per_job!r}."
         )
-    backend_max = getattr(backend.configuration(), "max_experiments", None)
+    configuration = backend.configuration()
+    if per_job is None and getattr(configuration, "simulator", False):
+        per_job = max(MIN_SIMULATOR_JOB, -(-count // SIMULATOR_JOBS))
+    backend_max = getattr(configuration, "max_experiments", None)
     limits = [limit for limit in (backend_max, per_job) if isinstance(limit, int) and limit > 0]
     return min(limits) if limits else count

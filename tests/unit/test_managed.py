@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -29,6 +30,7 @@ from ibmqjob.managed import (
     ManagedResults,
 )
 from ibmqjob.managed._names import parse_job_name, split_experiments, tag_of
+from ibmqjob.managed.ibmqjobmanager import _chunk_size
 from ibmqjob.provider import AccountProvider
 from ibmqjob.settings import TimeSource
 from tests.unit.fake_job_api import FakeClock, FakeProjectApi, configuration
@@ -178,6 +180,40 @@ def test_max_experiments_per_job_only_lowers_the_backend_limit() -> None:
     _, _, backend = setup(max_experiments=3)
     assert len(IBMQJobManager().run(circuits(8), backend, max_experiments_per_job=2).jobs()) == 4
     assert len(IBMQJobManager().run(circuits(8), backend, max_experiments_per_job=50).jobs()) == 3
+
+
+class _Sized:
+    """A backend as ``_chunk_size`` sees it: a configuration with or without a simulator."""
+
+    def __init__(self, simulator: bool, max_experiments: int | None = 300) -> None:
+        self._configuration = SimpleNamespace(simulator=simulator, max_experiments=max_experiments)
+
+    def configuration(self) -> Any:
+        return self._configuration
+
+
+@pytest.mark.parametrize(
+    ("simulator", "count", "per_job", "size"),
+    [
+        (True, 1000, None, 100),  # a tenth of the experiments
+        (True, 5000, None, 300),  # within max_experiments
+        (True, 200, None, 50),  # at least 50
+        (True, 30, None, 50),  # one job
+        (True, 1000, 250, 250),  # asked for
+        (False, 1000, None, 300),  # a device: as large as allowed
+        (False, 1000, 40, 40),
+    ],
+)
+def test_a_simulators_experiments_are_spread_over_about_ten_jobs(
+    simulator: bool, count: int, per_job: int | None, size: int
+) -> None:
+    backend: Any = _Sized(simulator)
+    assert _chunk_size(backend, per_job, count) == size
+
+
+def test_without_max_experiments_a_device_takes_every_experiment_in_one_job() -> None:
+    backend: Any = _Sized(False, max_experiments=None)
+    assert _chunk_size(backend, None, 1000) == 1000
 
 
 def test_jobs_are_named_and_tagged_as_the_original_client_does() -> None:
