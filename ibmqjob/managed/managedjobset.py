@@ -24,7 +24,7 @@ from .exceptions import (
     IBMQJobManagerTimeoutError,
     IBMQJobManagerUnknownJobSet,
 )
-from .managedjob import ManagedJob
+from .managedjob import ManagedJob, Turns
 from .managedresults import ManagedResults
 
 __all__ = ["ManagedJobSet"]
@@ -63,6 +63,7 @@ class ManagedJobSet:
         self._stop = threading.Event()
         self._ranges_known = True
         self._managed_results: ManagedResults | None = None
+        self._turns = Turns()
 
     def __repr__(self) -> str:
         return f"<ManagedJobSet {self._name!r} id={self._id} jobs={len(self._managed_jobs)}>"
@@ -115,6 +116,8 @@ class ManagedJobSet:
                 executor,
                 job_tags=[*self._tags, self._id_long],
                 stop=self._stop,
+                turns=self._turns,
+                turn=index,
                 **run_config,
             )
 
@@ -284,6 +287,7 @@ class ManagedJobSet:
         for managed in self._managed_jobs:
             if managed.future is not None:
                 managed.future.cancel()
+        self._turns.abandon()  # a cancelled job never takes its turn
         self._wait_for_submissions()
         for managed in self._managed_jobs:
             if managed.future is not None and managed.future.cancelled():

@@ -11,8 +11,8 @@ import pytest
 from qiskit import QuantumCircuit
 
 from ibmqjob import _qiskit
-from ibmqjob import job as job_module
 from ibmqjob._api.records import ErrorRecord, JobRecord, JobsLimitRecord, QueueStatusRecord
+from ibmqjob._decode import decode_qobj
 from ibmqjob._qobj import encode_circuits
 from ibmqjob.backend import IBMQBackend, IBMQRetiredBackend
 from ibmqjob.backendjoblimit import BackendJobLimit
@@ -154,8 +154,12 @@ def test_the_submitted_qobj_is_decoded_once_and_only_when_asked_for(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     decoded: list[Any] = []
-    real = job_module.decode_qobj
-    monkeypatch.setattr(job_module, "decode_qobj", lambda doc: decoded.append(doc) or real(doc))
+
+    def counting(document: Any) -> Any:
+        decoded.append(document)
+        return decode_qobj(document)
+
+    monkeypatch.setattr("ibmqjob.job.decode_qobj", counting)
     api = RecordingApi()
 
     job = _backend(api).run(_bell(), shots=100)

@@ -3,6 +3,7 @@ combined and partial results, retrieval of a job set by its ID, and bad input.""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -31,6 +32,7 @@ from ibmqjob.managed import (
 )
 from ibmqjob.managed._names import parse_job_name, split_experiments, tag_of
 from ibmqjob.managed.ibmqjobmanager import _chunk_size
+from ibmqjob.managed.managedjob import Turns
 from ibmqjob.provider import AccountProvider
 from ibmqjob.settings import TimeSource
 from tests.unit.fake_job_api import FakeClock, FakeProjectApi, configuration
@@ -506,3 +508,75 @@ def test_max_workers_must_be_positive() -> None:
 def _name(header: Any) -> Any:
     # qiskit 0.46's experiment headers are objects, qiskit 1 and 2's dicts.
     return header["name"] if isinstance(header, dict) else header.name
+
+
+# ------------------------------------------------------------------ writing Qobjs in turns
+
+
+def test_turns_let_jobs_in_order_and_survive_a_failed_turn() -> None:
+    turns = Turns()
+    order: list[int] = []
+
+    def take(index: int) -> None:
+        with turns.turn(index):
+            order.append(index)
+            if index == 1:
+                raise RuntimeError("a job that could not be written")
+
+    def safely(index: int) -> None:
+        with contextlib.suppress(RuntimeError):
+            take(index)
+
+    threads = [threading.Thread(target=safely, args=(index,)) for index in (3, 1, 2, 0)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert order == [0, 1, 2, 3]
+
+
+def test_abandoned_turns_wait_no_more() -> None:
+    turns = Turns()
+    entered = threading.Event()
+
+    def late() -> None:
+        with turns.turn(5):  # jobs 0 to 4 never come (cancelled)
+            entered.set()
+
+    thread = threading.Thread(target=late)
+    thread.start()
+    assert not entered.wait(0.05)
+    turns.abandon()
+    thread.join(10)
+    assert entered.is_set()
+
+
+def test_a_set_writes_its_jobs_qobjs_in_order_while_uploads_overlap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api, _, backend = setup(max_experiments=1)
+    written: list[str] = []
+    prepare = IBMQBackend._prepare
+
+    def record(self: IBMQBackend, experiments: Any, **kwargs: Any) -> Any:
+        written.append(kwargs["job_name"])
+        return prepare(self, experiments, **kwargs)
+
+    monkeypatch.setattr(IBMQBackend, "_prepare", record)
+
+    job_set = IBMQJobManager(max_workers=4).run(circuits(12), backend, name="turns", shots=10)
+
+    assert len(job_set.jobs()) == 12
+    assert written == [f"turns_{index}_" for index in range(12)]
+    assert sorted(names[0] for names in submitted_names(api)) == sorted(f"c{i}" for i in range(12))
+
+
+def test_cancelling_a_set_ends_every_submission() -> None:
+    api, _, backend = setup(max_experiments=1, job_limit=1)
+    api.never_final = True  # the first job holds the only slot: the others wait for it
+    job_set = IBMQJobManager(max_workers=2).run(circuits(6), backend, name="held", shots=10)
+
+    job_set.cancel()
+
+    jobs = job_set.jobs()  # every submission has ended
+    assert jobs[0] is not None and all(job is None for job in jobs[2:])
