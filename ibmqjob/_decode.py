@@ -256,11 +256,14 @@ def _check_header(where: str, header: object) -> None:
 
 
 def _check_depth(where: str, value: object, depth: int) -> None:
-    # Iterative, and lists of scalars (the big ones) are skipped at C speed.
+    # Iterative, and lists of scalars (the big ones) are skipped at C speed. Scalars (most
+    # values) are never stacked; JSON's dicts are told apart before the slower Mapping check.
+    if type(value) in _SCALARS:
+        return
     stack = [(value, depth)]
     while stack:
         item, level = stack.pop()
-        if isinstance(item, Mapping):
+        if isinstance(item, dict) or (not isinstance(item, list) and isinstance(item, Mapping)):
             children: Any = item.values()
         elif isinstance(item, list):
             if set(map(type, item)) <= _SCALARS:
@@ -270,7 +273,7 @@ def _check_depth(where: str, value: object, depth: int) -> None:
             continue
         if level >= MAX_RESULT_DEPTH:
             raise ValueError(f"{where} is nested more than {MAX_RESULT_DEPTH} levels deep")
-        stack.extend((child, level + 1) for child in children)
+        stack.extend((child, level + 1) for child in children if type(child) not in _SCALARS)
 
 
 def _is_count(value: object) -> bool:

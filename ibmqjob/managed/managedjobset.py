@@ -64,6 +64,7 @@ class ManagedJobSet:
         self._ranges_known = True
         self._managed_results: ManagedResults | None = None
         self._turns = Turns()
+        self._submissions_ended = False
 
     def __repr__(self) -> str:
         return f"<ManagedJobSet {self._name!r} id={self._id} jobs={len(self._managed_jobs)}>"
@@ -99,6 +100,7 @@ class ManagedJobSet:
             )
         self._backend = backend
         self._tags = list(job_tags or [])
+        self._submissions_ended = False
         start = 0
         for experiments in experiment_list:
             names = [getattr(experiment, "name", None) for experiment in experiments]
@@ -421,10 +423,13 @@ class ManagedJobSet:
         return "" if self._backend is None else str(self._backend.name())
 
     def _wait_for_submissions(self) -> None:
+        if self._submissions_ended:  # every lookup of an experiment comes here
+            return
         for managed in self._managed_jobs:
             future = managed.future
             if future is not None and not future.cancelled():
                 future.result()
+        self._submissions_ended = True
 
     def _ensure_ranges(self) -> None:
         """Learn each retrieved job's experiments (from its result, else its Qobj)."""

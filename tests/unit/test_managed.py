@@ -280,6 +280,27 @@ def test_results_are_combined_and_found_by_index_name_or_circuit() -> None:
     assert job_set.results() is results  # cached
 
 
+class _SpentFuture:
+    """A submission that must not be waited on again."""
+
+    def cancelled(self) -> bool:
+        return False
+
+    def result(self, timeout: float | None = None) -> None:
+        raise AssertionError("the submissions were waited for again")
+
+
+def test_experiments_are_looked_up_without_waiting_on_the_submissions_again() -> None:
+    _, _, backend = setup(max_experiments=2)
+    job_set = IBMQJobManager().run(circuits(6), backend, shots=100)
+    results = job_set.results()
+    job_set.jobs()
+    for managed in job_set.managed_jobs():
+        managed.future = _SpentFuture()  # type: ignore[assignment]
+
+    assert [sum(results.get_counts(index).values()) for index in range(6)] == [100] * 6
+
+
 def test_unknown_experiments_are_reported() -> None:
     _, _, backend = setup()
     results = IBMQJobManager().run(circuits(2), backend).results()
