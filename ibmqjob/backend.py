@@ -18,7 +18,7 @@ import datetime as dt
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from qiskit.providers import Options
 
@@ -41,7 +41,18 @@ from .exceptions import (
 from .job import IBMQJob
 from .reservations import backend_reservations
 
-__all__ = ["IBMQBackend", "IBMQRetiredBackend", "JobFinder"]
+__all__ = ["IBMQBackend", "IBMQRetiredBackend", "JobFinder", "PreparedJob"]
+
+
+class PreparedJob(NamedTuple):
+    """A job ready to submit: its Qobj and metadata, checked (``IBMQBackend._prepare``)."""
+
+    qobj: dict[str, Any]
+    name: str | None
+    tags: list[str] | None
+    experiment_id: str | None
+    live_data_enabled: bool | None
+
 
 JOB_LIMIT_ERROR_CODE = 3458
 
@@ -166,18 +177,56 @@ class IBMQBackend(_qiskit.BackendBase):  # type: ignore[misc]  # qiskit is untyp
                 DeprecationWarning,
                 stacklevel=2,
             )
+        prepared = self._prepare(
+            circuits,
+            job_name=job_name,
+            job_tags=job_tags,
+            experiment_id=experiment_id,
+            live_data_enabled=live_data_enabled,
+            run_config=run_config,
+        )
+        return self._submit(prepared)
+
+    def _prepare(
+        self,
+        circuits: Any,
+        *,
+        job_name: str | None = None,
+        job_tags: list[str] | None = None,
+        experiment_id: str | None = None,
+        live_data_enabled: bool | None = None,
+        run_config: Mapping[str, Any],
+    ) -> PreparedJob:
+        """The first half of :meth:`run`: check the arguments and write the Qobj (no I/O).
+
+        Raises:
+            IBMQBackendValueError: If an argument is invalid.
+        """
         name, tags, experiment = run_metadata(job_name, job_tags, experiment_id)
         qobj = assemble_qobj(
             circuits, self.configuration(), self, dict(self.options.items()), run_config
         )
+        return PreparedJob(qobj, name, tags, experiment, live_data_enabled)
+
+    def _submit(self, prepared: PreparedJob) -> IBMQJob:
+        """The second half of :meth:`run`: submit a prepared job (it may be submitted again
+        after a failure, e.g. the job limit).
+
+        Raises:
+            IBMQBackendValueError: If the Qobj cannot be encoded (nothing was sent).
+            IBMQBackendJobLimitError: If the job limit of the backend is reached.
+            IBMQBackendApiProtocolError: If the server answered outside the protocol.
+            IBMQBackendApiError: If the submission failed for another reason.
+            IBMQBackendError: If the server reported an error in the new job.
+        """
         try:
             record = self._api.job_submit(
                 self.name(),
-                qobj,
-                name=name,
-                tags=tags,
-                experiment_id=experiment,
-                live_data_enabled=live_data_enabled,
+                prepared.qobj,
+                name=prepared.name,
+                tags=prepared.tags,
+                experiment_id=prepared.experiment_id,
+                live_data_enabled=prepared.live_data_enabled,
             )
         except ValueError as err:
             raise IBMQBackendValueError(str(err)) from err
@@ -188,7 +237,7 @@ class IBMQBackend(_qiskit.BackendBase):  # type: ignore[misc]  # qiskit is untyp
                 f"Error submitting job: {record.error.message} (job {record.job_id} exists on "
                 f"the server, in status {record.status})"
             )
-        return IBMQJob._from_record(self, self._api, record, qobj=qobj)
+        return IBMQJob._from_record(self, self._api, record, qobj=prepared.qobj)
 
     # ------------------------------------------------------------------ jobs
 

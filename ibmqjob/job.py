@@ -75,7 +75,10 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
     Server and network failures raise :class:`~ibmqjob.exceptions.IBMQJobApiError`.
 
     Job attributes the class does not model are kept and readable with a trailing
-    underscore, e.g. ``job.summary_data_``.
+    underscore, e.g. ``job.summary_data_``. A job from a listing (``backend.jobs()``) holds
+    what its accessors read (status, name, tags, error, queue position, what ``result()``
+    needs); reading one of those other attributes, ``to_dict()`` or ``time_per_step()``
+    fetches its full document once.
 
     A job rebuilt with :meth:`from_dict` talks to the server once given a backend and an API
     (``IBMQJob.from_dict(data, backend=backend, api=api)``, or ``job._attach(backend, api)``).
@@ -159,19 +162,24 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             record.status, record.info_queue, record.job_id
         )
         if qobj is None and record.qobj is not None:
-            qobj = record.qobj
+            qobj = self._decode_qobj(record.qobj)  # a server's document: checked now
+        # The Qobj document a job was submitted with (backend.run) becomes a Qobj object
+        # only when asked for (qobj(), circuits(), to_dict()): for a job of hundreds of
+        # experiments that is most of the client's work after the upload.
+        self._qobj_document: Mapping[str, Any] | None = None
         if isinstance(qobj, Mapping):
-            qobj = self._decode_qobj(qobj)
+            self._qobj_document, qobj = qobj, None
         self._qobj = qobj
         self._results = ResultStore()
         if record.result is not None:
             self._results.set_raw(self._result_context(), record.result)
         self._job_error_msg: str | None = None
         self._refreshed = False
-        # True when the job was seen final (on the websocket) after its document was read: the
-        # fields only the final document holds (end date, time per step, extra attributes)
-        # are then fetched on first access.
-        self._stale = False
+        # True when the document held lacks fields: the job was seen final (on the websocket)
+        # after its document was read, or was listed with a projection (the record is
+        # partial). The fields it may lack (end date, time per step, extra attributes) are
+        # then fetched on first access.
+        self._stale = record.partial
         # The signed URL of the result a final websocket frame carried, if any (optional
         # protocol extension); the result is then downloaded without asking for a URL.
         self._result_url: str | None = None
@@ -248,11 +256,12 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         raw_result = self._results.raw
         if raw_result is None and self._results.result is not None:
             raw_result = self._results.result.to_dict()
+        qobj = self._held_qobj()
         return jobdict.job_dict(
             self._record,
             self._observed.status,
             self._observed.info_queue if self._queue_info is not None else None,
-            None if self._qobj is None else self._qobj.to_dict(),
+            None if qobj is None else qobj.to_dict(),
             raw_result,
         )
 
@@ -327,16 +336,17 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         if record.kind is None and self._record.kind is not None:
             record = dataclasses.replace(record, kind=self._record.kind)
         if record.qobj is not None:
-            self._qobj = self._decode_qobj(record.qobj)
+            self._qobj, self._qobj_document = self._decode_qobj(record.qobj), None
         self._record = record
         self._apply_status(StatusRecord(record.status, record.info_queue))
         if record.result is not None:
             self._results.set_raw(self._result_context(), record.result)
         self._refreshed = True
-        self._stale = False
+        self._stale = record.partial
 
     def _fetch_if_stale(self) -> None:
-        """Fetch the job document if it predates the final status observed."""
+        """Fetch the job document if it predates the final status observed, or lacks the
+        fields a listing left out."""
         if self._stale and self._api is not None:
             self.refresh()
 
@@ -478,8 +488,9 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
             IBMQJobApiError: If an unexpected error occurred when communicating with the server.
         """
         kind = self._record.kind
-        if self._qobj is not None or kind is None:
-            return self._qobj
+        held = self._held_qobj()
+        if held is not None or kind is None:
+            return held
         api = self._require_api()
         with api_to_job_error():
             if kind == OBJECT_STORAGE_KIND:
@@ -784,6 +795,14 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         else:
             self._observed, self._status, self._queue_info = record, status, queue_info
         return self._status, self._queue_info
+
+    def _held_qobj(self) -> Any:
+        """The Qobj the job holds (decoded from its submitted document on first use), or
+        ``None`` if it holds none (no request)."""
+        if self._qobj is None and self._qobj_document is not None:
+            self._qobj = self._decode_qobj(self._qobj_document)
+            self._qobj_document = None
+        return self._qobj
 
     def _decode_qobj(self, document: Mapping[str, Any]) -> Any:
         try:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 from qiskit.providers import Options
 
-from .backend import IBMQBackend
+from .backend import IBMQBackend, PreparedJob
 from .job import IBMQJob
 
 __all__ = ["IBMQSimulator"]
@@ -60,16 +61,8 @@ class IBMQSimulator(IBMQBackend):
             IBMQBackendApiError: If the submission failed.
         """
         if backend_options is not None:
-            warnings.warn(
-                "Use of `backend_options` is deprecated: pass run options as keyword"
-                " arguments, e.g. backend.run(circuits, shots=2048).",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-        run_config = dict(backend_options or {})
-        if noise_model is not None:
-            run_config["noise_model"] = noise_model
-        run_config.update(kwargs)
+            warnings.warn(_BACKEND_OPTIONS_DEPRECATED, DeprecationWarning, stacklevel=2)
+        run_config = _merged(backend_options, noise_model, kwargs)
         return super().run(
             circuits,
             job_name=job_name,
@@ -79,3 +72,44 @@ class IBMQSimulator(IBMQBackend):
             live_data_enabled=live_data_enabled,
             **run_config,
         )
+
+    def _prepare(
+        self,
+        circuits: Any,
+        *,
+        job_name: str | None = None,
+        job_tags: list[str] | None = None,
+        experiment_id: str | None = None,
+        live_data_enabled: bool | None = None,
+        run_config: Mapping[str, Any],
+    ) -> PreparedJob:
+        # Run options given to a job manager reach the simulator here, not through run().
+        options = dict(run_config)
+        backend_options = options.pop("backend_options", None)
+        if backend_options is not None:
+            warnings.warn(_BACKEND_OPTIONS_DEPRECATED, DeprecationWarning, stacklevel=4)
+        return super()._prepare(
+            circuits,
+            job_name=job_name,
+            job_tags=job_tags,
+            experiment_id=experiment_id,
+            live_data_enabled=live_data_enabled,
+            run_config=_merged(backend_options, options.pop("noise_model", None), options),
+        )
+
+
+_BACKEND_OPTIONS_DEPRECATED = (
+    "Use of `backend_options` is deprecated: pass run options as keyword"
+    " arguments, e.g. backend.run(circuits, shots=2048)."
+)
+
+
+def _merged(
+    backend_options: Mapping[str, Any] | None, noise_model: Any, kwargs: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The run options: ``backend_options``, then the noise model, then ``kwargs``."""
+    run_config = dict(backend_options or {})
+    if noise_model is not None:
+        run_config["noise_model"] = noise_model
+    run_config.update(kwargs)
+    return run_config

@@ -86,6 +86,7 @@ from .deadline import deadline_scope
 from .http import attempts_made, build_client, read_limited, transfer, transport_error
 from .records import (
     JOB_ID_FIELDS,
+    JOB_LIST_FIELDS,
     AccessTokenRecord,
     CancelRecord,
     JobIdRecord,
@@ -779,16 +780,19 @@ class ProjectOperations:
     def jobs_page(self, loopback_filter: Mapping[str, Any]) -> list[JobRecord]:
         """``GET /Jobs/status/v/1?filter=``: one page of job documents.
 
+        The documents are projected on :data:`JOB_LIST_FIELDS` (the filter's ``fields``):
+        the server sends a third of the bytes, and the records are ``partial``.
         Items that are not valid job documents are skipped with a warning, as the original
         client did, so that one bad document does not hide every other job.
 
         Args:
-            loopback_filter: The LoopBack filter (``where``, ``order``, ``limit``, ``skip``).
+            loopback_filter: The LoopBack filter (``where``, ``order``, ``limit``, ``skip``);
+                the ``fields`` of a job listing are added.
 
         Returns:
             The jobs of the page, in the server's order.
         """
-        text = json.dumps(loopback_filter, separators=(",", ":"))
+        text = json.dumps({**loopback_filter, "fields": JOB_LIST_FIELDS}, separators=(",", ":"))
         return self._call("GET /Jobs/status/v/1", list_jobs, _job_page, filter_=text)
 
     def job_ids_page(self, loopback_filter: Mapping[str, Any]) -> list[JobIdRecord]:
@@ -938,7 +942,7 @@ def _job_page(body: object) -> list[JobRecord]:
     records = []
     for item in body:
         try:
-            records.append(JobRecord.from_wire(item))
+            records.append(JobRecord.from_wire(item, projected=True))
         except ApiIBMQProtocolError as err:
             logger.warning("Skipping a job the server listed: %s", err.message)
     return records

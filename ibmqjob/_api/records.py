@@ -28,6 +28,7 @@ from ..settings import WebsocketPolicy
 
 __all__ = [
     "JOB_ID_FIELDS",
+    "JOB_LIST_FIELDS",
     "AccessTokenRecord",
     "CancelRecord",
     "ErrorRecord",
@@ -264,6 +265,9 @@ class JobRecord:
         result: ``qObjectResult`` (inline jobs only).
         properties: ``calibration``.
         extra: every other key, with its wire name and JSON value.
+        partial: The server sent only the fields a listing asked for
+            (:data:`JOB_LIST_FIELDS`): the others are unknown, not absent, and the full
+            document (``GET /Jobs/{id}/v/1``) has them.
     """
 
     job_id: str
@@ -283,13 +287,17 @@ class JobRecord:
     result: Mapping[str, Any] | None = None
     properties: Mapping[str, Any] | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    partial: bool = False
 
     @classmethod
-    def from_wire(cls, data: object) -> JobRecord:
+    def from_wire(cls, data: object, *, projected: bool = False) -> JobRecord:
         """Build the record from a decoded job document.
 
         Args:
             data: The job document, camelCase keys as on the wire.
+            projected: The document answers a listing projected on :data:`JOB_LIST_FIELDS`:
+                the record is ``partial`` unless the document holds other keys too (a server
+                that ignores ``fields`` sends whole documents).
 
         Returns:
             The record.
@@ -323,6 +331,7 @@ class JobRecord:
             result=_optional_mapping(body, "qObjectResult"),
             properties=_optional_mapping(body, "calibration"),
             extra={k: v for k, v in body.items() if k not in _JOB_KEYS},
+            partial=projected and body.keys() <= _LISTED_KEYS,
         )
 
 
@@ -519,6 +528,31 @@ class JobsLimitRecord:
 
 JOB_ID_FIELDS = {"id": True, "liveDataEnabled": True, "creationDate": True}
 """The ``fields`` of an id listing (``GET /Jobs/v/1``), as the original client asked."""
+
+JOB_LIST_FIELDS = {
+    key: True
+    for key in (
+        "id",
+        "creationDate",
+        "status",
+        "kind",
+        "backend",
+        "name",
+        "tags",
+        "error",
+        "runMode",
+        "clientInfo",
+        "experimentTag",
+        "infoQueue",
+    )
+}
+"""The ``fields`` of a job listing (``GET /Jobs/status/v/1``): what a listed job reads without
+a request (its identity, status, queue position, error, kind and client for the result,
+name, tags and backend). The rest of a document (summary data, end date, hub information,
+other attributes) is most of its size; a listed job fetches its full document when one of
+those is first read."""
+
+_LISTED_KEYS = frozenset(JOB_LIST_FIELDS)
 
 
 @dataclass(frozen=True)

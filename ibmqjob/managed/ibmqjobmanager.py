@@ -39,6 +39,9 @@ class IBMQJobManager:
     The experiments are split into jobs within the backend's ``max_experiments``; the jobs
     are submitted concurrently, and when the account's job limit is reached a submission
     waits for a job to finish rather than fail.
+
+    The jobs write their Qobjs one at a time, in order, and each upload overlaps the writing
+    of the next, so the backend starts on the first job while the others are being written.
     """
 
     def __init__(self, max_workers: int = SUBMIT_WORKERS) -> None:
@@ -75,7 +78,7 @@ class IBMQJobManager:
             name: Name of the set; each job is named ``<name>_<index>_``. By default the
                 current UTC date and time.
             max_experiments_per_job: Most experiments per job; by default (and at most) the
-                backend's ``max_experiments``.
+                backend's ``max_experiments``, as with the original client.
             job_share_level: Ignored (the server no longer supports sharing); warns.
             job_tags: Tags of every job of the set.
             run_config: Run options of every job (``shots``, ``memory``,

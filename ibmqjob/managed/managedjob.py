@@ -6,8 +6,9 @@ import logging
 import threading
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from qiskit.providers import JobStatus
@@ -18,7 +19,7 @@ from .._listing import ACTIVE_STATUSES
 from ..exceptions import IBMQBackendJobLimitError, IBMQJobTimeoutError
 from ..job import IBMQJob
 
-__all__ = ["ManagedJob"]
+__all__ = ["ManagedJob", "Turns"]
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +79,13 @@ class ManagedJob:
         job_tags: list[str] | None = None,
         stop: threading.Event | None = None,
         on_submitted: Callable[[ManagedJob], None] | None = None,
+        turns: Turns | None = None,
+        turn: int = 0,
         **run_config: Any,
     ) -> None:
         """Submit the job in the background (``future`` tracks it).
 
+        The Qobj is written first (in turn ``turn`` of ``turns``, if given), then uploaded.
         A submission refused for the job limit waits for a free slot (the oldest active
         job of the backend to finish) and tries again; any other failure is kept in
         ``submit_error`` with a warning.
@@ -89,11 +93,13 @@ class ManagedJob:
         Args:
             circuits: The experiments of the job.
             job_name: The job's name.
-            backend: The backend to run them on.
+            backend: The backend (an ``IBMQBackend``) to run them on.
             executor: Where the submission runs.
             job_tags: The job's tags.
             stop: When set, a submission not yet sent is abandoned.
             on_submitted: Called with this managed job once its submission ended.
+            turns: The order in which the jobs of a set write their Qobjs.
+            turn: This job's turn.
             run_config: Run options passed to ``backend.run``.
         """
         self.future = executor.submit(
@@ -104,6 +110,8 @@ class ManagedJob:
             job_tags,
             stop,
             on_submitted,
+            turns,
+            turn,
             run_config,
         )
 
@@ -115,17 +123,23 @@ class ManagedJob:
         job_tags: list[str] | None,
         stop: threading.Event | None,
         on_submitted: Callable[[ManagedJob], None] | None,
+        turns: Turns | None,
+        turn: int,
         run_config: dict[str, Any],
     ) -> None:
         try:
+            with turns.turn(turn) if turns is not None else nullcontext():
+                prepared = None
+                if stop is None or not stop.is_set():
+                    prepared = backend._prepare(
+                        circuits, job_name=job_name, job_tags=job_tags, run_config=run_config
+                    )
             while self.job is None:
-                if stop is not None and stop.is_set():
+                if prepared is None or (stop is not None and stop.is_set()):
                     self.submit_error = JobError("The job set was cancelled before submission.")
                     return
                 try:
-                    self.job = backend.run(
-                        circuits, job_name=job_name, job_tags=job_tags, **run_config
-                    )
+                    self.job = backend._submit(prepared)
                 except IBMQBackendJobLimitError:
                     _wait_for_slot(backend)
         except Exception as err:  # kept for the user, as the original did
@@ -230,6 +244,39 @@ class ManagedJob:
                 self.end_index,
                 reason,
             )
+
+
+class Turns:
+    """Lets the jobs of a set write their Qobjs one at a time, in order.
+
+    Writing a Qobj is CPU work: jobs doing it at the same time would all finish late (they
+    share the interpreter), and the server would wait for the first. In turns, the first
+    job is uploaded as soon as it is written, and each upload overlaps the writing of the
+    next job.
+    """
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._next = 0
+        self._abandoned = False
+
+    @contextmanager
+    def turn(self, index: int) -> Iterator[None]:
+        """Wait until the jobs before ``index`` have written theirs (or :meth:`abandon`)."""
+        with self._condition:
+            self._condition.wait_for(lambda: self._next >= index or self._abandoned)
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._next = max(self._next, index + 1)
+                self._condition.notify_all()
+
+    def abandon(self) -> None:
+        """Stop waiting: jobs not yet started may never take their turn (cancelled)."""
+        with self._condition:
+            self._abandoned = True
+            self._condition.notify_all()
 
 
 def _wait_for_slot(backend: Any) -> None:

@@ -24,7 +24,7 @@ from .exceptions import (
     IBMQJobManagerTimeoutError,
     IBMQJobManagerUnknownJobSet,
 )
-from .managedjob import ManagedJob
+from .managedjob import ManagedJob, Turns
 from .managedresults import ManagedResults
 
 __all__ = ["ManagedJobSet"]
@@ -63,6 +63,8 @@ class ManagedJobSet:
         self._stop = threading.Event()
         self._ranges_known = True
         self._managed_results: ManagedResults | None = None
+        self._turns = Turns()
+        self._submissions_ended = False
 
     def __repr__(self) -> str:
         return f"<ManagedJobSet {self._name!r} id={self._id} jobs={len(self._managed_jobs)}>"
@@ -98,6 +100,7 @@ class ManagedJobSet:
             )
         self._backend = backend
         self._tags = list(job_tags or [])
+        self._submissions_ended = False
         start = 0
         for experiments in experiment_list:
             names = [getattr(experiment, "name", None) for experiment in experiments]
@@ -115,6 +118,8 @@ class ManagedJobSet:
                 executor,
                 job_tags=[*self._tags, self._id_long],
                 stop=self._stop,
+                turns=self._turns,
+                turn=index,
                 **run_config,
             )
 
@@ -284,6 +289,7 @@ class ManagedJobSet:
         for managed in self._managed_jobs:
             if managed.future is not None:
                 managed.future.cancel()
+        self._turns.abandon()  # a cancelled job never takes its turn
         self._wait_for_submissions()
         for managed in self._managed_jobs:
             if managed.future is not None and managed.future.cancelled():
@@ -417,10 +423,13 @@ class ManagedJobSet:
         return "" if self._backend is None else str(self._backend.name())
 
     def _wait_for_submissions(self) -> None:
+        if self._submissions_ended:  # every lookup of an experiment comes here
+            return
         for managed in self._managed_jobs:
             future = managed.future
             if future is not None and not future.cancelled():
                 future.result()
+        self._submissions_ended = True
 
     def _ensure_ranges(self) -> None:
         """Learn each retrieved job's experiments (from its result, else its Qobj)."""

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from ibmqjob._api.operations import login
+from ibmqjob._api.records import JOB_LIST_FIELDS
 from ibmqjob.exceptions import (
     ApiError,
     ApiIBMQProtocolError,
@@ -108,6 +109,37 @@ def test_a_bad_item_of_a_listing_is_skipped_with_a_warning(
 
     assert [record.job_id for record in records] == ["good"]
     assert "Skipping a job" in caplog.text
+
+
+def test_job_listing_asks_for_the_listed_fields_and_marks_records_partial() -> None:
+    h = connect()
+    listed = {key: value for key, value in job_document("QUEUED").items() if key in JOB_LIST_FIELDS}
+    h.fake.queue("GET", f"{HGP}/Jobs/status/v/1", httpx.Response(200, json=[listed]))
+
+    records = h.project.jobs_page({"limit": 10, "order": "creationDate DESC"})
+
+    [request] = h.fake.calls("GET", f"{HGP}/Jobs/status/v/1")
+    sent = json.loads(request.url.params["filter"])
+    assert sent == {"limit": 10, "order": "creationDate DESC", "fields": JOB_LIST_FIELDS}
+    assert [(record.job_id, record.partial) for record in records] == [(JOB_ID, True)]
+
+
+def test_a_server_ignoring_the_projection_gives_whole_records() -> None:
+    h = connect()
+    whole = job_document("COMPLETED", summaryData={"success": True}, userId="u1")
+    h.fake.queue("GET", f"{HGP}/Jobs/status/v/1", httpx.Response(200, json=[whole]))
+
+    [record] = h.project.jobs_page({"limit": 1})
+
+    assert not record.partial
+    assert record.extra == {"summaryData": {"success": True}, "userId": "u1"}
+
+
+def test_a_job_document_is_never_partial() -> None:
+    h = connect()
+    h.fake.queue("GET", f"{JOB}/v/1", httpx.Response(200, json=job_document("COMPLETED")))
+
+    assert not h.project.job_get(JOB_ID).partial
 
 
 def test_upload_failure_cancels_the_job_and_raises() -> None:

@@ -173,3 +173,26 @@ def test_paging_survives_creation_dates_shared_across_pages(
         ids = [record.job_id for record in records]
         assert len(ids) == len(set(ids)) == 6
         assert set(ids) == {job.job_id() for job in jobs}
+
+
+def test_a_listed_job_fetches_what_the_listing_left_out(
+    provider: AccountProvider, simulator: IBMQBackend
+) -> None:
+    tag = unique_tag("projected")
+    [submitted] = _submit_tagged(simulator, tag, 1)
+    retrieved = provider.retrieve_job(submitted.job_id())
+
+    [listed] = simulator.jobs(limit=1, job_tags=[tag])
+
+    # The listing carries what the accessors and result() read, and no more.
+    assert listed._record.partial and "summaryData" not in listed._record.extra
+    assert (listed.name(), listed.tags(), listed.status()) == (
+        "page-0",
+        [tag, "even"],
+        JobStatus.DONE,
+    )
+    assert listed.result().get_counts() == retrieved.result().get_counts()
+    # What it left out comes with the full document, on first access.
+    assert listed.summary_data_ == retrieved.summary_data_
+    assert listed.to_dict()["end_date"] == retrieved.to_dict()["end_date"]
+    assert listed.to_dict().keys() == retrieved.to_dict().keys()

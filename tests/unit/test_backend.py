@@ -12,6 +12,7 @@ from qiskit import QuantumCircuit
 
 from ibmqjob import _qiskit
 from ibmqjob._api.records import ErrorRecord, JobRecord, JobsLimitRecord, QueueStatusRecord
+from ibmqjob._decode import decode_qobj
 from ibmqjob._qobj import encode_circuits
 from ibmqjob.backend import IBMQBackend, IBMQRetiredBackend
 from ibmqjob.backendjoblimit import BackendJobLimit
@@ -147,6 +148,28 @@ def test_run_submits_the_assembled_qobj_with_the_job_metadata() -> None:
     assert job.job_id() == "a" * 24
     sent = job.qobj()
     assert sent is not None and sent.to_dict() == qobj
+
+
+def test_the_submitted_qobj_is_decoded_once_and_only_when_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    decoded: list[Any] = []
+
+    def counting(document: Any) -> Any:
+        decoded.append(document)
+        return decode_qobj(document)
+
+    monkeypatch.setattr("ibmqjob.job.decode_qobj", counting)
+    api = RecordingApi()
+
+    job = _backend(api).run(_bell(), shots=100)
+    assert decoded == []
+
+    ((_, qobj, _),) = api.submitted
+    assert job.to_dict()["qobj"] == qobj
+    assert job.qobj() is job.qobj()
+    assert [circuit.name for circuit in job.circuits()] == ["bell"]
+    assert len(decoded) == 1
 
 
 def test_the_default_shots_are_the_original_clients() -> None:

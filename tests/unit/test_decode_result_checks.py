@@ -52,6 +52,9 @@ def test_a_good_result_passes_and_works() -> None:
         ({"header": {"memory_slots": "2"}}, "results[0].header.memory_slots"),
         ({"header": {"creg_sizes": [["c"]]}}, "results[0].header.creg_sizes"),
         ({"header": {"deep": loads("[" * 40 + "]" * 40)}}, "nested more than 32"),
+        ({"metadata": loads('{"a":' * 40 + "1" + "}" * 40)}, "results.0..metadata is nested"),
+        ({"metadata": [1, "x", loads("[" * 40 + "]" * 40)]}, "nested more than 32"),
+        ({"data": {"statevector": [0.5, {"a": loads("[" * 40 + "]" * 40)}]}}, "data.statevector"),
     ],
 )
 def test_a_malformed_result_is_refused_with_what_and_where(

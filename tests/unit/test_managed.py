@@ -3,9 +3,11 @@ combined and partial results, retrieval of a job set by its ID, and bad input.""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -29,6 +31,8 @@ from ibmqjob.managed import (
     ManagedResults,
 )
 from ibmqjob.managed._names import parse_job_name, split_experiments, tag_of
+from ibmqjob.managed.ibmqjobmanager import _chunk_size
+from ibmqjob.managed.managedjob import Turns
 from ibmqjob.provider import AccountProvider
 from ibmqjob.settings import TimeSource
 from tests.unit.fake_job_api import FakeClock, FakeProjectApi, configuration
@@ -180,6 +184,39 @@ def test_max_experiments_per_job_only_lowers_the_backend_limit() -> None:
     assert len(IBMQJobManager().run(circuits(8), backend, max_experiments_per_job=50).jobs()) == 3
 
 
+class _Sized:
+    """A backend as ``_chunk_size`` sees it: a configuration with or without a simulator."""
+
+    def __init__(self, simulator: bool, max_experiments: int | None = 300) -> None:
+        self._configuration = SimpleNamespace(simulator=simulator, max_experiments=max_experiments)
+
+    def configuration(self) -> Any:
+        return self._configuration
+
+
+@pytest.mark.parametrize(
+    ("simulator", "count", "per_job", "size"),
+    [
+        (True, 1000, None, 300),  # as large as the backend allows, as the original client
+        (True, 150, None, 300),  # one job of all 150
+        (True, 1000, 250, 250),  # asked for
+        (True, 1000, 400, 300),  # within max_experiments
+        (False, 1000, None, 300),
+        (False, 1000, 40, 40),
+    ],
+)
+def test_jobs_are_as_large_as_the_backend_and_the_caller_allow(
+    simulator: bool, count: int, per_job: int | None, size: int
+) -> None:
+    backend: Any = _Sized(simulator)
+    assert _chunk_size(backend, per_job, count) == size
+
+
+def test_without_max_experiments_a_device_takes_every_experiment_in_one_job() -> None:
+    backend: Any = _Sized(False, max_experiments=None)
+    assert _chunk_size(backend, None, 1000) == 1000
+
+
 def test_jobs_are_named_and_tagged_as_the_original_client_does() -> None:
     api, _, backend = setup(max_experiments=2)
     job_set = IBMQJobManager().run(circuits(5), backend, name="sweep", job_tags=["mine"])
@@ -240,6 +277,27 @@ def test_results_are_combined_and_found_by_index_name_or_circuit() -> None:
     assert combined.get_counts(6) == results.get_counts(6)
     assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
     assert job_set.results() is results  # cached
+
+
+class _SpentFuture:
+    """A submission that must not be waited on again."""
+
+    def cancelled(self) -> bool:
+        return False
+
+    def result(self, timeout: float | None = None) -> None:
+        raise AssertionError("the submissions were waited for again")
+
+
+def test_experiments_are_looked_up_without_waiting_on_the_submissions_again() -> None:
+    _, _, backend = setup(max_experiments=2)
+    job_set = IBMQJobManager().run(circuits(6), backend, shots=100)
+    results = job_set.results()
+    job_set.jobs()
+    for managed in job_set.managed_jobs():
+        managed.future = _SpentFuture()  # type: ignore[assignment]
+
+    assert [sum(results.get_counts(index).values()) for index in range(6)] == [100] * 6
 
 
 def test_unknown_experiments_are_reported() -> None:
@@ -470,3 +528,75 @@ def test_max_workers_must_be_positive() -> None:
 def _name(header: Any) -> Any:
     # qiskit 0.46's experiment headers are objects, qiskit 1 and 2's dicts.
     return header["name"] if isinstance(header, dict) else header.name
+
+
+# ------------------------------------------------------------------ writing Qobjs in turns
+
+
+def test_turns_let_jobs_in_order_and_survive_a_failed_turn() -> None:
+    turns = Turns()
+    order: list[int] = []
+
+    def take(index: int) -> None:
+        with turns.turn(index):
+            order.append(index)
+            if index == 1:
+                raise RuntimeError("a job that could not be written")
+
+    def safely(index: int) -> None:
+        with contextlib.suppress(RuntimeError):
+            take(index)
+
+    threads = [threading.Thread(target=safely, args=(index,)) for index in (3, 1, 2, 0)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert order == [0, 1, 2, 3]
+
+
+def test_abandoned_turns_wait_no_more() -> None:
+    turns = Turns()
+    entered = threading.Event()
+
+    def late() -> None:
+        with turns.turn(5):  # jobs 0 to 4 never come (cancelled)
+            entered.set()
+
+    thread = threading.Thread(target=late)
+    thread.start()
+    assert not entered.wait(0.05)
+    turns.abandon()
+    thread.join(10)
+    assert entered.is_set()
+
+
+def test_a_set_writes_its_jobs_qobjs_in_order_while_uploads_overlap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api, _, backend = setup(max_experiments=1)
+    written: list[str] = []
+    prepare = IBMQBackend._prepare
+
+    def record(self: IBMQBackend, experiments: Any, **kwargs: Any) -> Any:
+        written.append(kwargs["job_name"])
+        return prepare(self, experiments, **kwargs)
+
+    monkeypatch.setattr(IBMQBackend, "_prepare", record)
+
+    job_set = IBMQJobManager(max_workers=4).run(circuits(12), backend, name="turns", shots=10)
+
+    assert len(job_set.jobs()) == 12
+    assert written == [f"turns_{index}_" for index in range(12)]
+    assert sorted(names[0] for names in submitted_names(api)) == sorted(f"c{i}" for i in range(12))
+
+
+def test_cancelling_a_set_ends_every_submission() -> None:
+    api, _, backend = setup(max_experiments=1, job_limit=1)
+    api.never_final = True  # the first job holds the only slot: the others wait for it
+    job_set = IBMQJobManager(max_workers=2).run(circuits(6), backend, name="held", shots=10)
+
+    job_set.cancel()
+
+    jobs = job_set.jobs()  # every submission has ended
+    assert jobs[0] is not None and all(job is None for job in jobs[2:])
