@@ -35,7 +35,8 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 import httpx
-from websockets.sync.client import connect as _websockets_connect
+
+from ._wsconnection import connect as _status_connect
 
 __all__ = [
     "HttpSettings",
@@ -206,9 +207,10 @@ def default_websocket_connect() -> WebsocketConnect:
 
     Returns:
         The one set by the innermost active :func:`session_defaults`, else
-        ``websockets.sync.client.connect``.
+        ``ibmqjob._wsconnection.connect`` (websockets' protocol read on the waiting thread;
+        ``websockets.sync.client.connect`` for a proxy).
     """
-    return _defaults.websocket_connect or _websockets_connect
+    return _defaults.websocket_connect or _status_connect
 
 
 @contextmanager
@@ -257,7 +259,7 @@ class WebsocketPolicy:
             ``None`` never asks.
         close_timeout: Longest wait for the server's side of the closing handshake, in
             seconds (a wait that ends closes its websocket within this time).
-        connect: Opens the websocket (``websockets.sync.client.connect`` unless
+        connect: Opens the websocket (:func:`default_websocket_connect` unless
             :func:`session_defaults` says otherwise when the policy is built).
     """
 

@@ -4,8 +4,10 @@ httpx's own transport (httpcore and h11) spent about 0.2 ms of CPU on each reque
 loopback session, twice what ``http.client`` spends, and its pool scans every connection and
 every waiting request whenever a request starts or ends: with hundreds of threads waiting for
 the account's connections that scan was most of the client's CPU. The requests of this API
-are small, so :class:`PooledTransport` sends them on ``http.client`` connections, under
-``httpx.Client`` (which keeps building the requests, the hooks and the retries):
+are small, so :class:`PooledTransport` sends them on ``http.client`` connections. It is
+``httpx.HTTPTransport`` with another pool behind it (httpcore's pool interface): httpx keeps
+building the requests, the hooks and the retries, and tools that hook httpx's transport
+(vcrpy, which records and replays sessions) still see every request.
 
 * **Pool.** At most ``connections`` connections are open at once; a request above that
   waits for one (``httpx.PoolTimeout`` after the pool timeout). Idle connections are kept
@@ -18,11 +20,14 @@ are small, so :class:`PooledTransport` sends them on ``http.client`` connections
 * **Deadlines.** Every socket read and write is bounded by the request's timeouts and by
   the deadline of the attempt in progress (:func:`~ibmqjob._api.deadline.io_scope`): a
   server sending a response byte by byte cannot hold a request past its deadline.
-* **Errors** are httpx's, so the retry policy reads them as before: ``ConnectError`` and
-  ``ConnectTimeout`` (nothing was sent), ``WriteError``/``WriteTimeout``,
-  ``ReadError``/``ReadTimeout``, ``RemoteProtocolError`` (no answer, a malformed one, or a
-  body cut short), ``LocalProtocolError`` (a header that cannot be sent),
-  ``UnsupportedProtocol``.
+* **Errors** are httpcore's, which httpx turns into its own, so the retry policy reads them
+  as before: ``ConnectError`` and ``ConnectTimeout`` (nothing was sent),
+  ``WriteError``/``WriteTimeout``, ``ReadError``/``ReadTimeout``, ``RemoteProtocolError`` (no
+  answer, a malformed one, or a body cut short), ``LocalProtocolError`` (a header that cannot
+  be sent), ``UnsupportedProtocol``, ``PoolTimeout``.
+
+``http.client.HTTPConnection`` is bound when this module is imported: a tool that replaces
+it later (vcrpy does, while a cassette is in use) does not see the requests a second time.
 """
 
 from __future__ import annotations
@@ -33,12 +38,15 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
+import httpcore
 import httpx
 
 from .deadline import current_io_deadline
+
+_HTTPConnection = http.client.HTTPConnection
 
 __all__ = ["PooledTransport"]
 
@@ -48,7 +56,7 @@ _CHUNK = 64 * 1024
 _INLINE_BODY = 64 * 1024
 """Request bodies up to this size go out with the headers, in one send."""
 
-Origin = tuple[str, str, int]
+Origin = tuple[bytes, str, int]
 
 
 def _bounded(timeout: float | None) -> float | None:
@@ -106,7 +114,7 @@ class _Connection:
 
     def __init__(self, origin: Origin, sock: _Socket) -> None:
         self.sock = sock
-        self.http = http.client.HTTPConnection(origin[1], origin[2])
+        self.http = _HTTPConnection(origin[1], origin[2])
         self.http.sock = sock
         self.http.auto_open = 0  # a closed connection is dropped, never reopened behind us
 
@@ -157,7 +165,7 @@ class _Pool:
                 until = None if timeout is None else self._clock() + timeout
                 while True:
                     if self._closed:
-                        raise httpx.ConnectError("the account's HTTP client is closed")
+                        raise httpcore.ConnectError("the account's HTTP client is closed")
                     idle = self._idle.get(origin)
                     now = self._clock()
                     while idle:
@@ -173,7 +181,7 @@ class _Pool:
                         return None
                     left = None if until is None else until - self._clock()
                     if left is not None and left <= 0:
-                        raise httpx.PoolTimeout("no connection of the pool became free in time")
+                        raise httpcore.PoolTimeout("no connection of the pool became free in time")
                     self._ready.wait(left)
         finally:
             for connection in stale:
@@ -221,7 +229,7 @@ class _Pool:
             connection.close()
 
 
-class _ResponseBody(httpx.SyncByteStream):
+class _ResponseBody:
     """The body of a response, read from its connection; closing it gives the connection
     back (read to its end) or closes it."""
 
@@ -231,18 +239,16 @@ class _ResponseBody(httpx.SyncByteStream):
         origin: Origin,
         connection: _Connection,
         response: http.client.HTTPResponse,
-        request: httpx.Request,
     ) -> None:
         self._pool = pool
         self._origin = origin
         self._connection: _Connection | None = connection
         self._response = response
-        self._request = request
         self._complete = False
 
     def __iter__(self) -> Iterator[bytes]:
         response = self._response
-        with _read_errors(self._request):
+        with _read_errors():
             while True:
                 chunk = response.read1(_CHUNK)
                 if not chunk:
@@ -251,10 +257,9 @@ class _ResponseBody(httpx.SyncByteStream):
                 if response.length == 0:  # read1 would ask for 0 bytes: nothing is left
                     break
         if response.length:  # the server closed before the announced length
-            raise httpx.RemoteProtocolError(
+            raise httpcore.RemoteProtocolError(
                 "peer closed connection without sending complete message body: "
-                f"{response.length} bytes missing",
-                request=self._request,
+                f"{response.length} bytes missing"
             )
         self._complete = True
         response.close()  # the body is read: the connection may take another request
@@ -272,10 +277,7 @@ class _ResponseBody(httpx.SyncByteStream):
 
 
 class _read_errors:  # used as a context manager, like contextlib's helpers
-    """Turn the errors of reading a response into httpx's."""
-
-    def __init__(self, request: httpx.Request) -> None:
-        self._request = request
+    """Turn the errors of reading a response into httpcore's."""
 
     def __enter__(self) -> None:
         return None
@@ -283,28 +285,148 @@ class _read_errors:  # used as a context manager, like contextlib's helpers
     def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, _: Any) -> None:
         if err is None or not isinstance(err, Exception):
             return
-        request = self._request
         if isinstance(err, http.client.RemoteDisconnected):
-            raise httpx.RemoteProtocolError(
-                "Server disconnected without sending a response.", request=request
+            raise httpcore.RemoteProtocolError(
+                "Server disconnected without sending a response."
             ) from err
         if isinstance(err, http.client.IncompleteRead):
-            raise httpx.RemoteProtocolError(
-                f"peer closed connection without sending complete message body: {err!r}",
-                request=request,
+            raise httpcore.RemoteProtocolError(
+                f"peer closed connection without sending complete message body: {err!r}"
             ) from err
         if isinstance(err, http.client.HTTPException):
-            raise httpx.RemoteProtocolError(
-                f"malformed response: {type(err).__name__}: {err}", request=request
+            raise httpcore.RemoteProtocolError(
+                f"malformed response: {type(err).__name__}: {err}"
             ) from err
         if isinstance(err, TimeoutError):
-            raise httpx.ReadTimeout(str(err) or "timed out", request=request) from err
+            raise httpcore.ReadTimeout(str(err) or "timed out") from err
         if isinstance(err, OSError):
-            raise httpx.ReadError(str(err) or type(err).__name__, request=request) from err
+            raise httpcore.ReadError(str(err) or type(err).__name__) from err
 
 
-class PooledTransport(httpx.BaseTransport):
-    """HTTP/1.1 over pooled ``http.client`` connections (see the module docstring)."""
+class _ConnectionPool:
+    """httpcore's pool interface (``handle_request``, ``close``) over :class:`_Pool`."""
+
+    def __init__(
+        self, verify: bool, connections: int, keepalive_expiry: float, clock: Callable[[], float]
+    ) -> None:
+        self._verify = verify
+        self._ssl: ssl.SSLContext | None = None
+        self._ssl_lock = threading.Lock()
+        self._pool = _Pool(connections, keepalive_expiry, clock)
+
+    def handle_request(self, request: httpcore.Request) -> httpcore.Response:
+        """Send the request and return the response, its body still to be read.
+
+        Raises:
+            httpcore.ConnectError: And the other errors listed in the module docstring.
+        """
+        url = request.url
+        scheme = url.scheme
+        if scheme not in (b"http", b"https"):
+            raise httpcore.UnsupportedProtocol(
+                f"Request URL has an unsupported protocol '{scheme.decode('ascii', 'replace')}://'."
+            )
+        port = url.port or (443 if scheme == b"https" else 80)
+        origin = (scheme, url.host.decode("ascii"), port)
+        timeouts = request.extensions.get("timeout") or {}
+        connection = self._pool.acquire(origin, _bounded_pool(timeouts.get("pool")))
+        try:
+            if connection is None:
+                connection = self._connect(origin, timeouts.get("connect"))
+            connection.sock.read_timeout = timeouts.get("read")
+            connection.sock.write_timeout = timeouts.get("write")
+            self._send(connection, request)
+            with _read_errors():
+                response = connection.http.getresponse()
+        except BaseException:
+            self._pool.discard(connection)
+            raise
+        return httpcore.Response(
+            status=response.status,
+            headers=[
+                (name.encode("latin-1"), value.encode("latin-1"))
+                for name, value in response.getheaders()
+            ],
+            content=_ResponseBody(self._pool, origin, connection, response),
+            extensions={
+                "http_version": b"HTTP/1.0" if response.version == 10 else b"HTTP/1.1",
+                "reason_phrase": response.reason.encode("latin-1", "replace"),
+            },
+        )
+
+    def _connect(self, origin: Origin, timeout: float | None) -> _Connection:
+        scheme, host, port = origin
+        try:
+            raw = socket.create_connection((host, port), _bounded(timeout))
+        except TimeoutError as err:
+            raise httpcore.ConnectTimeout(str(err) or "timed out") from err
+        except OSError as err:
+            raise httpcore.ConnectError(str(err) or type(err).__name__) from err
+        try:
+            raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:  # not a TCP socket after all: nothing to tune
+            pass
+        sock: _Socket = _DeadlineSocket(fileno=raw.detach())
+        if scheme == b"https":
+            plain = sock
+            try:
+                plain.settimeout(_bounded(timeout))
+                # The context makes _DeadlineSSLSocket (its sslsocket_class).
+                wrapped = self._ssl_context().wrap_socket(plain, server_hostname=host)
+                sock = cast(_DeadlineSSLSocket, wrapped)
+            except TimeoutError as err:
+                plain.close()
+                raise httpcore.ConnectTimeout(str(err) or "timed out") from err
+            except OSError as err:  # ssl.SSLError included
+                plain.close()
+                raise httpcore.ConnectError(str(err) or type(err).__name__) from err
+        return _Connection(origin, sock)
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        with self._ssl_lock:
+            if self._ssl is None:
+                context = httpx.create_ssl_context(verify=self._verify)
+                context.sslsocket_class = _DeadlineSSLSocket
+                self._ssl = context
+            return self._ssl
+
+    def _send(self, connection: _Connection, request: httpcore.Request) -> None:
+        body = b"".join(cast(Iterable[bytes], request.stream))
+        chunked = any(
+            name.lower() == b"transfer-encoding" and value.lower() == b"chunked"
+            for name, value in request.headers
+        )
+        if chunked:
+            body = b"%X\r\n%s\r\n0\r\n\r\n" % (len(body), body) if body else b"0\r\n\r\n"
+        conn = connection.http
+        try:
+            conn.putrequest(
+                request.method.decode("ascii"),
+                request.url.target.decode("ascii"),
+                skip_host=True,
+                skip_accept_encoding=True,
+            )
+            for name, value in request.headers:
+                conn.putheader(name, value)
+        except (ValueError, UnicodeDecodeError) as err:  # an illegal header, a control character
+            raise httpcore.LocalProtocolError(str(err)) from err
+        try:
+            if len(body) <= _INLINE_BODY:
+                conn.endheaders(body or None)
+            else:
+                conn.endheaders()
+                conn.send(body)
+        except TimeoutError as err:
+            raise httpcore.WriteTimeout(str(err) or "timed out") from err
+        except OSError as err:
+            raise httpcore.WriteError(str(err) or type(err).__name__) from err
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+class PooledTransport(httpx.HTTPTransport):
+    """httpx's transport over pooled ``http.client`` connections (see the module docstring)."""
 
     def __init__(
         self,
@@ -316,6 +438,9 @@ class PooledTransport(httpx.BaseTransport):
     ) -> None:
         """Create the transport; no connection is opened before the first request.
 
+        httpx's ``__init__`` is not called: it would only build httpcore's pool (and a TLS
+        context) that this transport replaces; ``_pool`` is all its methods use.
+
         Args:
             verify: Whether to verify TLS certificates (httpx's default trust store).
             connections: The most connections open at once, all kept alive when idle.
@@ -324,123 +449,11 @@ class PooledTransport(httpx.BaseTransport):
         """
         if connections < 1:
             raise ValueError("connections must be >= 1")
-        self._verify = verify
-        self._ssl: ssl.SSLContext | None = None
-        self._ssl_lock = threading.Lock()
-        self._pool = _Pool(connections, keepalive_expiry, clock)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Send the request and return the response, its body still to be read.
-
-        Raises:
-            httpx.TransportError: As listed in the module docstring.
-        """
-        url = request.url
-        scheme = url.scheme
-        if scheme not in ("http", "https"):
-            raise httpx.UnsupportedProtocol(
-                f"Request URL has an unsupported protocol '{scheme}://'.", request=request
-            )
-        origin = (scheme, url.host, url.port or (443 if scheme == "https" else 80))
-        timeouts = request.extensions.get("timeout") or {}
-        connection = self._pool.acquire(origin, _bounded_pool(timeouts.get("pool"), request))
-        try:
-            if connection is None:
-                connection = self._connect(origin, timeouts.get("connect"), request)
-            connection.sock.read_timeout = timeouts.get("read")
-            connection.sock.write_timeout = timeouts.get("write")
-            self._send(connection, request)
-            with _read_errors(request):
-                response = connection.http.getresponse()
-        except BaseException:
-            self._pool.discard(connection)
-            raise
-        return httpx.Response(
-            status_code=response.status,
-            headers=[
-                (name.encode("latin-1"), value.encode("latin-1"))
-                for name, value in response.getheaders()
-            ],
-            stream=_ResponseBody(self._pool, origin, connection, response, request),
-            extensions={
-                "http_version": b"HTTP/1.0" if response.version == 10 else b"HTTP/1.1",
-                "reason_phrase": response.reason.encode("latin-1", "replace"),
-            },
-        )
-
-    def _connect(
-        self, origin: Origin, timeout: float | None, request: httpx.Request
-    ) -> _Connection:
-        scheme, host, port = origin
-        try:
-            raw = socket.create_connection((host, port), _bounded(timeout))
-        except TimeoutError as err:
-            raise httpx.ConnectTimeout(str(err) or "timed out", request=request) from err
-        except OSError as err:
-            raise httpx.ConnectError(str(err) or type(err).__name__, request=request) from err
-        try:
-            raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError:  # not a TCP socket after all: nothing to tune
-            pass
-        sock: _Socket = _DeadlineSocket(fileno=raw.detach())
-        if scheme == "https":
-            plain = sock
-            try:
-                plain.settimeout(_bounded(timeout))
-                # The context makes _DeadlineSSLSocket (its sslsocket_class).
-                wrapped = self._ssl_context().wrap_socket(plain, server_hostname=host)
-                sock = cast(_DeadlineSSLSocket, wrapped)
-            except TimeoutError as err:
-                plain.close()
-                raise httpx.ConnectTimeout(str(err) or "timed out", request=request) from err
-            except OSError as err:  # ssl.SSLError included
-                plain.close()
-                raise httpx.ConnectError(str(err) or type(err).__name__, request=request) from err
-        return _Connection(origin, sock)
-
-    def _ssl_context(self) -> ssl.SSLContext:
-        with self._ssl_lock:
-            if self._ssl is None:
-                context = httpx.create_ssl_context(verify=self._verify)
-                context.sslsocket_class = _DeadlineSSLSocket
-                self._ssl = context
-            return self._ssl
-
-    def _send(self, connection: _Connection, request: httpx.Request) -> None:
-        body = request.read()
-        headers = request.headers
-        if headers.get("Transfer-Encoding", "").lower() == "chunked":
-            body = b"%X\r\n%s\r\n0\r\n\r\n" % (len(body), body) if body else b"0\r\n\r\n"
-        conn = connection.http
-        try:
-            conn.putrequest(
-                request.method,
-                request.url.raw_path.decode("ascii"),
-                skip_host=True,
-                skip_accept_encoding=True,
-            )
-            for name, value in headers.raw:
-                conn.putheader(name, value)
-        except ValueError as err:  # an illegal header name or value, a control character
-            raise httpx.LocalProtocolError(str(err), request=request) from err
-        try:
-            if len(body) <= _INLINE_BODY:
-                conn.endheaders(body or None)
-            else:
-                conn.endheaders()
-                conn.send(body)
-        except TimeoutError as err:
-            raise httpx.WriteTimeout(str(err) or "timed out", request=request) from err
-        except OSError as err:
-            raise httpx.WriteError(str(err) or type(err).__name__, request=request) from err
-
-    def close(self) -> None:
-        """Close the idle connections; no request may be sent afterwards."""
-        self._pool.close()
+        self._pool = _ConnectionPool(verify, connections, keepalive_expiry, clock)  # type: ignore[assignment]
 
 
-def _bounded_pool(timeout: float | None, request: httpx.Request) -> float | None:
+def _bounded_pool(timeout: float | None) -> float | None:
     try:
         return _bounded(timeout)
     except TimeoutError as err:
-        raise httpx.PoolTimeout(str(err), request=request) from err
+        raise httpcore.PoolTimeout(str(err)) from err
