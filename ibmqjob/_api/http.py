@@ -58,6 +58,7 @@ __all__ = [
     "CLIENT_APPLICATION",
     "LIMIT_KEY",
     "STORAGE_TIMEOUT",
+    "AccountClient",
     "RetryTransport",
     "attempts_made",
     "build_client",
@@ -459,7 +460,7 @@ def build_client(
     inner = settings.transport
     if inner is None:
         inner = pooled_transport(verify=settings.verify, connections=settings.connections)
-    return httpx.Client(
+    return AccountClient(
         base_url=base_url,
         headers=headers,
         timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
@@ -467,6 +468,51 @@ def build_client(
         follow_redirects=False,
         event_hooks={"response": [raise_for_status]},
     )
+
+
+class _ResponseCookies(httpx.Cookies):
+    """The account's cookie jar: a response that sets no cookie is not inspected (httpx
+    wraps every response in ``urllib`` objects to offer it to the jar)."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        headers = response.headers
+        if "set-cookie" in headers or "set-cookie2" in headers:
+            super().extract_cookies(response)
+
+
+class AccountClient(httpx.Client):
+    """``httpx.Client`` with two costs of every request taken out, its behaviour unchanged.
+
+    * A path (``/Network/...``) is joined to the base URL as text: httpx would parse it, join
+      the parsed paths and parse the result again.
+    * Cookies are kept as httpx keeps them, but only responses with a ``Set-Cookie`` header
+      are offered to the jar.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._account_cookies = _ResponseCookies()
+        super().__init__(**kwargs)
+        self._prefix_of: httpx.URL | None = None
+        self._prefix = ""
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        """The cookies sent with every request (those the server set included)."""
+        return self._account_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        self._account_cookies = _ResponseCookies(cookies)
+
+    def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
+        """Build a request as httpx does; a path is appended to the base URL as text."""
+        if isinstance(url, str) and url.startswith("/") and not url.startswith("//"):
+            base = self.base_url
+            if base is not self._prefix_of:
+                self._prefix_of, self._prefix = base, str(base).rstrip("/")
+            if self._prefix:
+                url = self._prefix + url
+        return super().build_request(method, url, **kwargs)
 
 
 def status_error(
