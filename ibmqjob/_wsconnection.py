@@ -101,6 +101,7 @@ class StatusConnection:
         self._heard = clock()
         self._ping_sent: float | None = None
         self._socket_closed = False
+        self._answered = False  # the server's answer to the opening handshake came
 
     @classmethod
     def open(
@@ -143,16 +144,12 @@ class StatusConnection:
         request.headers.setdefault("User-Agent", USER_AGENT)
         protocol.send_request(request)
         self._flush()
-        while (
-            protocol.state is State.CONNECTING
-            and protocol.handshake_exc is None
-            and not self._socket_closed
-        ):
+        while not self._answered and protocol.handshake_exc is None and not self._socket_closed:
             self._receive(until, "timed out while waiting for handshake response")
             self._take_events()
         if protocol.handshake_exc is not None:
             raise protocol.handshake_exc
-        if protocol.state is not State.OPEN:  # the server closed during the handshake
+        if not self._answered:  # the server closed before answering
             raise InvalidMessage("connection closed during the opening handshake")
         self._heard = self._clock()
 
@@ -273,7 +270,8 @@ class StatusConnection:
     def _take_events(self) -> None:
         for event in self._protocol.events_received():
             if isinstance(event, Response):
-                continue  # the handshake's answer: the protocol has judged it
+                self._answered = True  # the handshake's answer: the protocol has judged it
+                continue
             if isinstance(event, Frame):
                 self._frame(event)
 
