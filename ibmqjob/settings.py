@@ -315,10 +315,9 @@ class HttpSettings:
         transport: The transport doing the I/O; a pooled ``httpx.HTTPTransport`` if ``None``
             (tests pass an ``httpx.MockTransport``).
         connections: The connections the account keeps open between requests (and the most
-            requests at once; above it, a request waits for a free connection). httpx's
-            default, 20, measured best here up to 256 threads with a job in flight each:
-            httpcore's pool scans every connection for each request, so 64 or 256 cost more
-            CPU per job than the connections they spare.
+            requests at once; above it, a request waits for a free connection). The pool
+            takes and gives back a connection in the same time whatever the number of
+            connections and of threads waiting for one.
         max_response_bytes: Largest body of an API response (and of a downloaded Qobj), in
             bytes, compressed or not; a larger one fails the call with an ``ApiError`` (an
             ``IBMQJobApiError`` or ``IBMQBackendApiError`` for the user) that says so. Bodies
