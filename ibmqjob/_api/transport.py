@@ -119,12 +119,19 @@ class _Connection:
         self.http.auto_open = 0  # a closed connection is dropped, never reopened behind us
 
     def readable(self) -> bool:
-        """Whether the idle socket has something to read: the server closed it."""
+        """Whether the idle socket has something to read: the server closed it.
+
+        ``poll`` where there is one: a process with many sockets has descriptors above
+        ``select``'s limit (Windows has no ``poll``, and no such limit).
+        """
         try:
-            ready, _, _ = select.select([self.sock], [], [], 0)
+            if not hasattr(select, "poll"):
+                return bool(select.select([self.sock], [], [], 0)[0])
+            poller = select.poll()
+            poller.register(self.sock, select.POLLIN | select.POLLERR | select.POLLHUP)
+            return bool(poller.poll(0))
         except (OSError, ValueError):
             return True
-        return bool(ready)
 
     def close(self) -> None:
         self.http.close()
@@ -150,7 +157,8 @@ class _Pool:
         """Return an idle connection to ``origin``, or ``None`` with a slot for a new one.
 
         Raises:
-            httpx.PoolTimeout: If no connection was free within ``timeout`` seconds.
+            httpcore.PoolTimeout: If no connection was free within ``timeout`` seconds.
+            httpcore.ConnectError: If the pool was closed.
         """
         while True:
             connection = self._take(origin, timeout)
