@@ -35,7 +35,8 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 import httpx
-from websockets.sync.client import connect as _websockets_connect
+
+from ._wsconnection import connect as _status_connect
 
 __all__ = [
     "HttpSettings",
@@ -206,9 +207,10 @@ def default_websocket_connect() -> WebsocketConnect:
 
     Returns:
         The one set by the innermost active :func:`session_defaults`, else
-        ``websockets.sync.client.connect``.
+        ``ibmqjob._wsconnection.connect`` (websockets' protocol read on the waiting thread;
+        ``websockets.sync.client.connect`` for a proxy).
     """
-    return _defaults.websocket_connect or _websockets_connect
+    return _defaults.websocket_connect or _status_connect
 
 
 @contextmanager
@@ -257,7 +259,7 @@ class WebsocketPolicy:
             ``None`` never asks.
         close_timeout: Longest wait for the server's side of the closing handshake, in
             seconds (a wait that ends closes its websocket within this time).
-        connect: Opens the websocket (``websockets.sync.client.connect`` unless
+        connect: Opens the websocket (:func:`default_websocket_connect` unless
             :func:`session_defaults` says otherwise when the policy is built).
     """
 
@@ -313,10 +315,9 @@ class HttpSettings:
         transport: The transport doing the I/O; a pooled ``httpx.HTTPTransport`` if ``None``
             (tests pass an ``httpx.MockTransport``).
         connections: The connections the account keeps open between requests (and the most
-            requests at once; above it, a request waits for a free connection). httpx's
-            default, 20, measured best here up to 256 threads with a job in flight each:
-            httpcore's pool scans every connection for each request, so 64 or 256 cost more
-            CPU per job than the connections they spare.
+            requests at once; above it, a request waits for a free connection). The pool
+            takes and gives back a connection in the same time whatever the number of
+            connections and of threads waiting for one.
         max_response_bytes: Largest body of an API response (and of a downloaded Qobj), in
             bytes, compressed or not; a larger one fails the call with an ``ApiError`` (an
             ``IBMQJobApiError`` or ``IBMQBackendApiError`` for the user) that says so. Bodies

@@ -15,10 +15,11 @@ sends every request:
   never create a second job. Sleeping is injected, so tests take no wall time.
 * Deadlines (``ibmqjob/_api/deadline.py``): every attempt must complete, body included,
   within its connect and read timeouts added up, and within the deadline of the blocking
-  call it is part of (``result(timeout=...)``). The socket layer (:class:`BoundedHTTPTransport`)
-  shortens every read and write to what is left, so a server trickling a body byte by byte
-  cannot hold a call past its deadline. Inside such a call, retries go on until the deadline
-  (not for a fixed number of attempts) and end with ``UserTimeoutExceededError``.
+  call it is part of (``result(timeout=...)``). The socket layer
+  (``ibmqjob/_api/transport.py``) shortens every read and write to what is left, so a server
+  trickling a body byte by byte cannot hold a call past its deadline. Inside such a call,
+  retries go on until the deadline (not for a fixed number of attempts) and end with
+  ``UserTimeoutExceededError``.
 * Bodies are read by the transport, in chunks, up to a limit (``HttpSettings.max_response_bytes``,
   or ``max_result_bytes`` for result downloads): a larger body, announced or not, fails with
   a ``RequestsApiError`` that names the limit, having buffered no more than it. A GET whose
@@ -39,7 +40,6 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-import httpcore
 import httpx
 
 from ..exceptions import (
@@ -51,13 +51,14 @@ from ..exceptions import (
 from ..settings import HttpSettings
 from .deadline import Deadline, current_deadline, current_io_deadline, earliest, io_scope
 from .retry import Attempt, Failure, next_delay
+from .transport import PooledTransport
 
 __all__ = [
     "ATTEMPTS_KEY",
     "CLIENT_APPLICATION",
     "LIMIT_KEY",
     "STORAGE_TIMEOUT",
-    "BoundedHTTPTransport",
+    "AccountClient",
     "RetryTransport",
     "attempts_made",
     "build_client",
@@ -91,14 +92,11 @@ STORAGE_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
 def pool_limits(connections: int) -> httpx.Limits:
     """Return the limits of an account's connection pool: as many kept alive as open.
 
-    httpcore (1.0.9) closes "surplus" idle connections when more than
-    ``max_keepalive_connections`` are open, and it counts as idle a connection it has just
-    handed to a waiting request that has not started yet. Another thread then closes the
-    socket under that request: ``ReadError: [Errno 9] Bad file descriptor`` (or a hang until
-    the read timeout), which fails a job creation, the one request never repeated. With the
-    keep-alive limit at the connection limit that cleanup never runs. Idle connections expire
-    after 4 s, before the 5 s after which common servers (uvicorn, the reference server) close
-    them: a connection reused just as the server closes it is reset.
+    No idle connection is ever closed as "surplus" (a pool that does so may close one just
+    handed to a waiting request, under that request: a failed job creation, the one request
+    never repeated). Idle connections expire after 4 s, before the 5 s after which common
+    servers (uvicorn, the reference server) close them: a connection reused just as the
+    server closes it is reset.
 
     Args:
         connections: The most connections open at once (``HttpSettings.connections``).
@@ -128,40 +126,9 @@ ERROR_BODY_SHOWN = 64 * 1024
 _SECRET_PARAMS = frozenset({"signature", "sig", "x-amz-signature", "token", "access_token"})
 
 
-class _LockedExpiryConnection(httpcore.HTTPConnection):
-    """A pooled connection whose expiry check cannot race with its being put to use.
-
-    httpcore's pool (1.0.9) asks every connection ``has_expired()`` on each pass, holding
-    only the pool's lock; an HTTP/1.1 connection answers "idle, and the socket is readable"
-    (the server closed it) in two unlocked reads. A thread may take the connection between
-    the two, send its request and get the first bytes of the answer: the pass then sees
-    "idle" and "readable", closes the socket, and the thread reads from a closed descriptor.
-    Here the check holds the connection's own state lock, which taking it for a request
-    needs too.
-    """
-
-    def has_expired(self) -> bool:
-        lock = getattr(self._connection, "_state_lock", None)
-        if lock is None:
-            return super().has_expired()
-        with lock:
-            return super().has_expired()
-
-
-class _LockedExpiryPool(httpcore.ConnectionPool):
-    """httpcore's pool, making :class:`_LockedExpiryConnection` for direct connections."""
-
-    def create_connection(self, origin: httpcore.Origin) -> httpcore.ConnectionInterface:
-        connection = super().create_connection(origin)
-        if type(connection) is httpcore.HTTPConnection:  # not a proxy connection
-            connection.__class__ = _LockedExpiryConnection
-        return connection
-
-
-def pooled_transport(*, verify: bool = True, connections: int = 20) -> httpx.HTTPTransport:
-    """Return the transport of an account: :class:`BoundedHTTPTransport`, with
-    :func:`pool_limits` and a pool whose connections are never closed under a request
-    (:class:`_LockedExpiryConnection`).
+def pooled_transport(*, verify: bool = True, connections: int = 20) -> httpx.BaseTransport:
+    """Return the transport of an account: :class:`~ibmqjob._api.transport.PooledTransport`
+    with the limits of :func:`pool_limits`.
 
     Args:
         verify: Whether to verify TLS certificates.
@@ -171,7 +138,11 @@ def pooled_transport(*, verify: bool = True, connections: int = 20) -> httpx.HTT
     Returns:
         The transport.
     """
-    return BoundedHTTPTransport(verify=verify, connections=connections)
+    limits = pool_limits(connections)
+    assert limits.keepalive_expiry is not None
+    return PooledTransport(
+        verify=verify, connections=connections, keepalive_expiry=limits.keepalive_expiry
+    )
 
 
 def is_job_creation(request: httpx.Request) -> bool:
@@ -231,99 +202,6 @@ def _failure_of(err: httpx.TransportError) -> Failure | None:
 def _surely_unprocessed(attempt: Attempt) -> bool:
     # The connection was never made, or the server said it refused the request (429).
     return attempt.failure is Failure.CONNECT or attempt.status_code == 429
-
-
-def _bounded(timeout: float | None, timeout_error: type[Exception]) -> float | None:
-    """Shorten a socket timeout to what the attempt's deadline leaves."""
-    deadline = current_io_deadline()
-    if deadline is None:
-        return timeout
-    left = deadline.remaining()
-    if left <= 0:
-        raise timeout_error("the request did not complete before its deadline")
-    return left if timeout is None else min(timeout, left)
-
-
-class _BoundedStream(httpcore.NetworkStream):
-    """A socket stream whose reads and writes end at the attempt's deadline."""
-
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self,
-        ssl_context: Any,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        bounded = _bounded(timeout, httpcore.ConnectTimeout)
-        return _BoundedStream(self._inner.start_tls(ssl_context, server_hostname, bounded))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _BoundedBackend(httpcore.NetworkBackend):
-    """httpcore's socket backend with every timeout shortened to the attempt's deadline."""
-
-    def __init__(self) -> None:
-        self._inner = httpcore.SyncBackend()
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.NetworkStream:
-        bounded = _bounded(timeout, httpcore.ConnectTimeout)
-        stream = self._inner.connect_tcp(host, port, bounded, local_address, socket_options)
-        return _BoundedStream(stream)
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Any = None
-    ) -> httpcore.NetworkStream:
-        bounded = _bounded(timeout, httpcore.ConnectTimeout)
-        return _BoundedStream(self._inner.connect_unix_socket(path, bounded, socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
-
-
-class BoundedHTTPTransport(httpx.HTTPTransport):
-    """httpx's pooled transport on sockets that honour the deadline of the attempt.
-
-    httpx's timeouts bound each socket read, not a request: a server sending one byte per
-    second keeps a request alive for ever. Here every read and write is shortened to what
-    :func:`~ibmqjob._api.deadline.io_scope` leaves, so a request ends at its deadline.
-    """
-
-    def __init__(self, verify: bool = True, connections: int = 20) -> None:
-        """Create the transport (:func:`pool_limits` of ``connections``).
-
-        Args:
-            verify: Whether to verify TLS certificates.
-            connections: The most connections open at once, all kept alive when idle.
-        """
-        limits = pool_limits(connections)
-        super().__init__(verify=verify, limits=limits)
-        self._pool = _LockedExpiryPool(
-            ssl_context=httpx.create_ssl_context(verify=verify),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_BoundedBackend(),
-        )
 
 
 class RetryTransport(httpx.BaseTransport):
@@ -582,7 +460,7 @@ def build_client(
     inner = settings.transport
     if inner is None:
         inner = pooled_transport(verify=settings.verify, connections=settings.connections)
-    return httpx.Client(
+    return AccountClient(
         base_url=base_url,
         headers=headers,
         timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
@@ -590,6 +468,51 @@ def build_client(
         follow_redirects=False,
         event_hooks={"response": [raise_for_status]},
     )
+
+
+class _ResponseCookies(httpx.Cookies):
+    """The account's cookie jar: a response that sets no cookie is not inspected (httpx
+    wraps every response in ``urllib`` objects to offer it to the jar)."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        headers = response.headers
+        if "set-cookie" in headers or "set-cookie2" in headers:
+            super().extract_cookies(response)
+
+
+class AccountClient(httpx.Client):
+    """``httpx.Client`` with two costs of every request taken out, its behaviour unchanged.
+
+    * A path (``/Network/...``) is joined to the base URL as text: httpx would parse it, join
+      the parsed paths and parse the result again.
+    * Cookies are kept as httpx keeps them, but only responses with a ``Set-Cookie`` header
+      are offered to the jar.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._account_cookies = _ResponseCookies()
+        super().__init__(**kwargs)
+        self._prefix_of: httpx.URL | None = None
+        self._prefix = ""
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        """The cookies sent with every request (those the server set included)."""
+        return self._account_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        self._account_cookies = _ResponseCookies(cookies)
+
+    def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
+        """Build a request as httpx does; a path is appended to the base URL as text."""
+        if isinstance(url, str) and url.startswith("/") and not url.startswith("//"):
+            base = self.base_url
+            if base is not self._prefix_of:
+                self._prefix_of, self._prefix = base, str(base).rstrip("/")
+            if self._prefix:
+                url = self._prefix + url
+        return super().build_request(method, url, **kwargs)
 
 
 def status_error(

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-import threading
 
-import httpcore
 import httpx
 import pytest
 
-from ibmqjob._api.http import pool_limits, pooled_transport
+from ibmqjob._api.http import pool_limits
 from ibmqjob._api.operations import login
 from ibmqjob.exceptions import ApiIBMQProtocolError, RequestsApiError
 from ibmqjob.settings import HttpSettings, RetryPolicy, TimeSource
@@ -125,26 +123,3 @@ def test_the_pool_keeps_alive_every_connection_it_opens() -> None:
         limits = pool_limits(connections)
         assert limits.max_keepalive_connections == limits.max_connections == connections
         assert limits.keepalive_expiry is not None and limits.keepalive_expiry < 5.0
-
-
-class _Inner:
-    """An HTTP/1.1 connection's state lock, and an expiry check that reports whether it held."""
-
-    def __init__(self) -> None:
-        self._state_lock = threading.Lock()
-
-    def has_expired(self) -> bool:
-        return self._state_lock.locked()
-
-
-def test_the_pool_checks_expiry_under_the_connection_state_lock() -> None:
-    # Otherwise the pool can see "idle" and then "readable" around a thread that has just
-    # started a request on the connection, and close it under that request.
-    transport = pooled_transport()
-    try:
-        pool = transport._pool
-        connection = pool.create_connection(httpcore.Origin(b"http", b"127.0.0.1", 80))
-        connection._connection = _Inner()  # type: ignore[attr-defined]
-        assert connection.has_expired() is True
-    finally:
-        transport.close()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from ibmqjob._api.http import CLIENT_APPLICATION, RetryTransport
+from ibmqjob._api.http import CLIENT_APPLICATION, RetryTransport, build_client
 from ibmqjob.exceptions import RequestsApiError
 from ibmqjob.settings import HttpSettings, RetryPolicy
 from tests.http.fake_api import ACCESS_TOKEN, HGP, JOB_ID, SIGNATURE, FakeApi, connect, envelope
@@ -198,3 +198,48 @@ def test_a_body_read_by_a_wrapped_transport_is_kept_not_read_again() -> None:
     with httpx.Client(transport=RetryTransport(_ReadingTransport(), settings)) as client:
         response = client.get("http://127.0.0.1:9/api/version")
     assert response.json() == {"ok": True}
+
+
+def _echo_cookies(request: httpx.Request) -> httpx.Response:
+    headers = {"Set-Cookie": "affinity=node-7; Path=/"} if request.url.path.endswith("/a") else {}
+    return httpx.Response(200, headers=headers, json={"cookie": request.headers.get("Cookie")})
+
+
+def test_cookies_the_server_sets_are_sent_back() -> None:
+    client = build_client(
+        "http://api.test/api", settings=HttpSettings(transport=httpx.MockTransport(_echo_cookies))
+    )
+    with client:
+        assert client.get("/b").json() == {"cookie": None}
+        client.get("/a")
+        assert client.get("/b").json() == {"cookie": "affinity=node-7"}
+        assert client.cookies["affinity"] == "node-7"
+
+
+@pytest.mark.parametrize(
+    ("base_url", "path", "expected"),
+    [
+        ("http://api.test/api", "/Network/h/Jobs", "http://api.test/api/Network/h/Jobs"),
+        ("http://api.test/api/", "/Jobs/a%20b?x=1", "http://api.test/api/Jobs/a%20b?x=1"),
+        ("http://api.test:8443", "/version", "http://api.test:8443/version"),
+        ("http://api.test/api", "http://storage.test/o?sig=1", "http://storage.test/o?sig=1"),
+    ],
+)
+def test_paths_join_the_base_url_as_httpx_joins_them(
+    base_url: str, path: str, expected: str
+) -> None:
+    ours = build_client(
+        base_url, settings=HttpSettings(transport=httpx.MockTransport(_echo_cookies))
+    )
+    plain = httpx.Client(base_url=base_url)
+    with ours, plain:
+        built = ours.build_request(
+            "GET", path, params={"filter": "{}"} if "?" not in path else None
+        )
+        reference = plain.build_request(
+            "GET", path, params={"filter": "{}"} if "?" not in path else None
+        )
+        assert str(built.url) == str(reference.url)
+        assert str(built.url).startswith(expected)
+        ours.base_url = "http://moved.test/v2"  # a new base URL is followed
+        assert str(ours.build_request("GET", "/x").url) == "http://moved.test/v2/x"

@@ -51,7 +51,7 @@ PACKAGE = ROOT / "ibmqjob"
 
 # What the wire layer (``ibmqjob/_api/``) may import besides itself: pure modules that import
 # nothing else of ibmqjob.
-FOUNDATION = {"ibmqjob.exceptions", "ibmqjob.settings", "ibmqjob._time"}
+FOUNDATION = {"ibmqjob.exceptions", "ibmqjob.settings", "ibmqjob._time", "ibmqjob._wsconnection"}
 
 
 def _module_name(path: Path) -> str:

@@ -20,8 +20,7 @@ def test_connections_must_be_a_positive_int(bad: Any) -> None:
 def test_the_pool_keeps_as_many_connections_alive_as_it_allows(connections: int) -> None:
     client = build_client("http://127.0.0.1:1/api", settings=HttpSettings(connections=connections))
     try:
-        pool = client._transport._inner._pool  # type: ignore[attr-defined]
-        assert pool._max_connections == connections
-        assert pool._max_keepalive_connections == connections
+        pool = client._transport._inner._pool._pool  # type: ignore[attr-defined]
+        assert pool._limit == connections  # open at once, and all kept alive when idle
     finally:
         client.close()
