@@ -132,8 +132,10 @@ class Scheduler:
         self._threads: list[threading.Thread] = []
         self._sequence = itertools.count(store.max_queue_seq() + 1)
         self._sequence_lock = threading.Lock()
-        # Qobjs and circuits of small validated jobs, so running them parses nothing again.
-        self._prepared: OrderedDict[str, tuple[dict[str, Any], list[Any]]] = OrderedDict()
+        # Qobjs and circuits of validated jobs (with their input's size), so running them
+        # parses and converts nothing again; bounded in jobs and in input bytes.
+        self._prepared: OrderedDict[str, tuple[dict[str, Any], list[Any], int]] = OrderedDict()
+        self._prepared_bytes = 0
         self._prepared_lock = threading.Lock()
 
     # -- control ----------------------------------------------------------------------------
@@ -175,8 +177,15 @@ class Scheduler:
         backend_queue = self._queues.get(record.backend)
         if backend_queue is not None:
             backend_queue.discard(record.id)
+        self._forget_prepared(record.id)
+
+    def _forget_prepared(self, job_id: str) -> tuple[dict[str, Any], list[Any], int] | None:
+        """Take a job's decoded Qobj and circuits out of the kept ones (``None``: not kept)."""
         with self._prepared_lock:
-            self._prepared.pop(record.id, None)
+            prepared = self._prepared.pop(job_id, None)
+            if prepared is not None:
+                self._prepared_bytes -= prepared[2]
+        return prepared
 
     def set_maintenance(self, backend: str, on: bool) -> None:
         """Pause (or resume) running the jobs of a backend; jobs still queue up.
@@ -330,9 +339,13 @@ class Scheduler:
             summary = {"size": {"input": len(data)}, "summary": accepted.summary}
             if len(data) <= _PREPARED_MAX_BYTES:
                 with self._prepared_lock:
-                    self._prepared[job_id] = (accepted.qobj, list(accepted.circuits))
-                    while len(self._prepared) > _PREPARED_MAX_JOBS:
-                        self._prepared.popitem(last=False)
+                    self._prepared[job_id] = (accepted.qobj, list(accepted.circuits), len(data))
+                    self._prepared_bytes += len(data)
+                    while (
+                        len(self._prepared) > _PREPARED_MAX_JOBS
+                        or self._prepared_bytes > _PREPARED_TOTAL_BYTES
+                    ):
+                        self._prepared_bytes -= self._prepared.popitem(last=False)[1][2]
 
             def accept(job: JobRecord) -> None:
                 job.summary, job.shots = summary, accepted.shots
@@ -441,10 +454,9 @@ class Scheduler:
         started = time.monotonic()
         if backend_queue.interrupt.wait(self._config.run_delay):
             return  # cancelled, deleted or the server is stopping (the job then resumes later)
-        with self._prepared_lock:
-            prepared = self._prepared.pop(job_id, None)
+        prepared = self._forget_prepared(job_id)
         if prepared is not None:
-            qobj, circuits = prepared
+            qobj, circuits, _ = prepared
             result, data = self._simulation.run_encoded(
                 qobj, device, calibration, job_id, circuits or None
             )
@@ -476,7 +488,10 @@ class Scheduler:
             self._objects.stored_inline(job_id, "result")
 
 
-_PREPARED_MAX_BYTES = 64 << 10
+_PREPARED_MAX_BYTES = 4 << 20
+"""Largest Qobj (JSON bytes) whose decoded form is kept from validation to the run."""
+_PREPARED_TOTAL_BYTES = 32 << 20
+"""Most JSON bytes of the Qobjs kept decoded at once (their objects take a few times more)."""
 _PREPARED_MAX_JOBS = 512
 
 

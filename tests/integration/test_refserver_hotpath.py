@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 import httpx
+import pytest
 from websockets.sync.client import connect
 
 from refserver.runner import ServerThread
@@ -83,3 +84,36 @@ def test_a_status_socket_whose_client_leaves_is_let_go(
         while job_id in events._subscribers and time.monotonic() < deadline:
             time.sleep(0.02)
         assert job_id not in events._subscribers
+
+
+def test_a_qobj_larger_than_an_inline_object_is_converted_to_circuits_once(
+    server_factory: Callable[..., ServerThread], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import refserver.qobjconvert
+    import refserver.simulation
+    import refserver.validation
+
+    conversions: list[int] = []
+
+    def counted(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def convert(qobj: Any) -> Any:
+            conversions.append(len(qobj["experiments"]))
+            return original(qobj)
+
+        return convert
+
+    convert = counted(refserver.qobjconvert.to_circuits)
+    for module in (refserver.validation, refserver.simulation):  # where it is called from
+        monkeypatch.setattr(module, "to_circuits", convert)
+    qobj = bell_qobj(shots=16)
+    qobj["experiments"] = [
+        {**qobj["experiments"][0], "header": {**qobj["experiments"][0]["header"], "name": f"b{i}"}}
+        for i in range(200)
+    ]
+    assert len(json.dumps(qobj)) > 64 << 10  # stored as a file, not in the database
+    server = server_factory(step_delay=0.0, run_delay=0.0, job_limit=-1)
+    with ApiSession(server.auth_url, server.demo_token) as session:
+        job_id = session.submit(qobj)
+        assert session.wait_for(job_id, timeout=60)["status"] == "COMPLETED"
+        assert len(session.result(job_id)["results"]) == 200
+    assert conversions == [200]  # validation converted it; the run used those circuits
