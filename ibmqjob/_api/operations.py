@@ -613,7 +613,9 @@ class ProjectOperations:
             return None
         url = f"{self._ws_url.rstrip('/')}/jobs/{job_id}/status/v/1"
         token = self._wire.access_token or ""
-        return WebsocketTarget(url, token, policy=self._wire.settings.websocket)
+        return WebsocketTarget(
+            url, token, policy=self._wire.settings.websocket, defer=self._wire.defer
+        )
 
     # ------------------------------------------------------------ other job calls
 

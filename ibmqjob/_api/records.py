@@ -18,7 +18,7 @@ import datetime as dt
 import functools
 import keyword
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -345,12 +345,19 @@ class WebsocketTarget:
         proxy: Proxy URL (``http://``, ``https://``, ``socks5://``...) or ``None`` to
             connect directly.
         policy: Reconnection, keepalive and timeout tunables.
+        defer: Takes the closing handshake of a websocket whose reader stopped reading (it
+            has the final status) off the critical path: called with a description and the
+            close, to be done later (the account's next request, its close or the exit).
+            ``None``: the websocket is closed at once.
     """
 
     url: str
     access_token: str = field(repr=False)
     proxy: str | None = None
     policy: WebsocketPolicy = field(default_factory=WebsocketPolicy)
+    defer: Callable[[str, Callable[[], None]], None] | None = field(
+        default=None, repr=False, compare=False
+    )
 
 
 @dataclass(frozen=True)

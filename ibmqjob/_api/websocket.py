@@ -15,10 +15,11 @@ authenticating, reading and backing off. The access token is never logged.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from typing import Any
 
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
@@ -99,10 +100,11 @@ class StatusWebsocket:
         failures = 0
         while True:
             try:
-                for record in self._session(deadline, tick):
-                    if record is not None:
-                        failures = 0
-                    yield record
+                with contextlib.closing(self._session(deadline, tick)) as session:
+                    for record in session:
+                        if record is not None:
+                            failures = 0
+                        yield record
                 return
             except _Closed:
                 return
@@ -133,8 +135,11 @@ class StatusWebsocket:
         )
         self._sleep(delay)
 
-    def _session(self, deadline: float | None, tick: float | None) -> Iterator[StatusRecord | None]:
-        with self._open(deadline) as ws:
+    def _session(
+        self, deadline: float | None, tick: float | None
+    ) -> Generator[StatusRecord | None, None, None]:
+        ws = self._open(deadline)
+        try:
             self._authenticate(ws, deadline)
             while True:
                 frame = self._read(ws, deadline, tick)
@@ -142,6 +147,18 @@ class StatusWebsocket:
                     yield None
                     continue
                 yield self._decode(frame)
+        except GeneratorExit:
+            # The reader has what it waited for: the closing handshake need not delay it.
+            if self._target.defer is None:
+                ws.close()
+            else:
+                self._target.defer(
+                    f"close the status websocket of job {self._job_id}", lambda: _close_quietly(ws)
+                )
+            raise
+        except BaseException:
+            ws.close()
+            raise
 
     def _open(self, deadline: float | None) -> WebsocketConnection:
         timeout = self._policy.open_timeout
@@ -266,6 +283,14 @@ def _parse_json(raw: str | bytes) -> Any:
         return loads(raw)
     except ValueError as err:
         raise WebsocketIBMQProtocolError(f"Invalid websocket frame received: {raw!r:.200}") from err
+
+
+def _close_quietly(ws: WebsocketConnection) -> None:
+    """Close a websocket whose reader is done with it; a failure only ends it sooner."""
+    try:
+        ws.close()
+    except Exception as err:  # the connection is dropped either way
+        logger.debug("Closing a finished status websocket failed: %s", err)
 
 
 def _close_code(err: ConnectionClosed) -> int:

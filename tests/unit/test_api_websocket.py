@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import socket
@@ -120,6 +121,34 @@ def test_statuses_until_final_then_4002(server_for: Callable[[Script], ScriptedS
     assert statuses(iter(records)) == ["QUEUED", "RUNNING", "COMPLETED"]
     first = records[0]
     assert first is not None and first.info_queue is not None and first.info_queue.position == 2
+
+
+@pytest.mark.parametrize("deferred", [True, False])
+def test_a_reader_that_stops_at_the_final_status_closes_later_or_at_once(
+    server_for: Callable[[Script], ScriptedServer], deferred: bool
+) -> None:
+    closed = threading.Event()
+
+    def script(ws: ServerConnection, attempt: int) -> None:
+        authenticate(ws)
+        ws.send(status_frame("COMPLETED"))
+        wait_for_client_close(ws)  # the server keeps its side open until the client closes
+        closed.set()
+
+    server = server_for(script)
+    later: list[tuple[str, Callable[[], None]]] = []
+    target = server.target()
+    if deferred:
+        target = dataclasses.replace(target, defer=lambda what, work: later.append((what, work)))
+    stream = StatusWebsocket(target, "job-1", WebsocketPolicy(), sleep=Sleeps())(None, None)
+    with contextlib.closing(stream):
+        first = next(stream)
+        assert first is not None and first.status == "COMPLETED"
+    if deferred:
+        assert [what for what, _ in later] == ["close the status websocket of job job-1"]
+        assert not closed.wait(0.2)  # the handshake waits for the deferred work
+        later[0][1]()
+    assert closed.wait(5)
 
 
 def test_normal_close_before_final_ends_the_stream(
