@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -14,24 +17,23 @@ from conformance import specs
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _build_wheel(into: Path) -> None:
+    """``pip wheel`` of this checkout into ``into``; its output shown if it fails."""
+    # setuptools builds in the source tree (build/): one build of this checkout at a time,
+    # as the test command runs the qiskit lines side by side.
+    key = hashlib.sha256(str(ROOT).encode()).hexdigest()[:16]
+    lock = Path(tempfile.gettempdir()) / f"ibmqjob-wheel-{key}.lock"
+    command = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        built = subprocess.run(
+            [*command, "-w", str(into), str(ROOT)], capture_output=True, text=True, timeout=180
+        )
+    assert built.returncode == 0, built.stdout + built.stderr
+
+
 def test_wheel_carries_the_packages_and_the_spec(tmp_path: Path) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(tmp_path),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    _build_wheel(tmp_path)
     (wheel,) = tmp_path.glob("ibmqjob-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     data = "ibmqjob-0.1.0.data/data/share/ibmqjob/spec/"
