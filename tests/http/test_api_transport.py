@@ -85,8 +85,11 @@ def read_request(conn: socket.socket) -> bytes:
         if line.lower().startswith(b"content-length:"):
             size = int(line.split(b":")[1])
             while len(body) < size:
-                body += conn.recv(65536)
-    return data
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                body += chunk
+    return head + b"\r\n\r\n" + body
 
 
 def keep_alive(conn: socket.socket, _: int) -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
+import shutil
 import subprocess
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -18,17 +16,31 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _build_wheel(into: Path) -> None:
-    """``pip wheel`` of this checkout into ``into``; its output shown if it fails."""
-    # setuptools builds in the source tree (build/): one build of this checkout at a time,
-    # as the test command runs the qiskit lines side by side.
-    key = hashlib.sha256(str(ROOT).encode()).hexdigest()[:16]
-    lock = Path(tempfile.gettempdir()) / f"ibmqjob-wheel-{key}.lock"
+    """``pip wheel`` of a copy of this checkout into ``into``; its output shown if it fails.
+
+    setuptools builds in the source tree (``build/``), where other builds of the checkout (the
+    other qiskit line of the test command, an installation test) may be at work: the copy has
+    a tree of its own.
+    """
+    source = into / "source"
+    skipped = {".git", "build", "reports", "dist"}
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        top = Path(folder) == ROOT
+        return {
+            name
+            for name in names
+            if name.startswith((".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache"))
+            or name in {"__pycache__", ".hypothesis"}
+            or name.endswith(".egg-info")
+            or (top and name in skipped)
+        }
+
+    shutil.copytree(ROOT, source, ignore=ignore, symlinks=True)
     command = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
-    with lock.open("w") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
-        built = subprocess.run(
-            [*command, "-w", str(into), str(ROOT)], capture_output=True, text=True, timeout=180
-        )
+    built = subprocess.run(
+        [*command, "-w", str(into), str(source)], capture_output=True, text=True, timeout=180
+    )
     assert built.returncode == 0, built.stdout + built.stderr
 
 
