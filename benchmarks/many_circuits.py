@@ -25,14 +25,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import resource
-import select
 import statistics
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -44,7 +40,6 @@ PYTHONS = {
 }
 BACKEND = "ibmq_qasm_simulator"
 TOKEN = "ibmqjob-demo-token"
-_LISTENING = re.compile(r"listening on (http://\S+/api)")
 
 
 # ------------------------------------------------------------------ the client (either venv)
@@ -137,68 +132,6 @@ def _cpu_seconds() -> float:
 # ------------------------------------------------------------------ the harness (.venv)
 
 
-class Server:
-    """``python -m refserver`` of this checkout in a child process, on a fresh data dir."""
-
-    def __init__(self) -> None:
-        self._data_dir = tempfile.TemporaryDirectory(prefix="bench-many-")
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "generated")])
-        command = [str(PYTHONS["ours"]), "-m", "refserver", "--port", "0"]
-        command += ["--data-dir", self._data_dir.name, "--step-delay", "0", "--run-delay", "0"]
-        command += ["--log-level", "warning"]
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
-        )
-        try:
-            self.url = self._wait_for_url(120)
-        except BaseException:
-            self.stop()
-            raise
-
-    def _wait_for_url(self, timeout: float) -> str:
-        assert self.process.stdout is not None
-        deadline = time.monotonic() + timeout
-        seen: list[str] = []
-        while time.monotonic() < deadline and self.process.poll() is None:
-            ready, _, _ = select.select([self.process.stdout], [], [], 0.2)
-            if ready:
-                line = self.process.stdout.readline()
-                seen.append(line)
-                match = _LISTENING.search(line)
-                if match:
-                    threading.Thread(target=self._drain, daemon=True).start()
-                    return match.group(1)
-        raise RuntimeError("the reference server did not start:\n" + "".join(seen))
-
-    def _drain(self) -> None:
-        assert self.process.stdout is not None
-        for _line in self.process.stdout:
-            pass
-
-    def cpu_seconds(self) -> float:
-        """User plus system CPU time of the server process so far (all its threads)."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL) and remove its data."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-        self._data_dir.cleanup()
-
-    def __enter__(self) -> Server:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-
 def run_client(
     client: str, url: str, circuits: int, shots: int, per_job: int | None, timeout: float
 ) -> dict[str, Any]:
@@ -254,7 +187,9 @@ def many_circuits(
         raise ValueError("rounds, circuits and shots must be positive")
     load_before = load_average()
     runs: dict[str, list[dict[str, Any]]] = {"ours": [], "original": []}
-    with Server() as server:
+    from benchmarks.processes import RefServer  # the harness only: clients import nothing
+
+    with RefServer() as server:
         for index in range(rounds):
             order = ("original", "ours") if index % 2 == 0 else ("ours", "original")
             for client in order:

@@ -1,4 +1,4 @@
-"""Processes of a benchmark run: the instrumented server and the client workloads.
+"""Processes of a benchmark run: the servers and the client workloads.
 
 Every process is started by the harness with an explicit interpreter: the server and our
 client with the project's ``.venv``, the original client with ``.venv-legacy``. Each client
@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
+import select
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import urllib.request
 from pathlib import Path
 from types import TracebackType
@@ -53,6 +57,87 @@ def clean_environment(
     if paths:
         env["PYTHONPATH"] = os.pathsep.join(paths)
     return env
+
+
+_LISTENING = re.compile(r"listening on (http://\S+/api)")
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class RefServer:
+    """``python -m refserver`` of a checkout in a child process, on a temporary data directory.
+
+    Jobs go through without step or run delays; ``options`` (more ``ibmqjob serve`` options,
+    such as ``--job-limit -1``) come after, so they win. The server runs with this process's
+    interpreter, from the checkout's root: ``python -m`` puts the working directory first on
+    ``sys.path``, so the checkout the benchmark started from would otherwise shadow the one
+    asked for.
+
+    Args:
+        path: The checkout to run the server from; ``None``: this one.
+        options: More command-line options of the server.
+    """
+
+    def __init__(self, path: Path | None = None, *options: str) -> None:
+        root = path or ROOT
+        self._data_dir = tempfile.TemporaryDirectory(prefix="bench-refserver-")
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([str(root), str(root / "generated")])
+        command = [sys.executable, "-m", "refserver", "--port", "0"]
+        command += ["--data-dir", self._data_dir.name, "--step-delay", "0", "--run-delay", "0"]
+        command += ["--log-level", "warning", *options]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=root
+        )
+        try:
+            self.url = self._wait_for_url(120)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_for_url(self, timeout: float) -> str:
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + timeout
+        seen: list[str] = []
+        while time.monotonic() < deadline and self.process.poll() is None:
+            ready, _, _ = select.select([self.process.stdout], [], [], 0.2)
+            if ready:
+                line = self.process.stdout.readline()
+                seen.append(line)
+                match = _LISTENING.search(line)
+                if match:
+                    # The rest of the output is not read: keep it from filling the pipe.
+                    threading.Thread(target=self._drain, daemon=True).start()
+                    return match.group(1)
+        raise BenchmarkError("the reference server did not start:\n" + "".join(seen))
+
+    def _drain(self) -> None:
+        assert self.process.stdout is not None
+        for _line in self.process.stdout:
+            pass
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time of the server process so far (all its threads)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL) and remove its data."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self._data_dir.cleanup()
+
+    def __enter__(self) -> RefServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 class BenchServer:

@@ -31,12 +31,8 @@ import argparse
 import http.client
 import json
 import os
-import re
-import select
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -48,83 +44,18 @@ from typing import Any
 
 from websockets.sync.client import connect
 
+from benchmarks.processes import RefServer
 from benchmarks.rawclient import FINAL, Wire, bell_qobj
 
 TOKEN = "ibmqjob-demo-token"
 SIMULATOR = "ibmq_qasm_simulator"
-_LISTENING = re.compile(r"listening on (http://\S+/api)")
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-class Server:
-    """``python -m refserver`` in a child process, from ``path`` (None: this checkout)."""
-
-    def __init__(self, path: Path | None, data_dir: Path, *options: str) -> None:
-        env = dict(os.environ)
-        root = path or Path(__file__).resolve().parents[1]
-        env["PYTHONPATH"] = os.pathsep.join([str(root), str(root / "generated")])
-        command = [sys.executable, "-m", "refserver", "--port", "0", "--data-dir", str(data_dir)]
-        command += ["--step-delay", "0", "--run-delay", "0", "--job-limit", "-1"]
-        command += ["--log-level", "warning", *options]
-        # ``python -m`` puts the working directory first on sys.path: run from ``root``, or
-        # the checkout the benchmark is started from would shadow the one asked for.
-        self.process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=env,
-            cwd=root,
-        )
-        self.url = self._wait_for_url(120)
-
-    def _wait_for_url(self, timeout: float) -> str:
-        assert self.process.stdout is not None
-        deadline = time.monotonic() + timeout
-        seen: list[str] = []
-        while time.monotonic() < deadline and self.process.poll() is None:
-            ready, _, _ = select.select([self.process.stdout], [], [], 0.2)
-            if ready:
-                line = self.process.stdout.readline()
-                seen.append(line)
-                match = _LISTENING.search(line)
-                if match:
-                    # The rest of the output is not read: keep it from filling the pipe.
-                    threading.Thread(target=self._drain, daemon=True).start()
-                    return match.group(1)
-        self.stop()
-        raise RuntimeError("the server did not start:\n" + "".join(seen))
-
-    def _drain(self) -> None:
-        assert self.process.stdout is not None
-        for _line in self.process.stdout:
-            pass
-
-    def cpu_seconds(self) -> float:
-        """User plus system CPU time of the server process so far."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
-
-    def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL)."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
 
 
 @contextmanager
-def running(path: Path | None, *options: str) -> Iterator[Server]:
-    """A server on a fresh data directory for the duration of the block."""
-    with tempfile.TemporaryDirectory(prefix="bench-refserver-") as data_dir:
-        server = Server(path, Path(data_dir), *options)
-        try:
-            yield server
-        finally:
-            server.stop()
+def running(path: Path | None, *options: str) -> Iterator[RefServer]:
+    """A server of the checkout ``path`` (no delays, no job limit) for the block."""
+    with RefServer(path, "--job-limit", "-1", *options) as server:
+        yield server
 
 
 class KeptAlive(Wire):
