@@ -346,9 +346,9 @@ class WebsocketTarget:
             connect directly.
         policy: Reconnection, keepalive and timeout tunables.
         defer: Takes the closing handshake of a websocket whose reader stopped reading (it
-            has the final status) off the critical path: called with a description and the
-            close, to be done later (the account's next request, its close or the exit).
-            ``None``: the websocket is closed at once.
+            has the final status, or gave up) off the critical path: called with a
+            description and the close, to be done later (the account's next request, its
+            close or the exit). ``None``: the websocket is closed at once.
     """
 
     url: str
