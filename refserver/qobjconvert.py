@@ -28,7 +28,16 @@ from typing import Any, TypeGuard
 
 import numpy as np
 from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
-from qiskit.circuit import Barrier, Clbit, Delay, Instruction, Measure, Qubit, Reset
+from qiskit.circuit import (
+    Barrier,
+    CircuitInstruction,
+    Clbit,
+    Delay,
+    Instruction,
+    Measure,
+    Qubit,
+    Reset,
+)
 from qiskit.circuit.library import (
     Initialize,
     MCPhaseGate,
@@ -177,11 +186,12 @@ class _Decoder:
         if not isinstance(header, dict):
             raise QobjConversionError("experiment header must be an object")
         header = dict(header)
-        n_qubits, n_clbits = self._widths()
         if "qubit_labels" not in header or "qreg_sizes" not in header:
+            n_qubits = self._widths()[0]
             header["qreg_sizes"] = [["q", n_qubits]]
             header["qubit_labels"] = [["q", i] for i in range(n_qubits)]
         if "clbit_labels" not in header or "creg_sizes" not in header:
+            n_clbits = self._widths()[1]
             header["creg_sizes"] = [["c", n_clbits]] if n_clbits else []
             header["clbit_labels"] = [["c", i] for i in range(n_clbits)]
         header.setdefault("name", "experiment")
@@ -217,7 +227,10 @@ class _Decoder:
         if name == "bfunc":
             self._bfunc(instruction)
             return
-        qubits = [self._qubit(q, name) for q in _indices(instruction, "qubits")]
+        qubit_indices = _indices(instruction, "qubits")
+        if len(set(qubit_indices)) != len(qubit_indices):
+            raise QobjConversionError(f"instruction {name} names a qubit twice: {qubit_indices}")
+        qubits = [self._qubit(q, name) for q in qubit_indices]
         clbits = [self._clbit(m, name) for m in _indices(instruction, "memory")]
         condition = self._condition(instruction)
         if name == "measure":
@@ -230,7 +243,10 @@ class _Decoder:
             operations = [(self._operation(instruction, len(qubits)), qubits, [])]
         for operation, qargs, cargs in operations:
             if condition is None:
-                self.circ.append(operation, qargs, cargs)
+                # The checked fast path: the bits are the circuit's own, distinct, and as
+                # many as the operation takes (``append`` would check and broadcast again,
+                # a third of the conversion's time on many small circuits).
+                self.circ._append(CircuitInstruction(operation, qargs, cargs))
             else:
                 self._append_conditional(condition, operation, qargs, cargs)
 
@@ -372,7 +388,7 @@ def _bits(labels: Any, registers: list[Any], kind: str) -> list[Any]:
 
 def _indices(instruction: dict[str, Any], key: str) -> list[int]:
     values = instruction.get(key, [])
-    if not isinstance(values, list) or not all(_is_index(v) for v in values):
+    if type(values) is not list or not all(type(v) is int and v >= 0 for v in values):
         raise QobjConversionError(
             f"instruction {instruction['name']}: `{key}` must be a list of non-negative integers"
         )

@@ -527,3 +527,31 @@ def test_the_server_uses_no_api_later_qiskit_removed() -> None:
                     if f".{api}." in f".{name}." and path.name != allowed:
                         found.append((path.name, name))
     assert found == [], found
+
+
+def test_many_small_experiments_run_side_by_side_with_the_same_outcomes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import refserver.simulation as simulation_module
+
+    qobj = ghz_qobj(3, shots=40, seed=11, memory=True)
+    experiment = qobj["experiments"][0]
+    count = simulation_module.PARALLEL_EXPERIMENTS_FROM + 4
+    qobj["experiments"] = [
+        {**experiment, "header": {**experiment["header"], "name": f"ghz-{i}"}} for i in range(count)
+    ]
+    monkeypatch.setattr(simulation_module, "_cores", lambda: 2)
+    options = simulation_module._run_options(qobj["config"], to_circuits(qobj))
+    assert options["max_parallel_experiments"] == options["max_parallel_threads"] == 2
+    parallel = Simulation(256).run(qobj, SIMULATOR, None, "d" * 24)
+    monkeypatch.setattr(simulation_module, "_cores", lambda: 1)
+    serial = Simulation(256).run(qobj, SIMULATOR, None, "d" * 24)
+    assert [e["header"]["name"] for e in parallel["results"]] == [f"ghz-{i}" for i in range(count)]
+    assert [e["data"] for e in parallel["results"]] == [e["data"] for e in serial["results"]]
+    assert all(set(e["data"]["counts"]) <= {"0x0", "0x7"} for e in parallel["results"])
+
+
+def test_a_qubit_named_twice_is_rejected() -> None:
+    qobj = circuit_qobj("twice", 2, [{"name": "cx", "qubits": [1, 1]}], shots=8)
+    with pytest.raises(QobjConversionError, match="experiment 0: instruction cx names a qubit"):
+        to_circuits(qobj)
