@@ -134,14 +134,11 @@ class ManagedJob:
                     prepared = backend._prepare(
                         circuits, job_name=job_name, job_tags=job_tags, run_config=run_config
                     )
-            while self.job is None:
-                if prepared is None or (stop is not None and stop.is_set()):
-                    self.submit_error = JobError("The job set was cancelled before submission.")
-                    return
-                try:
-                    self.job = backend._submit(prepared)
-                except IBMQBackendJobLimitError:
-                    _wait_for_slot(backend)
+                if turn == 0:
+                    # The first job is uploaded before the second is written: the server has
+                    # nothing to run until it arrives (see Turns).
+                    self._submit_prepared(backend, prepared, stop)
+            self._submit_prepared(backend, prepared, stop)
         except Exception as err:  # kept for the user, as the original did
             warnings.warn(
                 f"Unable to submit job for experiments {self.start_index}-{self.end_index}: {err}",
@@ -151,6 +148,20 @@ class ManagedJob:
         finally:
             if on_submitted is not None:
                 on_submitted(self)
+
+    def _submit_prepared(
+        self, backend: Any, prepared: Any | None, stop: threading.Event | None
+    ) -> None:
+        """Submit the prepared job, waiting for a slot at the job limit (once: a job already
+        submitted, or whose submission failed, is left alone)."""
+        while self.job is None and self.submit_error is None:
+            if prepared is None or (stop is not None and stop.is_set()):
+                self.submit_error = JobError("The job set was cancelled before submission.")
+                return
+            try:
+                self.job = backend._submit(prepared)
+            except IBMQBackendJobLimitError:
+                _wait_for_slot(backend)
 
     def wait_for_submission(self, timeout: float | None = None) -> None:
         """Block until the submission has ended (at most ``timeout`` seconds).
@@ -251,8 +262,12 @@ class Turns:
 
     Writing a Qobj is CPU work: jobs doing it at the same time would all finish late (they
     share the interpreter), and the server would wait for the first. In turns, the first
-    job is uploaded as soon as it is written, and each upload overlaps the writing of the
-    next job.
+    job is written and uploaded alone, and each later upload overlaps the writing of the
+    next job. The first upload is not overlapped: a thread writing a Qobj holds the
+    interpreter, so a thread uploading at the same time waits for it after every request
+    (up to the interpreter's switch interval each time), and on a fast server that delays
+    the first job, the only one the server is waiting for, by more than the writing of the
+    second takes (1,000 small circuits in four jobs: 12 % less wall time).
     """
 
     def __init__(self) -> None:

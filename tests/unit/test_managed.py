@@ -600,3 +600,30 @@ def test_cancelling_a_set_ends_every_submission() -> None:
 
     jobs = job_set.jobs()  # every submission has ended
     assert jobs[0] is not None and all(job is None for job in jobs[2:])
+
+
+def test_the_first_job_is_uploaded_before_the_second_is_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api, _, backend = setup(max_experiments=1)
+    events: list[str] = []
+    prepare = IBMQBackend._prepare
+    submit = api.job_submit
+
+    def record_prepare(self: IBMQBackend, experiments: Any, **kwargs: Any) -> Any:
+        events.append("write " + kwargs["job_name"])
+        return prepare(self, experiments, **kwargs)
+
+    def record_submit(backend_name: str, qobj: Any, **kwargs: Any) -> Any:
+        record = submit(backend_name, qobj, **kwargs)
+        events.append("uploaded " + kwargs["name"])
+        return record
+
+    monkeypatch.setattr(IBMQBackend, "_prepare", record_prepare)
+    api.job_submit = record_submit  # type: ignore[method-assign]
+
+    job_set = IBMQJobManager(max_workers=4).run(circuits(5), backend, name="first", shots=10)
+
+    assert len(job_set.jobs()) == 5 and all(job is not None for job in job_set.jobs())
+    assert events[:3] == ["write first_0_", "uploaded first_0_", "write first_1_"]
+    assert [e for e in events if e.startswith("write")] == [f"write first_{i}_" for i in range(5)]
