@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+import threading
+from collections import OrderedDict
 from itertools import islice
 from typing import Any
 
@@ -31,6 +33,10 @@ from refserver.users import Membership, User
 from refserver.validation import check_upload
 
 _ID_FIELDS = {"id": True, "creationDate": True, "liveDataEnabled": True}
+
+
+# Listing items of final jobs kept in memory (about 3 KiB each with their record's text).
+LISTED_DOCUMENTS = 16384
 
 
 class JobService:
@@ -63,6 +69,9 @@ class JobService:
         # Creation dates keep increasing across restarts of the server.
         last = parse_instant(store.last_creation_date() or "")
         self._clock = CreationClock(to_millis(last) if last else 0)
+        # Listing items of final jobs, by stored record (see _listing_document).
+        self._listed: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._listed_lock = threading.Lock()
 
     # -- lookups ----------------------------------------------------------------------------
 
@@ -345,7 +354,7 @@ class JobService:
         scope = (user.id, member.hub, member.group, member.project)
         wanted = listing.limit
         if sql.exact:
-            records = self._store.iter_project_jobs(
+            texts = self._store.iter_project_job_texts(
                 *scope,
                 sql.clauses,
                 sql.params,
@@ -353,18 +362,18 @@ class JobService:
                 offset=listing.skip,
                 batch=min(wanted or 64, 1024),
             )
-            documents = [self.document(r, full=False) for r in islice(records, wanted)]
+            documents = [self._listing_document(text) for text in islice(texts, wanted)]
             if all(matches(doc, listing.where) for doc in documents):
                 return documents
             # SQL and the filter disagree on some value (never seen): the Python way.
             return self._scan(user, member, listing)
         chosen: list[dict[str, Any]] = []
         skipped = 0
-        records = self._store.iter_project_jobs(
+        texts = self._store.iter_project_job_texts(
             *scope, sql.clauses, sql.params, descending=listing.descending
         )
-        for record in records:
-            document = self.document(record, full=False)
+        for text in texts:
+            document = self._listing_document(text)
             if not matches(document, listing.where):
                 continue
             if skipped < listing.skip:
@@ -374,6 +383,29 @@ class JobService:
             if wanted is not None and len(chosen) >= wanted:
                 break
         return chosen
+
+    def _listing_document(self, text: str) -> dict[str, Any]:
+        """The listing item of the job stored as ``text`` (shared: never modify it).
+
+        A final job's item depends on its stored record only (no queue information, and
+        faults, which could change it, are fixed for the server's life and list by another
+        path), so items of final jobs are kept by record: listing a thousand finished jobs
+        again decodes and builds none of them. A changed record (new tags, a name) is another
+        key; the least recently listed items go first.
+        """
+        with self._listed_lock:
+            document = self._listed.get(text)
+            if document is not None:
+                self._listed.move_to_end(text)
+                return document
+        record = JobRecord.from_json(text)
+        document = self.document(record, full=False)
+        if record.is_final:
+            with self._listed_lock:
+                self._listed[text] = document
+                if len(self._listed) > LISTED_DOCUMENTS:
+                    self._listed.popitem(last=False)
+        return document
 
     def _project(
         self, documents: list[dict[str, Any]], listing: ListingFilter, *, ids: bool

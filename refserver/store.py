@@ -332,7 +332,7 @@ class Store:
             rows = self._db.execute(query, args).fetchall()
         return [JobRecord.from_json(row[0]) for row in rows]
 
-    def iter_project_jobs(
+    def iter_project_job_texts(
         self,
         user_id: str,
         hub: str,
@@ -344,8 +344,9 @@ class Store:
         descending: bool = True,
         offset: int = 0,
         batch: int = 64,
-    ) -> Iterator[JobRecord]:
-        """A user's non-deleted jobs of a project, by creation instant then id, lazily.
+    ) -> Iterator[str]:
+        """The stored records (:meth:`JobRecord.to_json` text) of a user's non-deleted jobs of
+        a project, by creation instant then id, lazily.
 
         Args:
             user_id, hub, group, project: whose jobs.
@@ -379,11 +380,38 @@ class Store:
             with self._lock:
                 rows = self._db.execute(query, values).fetchall()
             for row in rows:
-                yield JobRecord.from_json(row[0])
+                yield str(row[0])
             if len(rows) < batch:
                 return
             cursor = (int(rows[-1][1]), str(rows[-1][2]))
             batch = min(batch * 2, 1024)
+
+    def iter_project_jobs(
+        self,
+        user_id: str,
+        hub: str,
+        group: str,
+        project: str,
+        clauses: Iterable[str] = (),
+        params: Iterable[Any] = (),
+        *,
+        descending: bool = True,
+        offset: int = 0,
+        batch: int = 64,
+    ) -> Iterator[JobRecord]:
+        """:meth:`iter_project_job_texts`, decoded."""
+        texts = self.iter_project_job_texts(
+            user_id,
+            hub,
+            group,
+            project,
+            clauses,
+            params,
+            descending=descending,
+            offset=offset,
+            batch=batch,
+        )
+        return map(JobRecord.from_json, texts)
 
     def jobs_in_status(self, wanted: Iterable[str]) -> list[JobRecord]:
         """Non-deleted jobs whose status is one of ``wanted``, oldest first."""

@@ -198,3 +198,51 @@ def test_databases_of_older_servers_get_the_new_column(tmp_path: Path) -> None:
     )
     assert [r.id for r in rows] == ["a" * 24]
     store.close()
+
+
+def test_listing_items_follow_their_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import refserver.jobs
+
+    monkeypatch.setattr(refserver.jobs, "LISTED_DOCUMENTS", 3)
+    state = ServerState.open(ServerConfig(data_dir=tmp_path))
+    try:
+        for index, status in enumerate(["COMPLETED"] * 4 + ["QUEUED"]):
+            record = JobRecord(
+                id=f"{index:024x}",
+                user_id="demo",
+                hub="ibm-q",
+                group="open",
+                project="main",
+                backend="ibmq_qasm_simulator",
+                status=status,
+                creation_date=format_instant(START + timedelta(seconds=index)),
+                tags=["before"],
+            )
+            state.store.insert_job(record, None)
+        user = state.users.get("demo")
+        assert user is not None
+        member = user.membership("ibm-q", "open", "main")
+        assert member is not None
+
+        def listed() -> list[dict[str, Any]]:
+            return state.jobs.listing(user, member, '{"order": "creationDate ASC"}', ids=False)
+
+        assert [item["tags"] for item in listed()] == [["before"]] * 5
+
+        def retag(record: JobRecord) -> bool:
+            record.tags = ["after"]
+            return True
+
+        state.store.update_job(f"{1:024x}", retag)
+        items = listed()
+        assert [item["tags"] for item in items] == [["before"], ["after"], *[["before"]] * 3]
+        assert items == state.jobs.listing_scan(
+            user, member, '{"order": "creationDate ASC"}', ids=False
+        )
+        # Final jobs only, and no more than LISTED_DOCUMENTS of them.
+        assert len(state.jobs._listed) == 3
+        assert all('"status":"COMPLETED"' in text for text in state.jobs._listed)
+    finally:
+        state.store.close()
