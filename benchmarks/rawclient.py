@@ -110,6 +110,7 @@ def main() -> int:
     prefix = f"{api}/Network/{hub['name']}/Groups/{group}/Projects/{project}"
     qobj = bell_qobj(args.shots)
     local = threading.local()
+    opened = [login, wire]  # every connection, closed at the end
     create = json.dumps(
         {"backend": {"name": "ibmq_qasm_simulator"}, "allowObjectStorage": True}
     ).encode()
@@ -117,6 +118,7 @@ def main() -> int:
     def one(_: int) -> str:
         if not hasattr(local, "wire"):
             local.wire = Wire(args.url, access)
+            opened.append(local.wire)
         w: Wire = local.wire
         job = w.call("POST", f"{prefix}/Jobs", create)
         upload = urllib.parse.urlsplit(job["objectStorageInfo"]["uploadUrl"])
@@ -136,11 +138,15 @@ def main() -> int:
         w.call("POST", f"{prefix}/Jobs/{job['id']}/resultDownloaded")
         return str(job["id"])
 
-    one(0)  # warm-up
-    started = time.perf_counter()
-    with ThreadPoolExecutor(args.workers) as pool:
-        ids = list(pool.map(one, range(args.jobs)))
-    elapsed = time.perf_counter() - started
+    try:
+        one(0)  # warm-up
+        started = time.perf_counter()
+        with ThreadPoolExecutor(args.workers) as pool:
+            ids = list(pool.map(one, range(args.jobs)))
+        elapsed = time.perf_counter() - started
+    finally:
+        for opened_wire in opened:
+            opened_wire.connection.close()
     print(json.dumps({"elapsed_s": elapsed, "jobs_per_s": args.jobs / elapsed, "ids": ids}))
     return 0
 

@@ -77,17 +77,37 @@ class Client:
         self.url = url
         self.api = urllib.parse.urlsplit(url).path
         self._local = threading.local()
+        self._wires: list[Wire] = []
+        self._wires_lock = threading.Lock()
         login = KeptAlive(url, "")
-        body = json.dumps({"apiToken": TOKEN}).encode()
-        self.token = login.call("POST", f"{self.api}/users/loginWithToken", body)["id"]
+        try:
+            body = json.dumps({"apiToken": TOKEN}).encode()
+            self.token = login.call("POST", f"{self.api}/users/loginWithToken", body)["id"]
+        finally:
+            login.connection.close()
         self.ws = self.wire().call("GET", f"{self.api}/users/me")["urls"]["ws"].rstrip("/")
         self.prefix = f"{self.api}/Network/ibm-q/Groups/open/Projects/main"
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every thread's connection."""
+        with self._wires_lock:
+            wires, self._wires = self._wires, []
+        for wire in wires:
+            wire.connection.close()
 
     def wire(self) -> Wire:
         """This thread's connection."""
         wire: Wire | None = getattr(self._local, "wire", None)
         if wire is None:
             wire = self._local.wire = KeptAlive(self.url, self.token)
+            with self._wires_lock:
+                self._wires.append(wire)
         return wire
 
     def create(self) -> dict[str, Any]:
@@ -162,8 +182,7 @@ def bench_throughput(path: Path | None, jobs: int, workers: int) -> dict[str, An
     """Jobs/s and server CPU per job for whole Bell-job life cycles."""
     shots = 64
     qobj = bell_qobj(shots)
-    with running(path) as server:
-        client = Client(server.url)
+    with running(path) as server, Client(server.url) as client:
         parallel(workers, workers * 2, lambda _: client.whole_job(qobj, shots))  # warm-up
         cpu = server.cpu_seconds()
         started = time.perf_counter()
@@ -182,8 +201,7 @@ def bench_throughput(path: Path | None, jobs: int, workers: int) -> dict[str, An
 def bench_listing(path: Path | None, sizes: list[int], workers: int) -> list[dict[str, Any]]:
     """First page and all pages of listings as the number of stored jobs grows."""
     rows = []
-    with running(path) as server:
-        client = Client(server.url)
+    with running(path) as server, Client(server.url) as client:
         stored = 0
         for size in sorted(sizes):
             parallel(workers, size - stored, lambda _: client.create())
@@ -214,8 +232,7 @@ def bench_status(path: Path | None, queued: list[int], workers: int) -> list[dic
     """Status latency of the last queued job as the queue grows."""
     rows = []
     qobj = bell_qobj(64)
-    with running(path, "--maintenance", SIMULATOR) as server:
-        client = Client(server.url)
+    with running(path, "--maintenance", SIMULATOR) as server, Client(server.url) as client:
         total = 0
         last = ""
         for size in sorted(queued):
