@@ -35,8 +35,9 @@ from refserver.validation import check_upload
 _ID_FIELDS = {"id": True, "creationDate": True, "liveDataEnabled": True}
 
 
-# Listing items of final jobs kept in memory (about 3 KiB each with their record's text).
-LISTED_DOCUMENTS = 16384
+# Listing items of final jobs kept in memory: about 5 KB each with their record's text, so
+# about 50 MB when full; a listing of up to this many finished jobs is then built from memory.
+LISTED_DOCUMENTS = 10240
 
 
 class JobService:
