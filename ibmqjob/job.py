@@ -86,6 +86,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
 
     _stale = False
     _result_url: str | None = None
+    _frame_document: Mapping[str, Any] | None = None
 
     def __init__(
         self,
@@ -183,6 +184,9 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         # The signed URL of the result a final websocket frame carried, if any (optional
         # protocol extension); the result is then downloaded without asking for a URL.
         self._result_url: str | None = None
+        # The job document such a frame carried, decoded when a field it holds is first
+        # read (the result is downloaded first): it stands in for the fetch a stale job does.
+        self._frame_document: Mapping[str, Any] | None = None
 
     # ------------------------------------------------------------------ construction
 
@@ -306,6 +310,8 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
     @property
     def client_version(self) -> dict[str, str]:
         """Return the version of the client that submitted the job (``{name: version}``)."""
+        if self._stale:
+            self._adopt_frame_document()
         if not self._record.client_info and not self._refreshed and self._api is not None:
             self.refresh()
         return jobdict.client_version(self._record.client_info)
@@ -313,6 +319,8 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
     @property
     def experiment_id(self) -> str | None:
         """Return the ID of the experiment this job is part of, if any."""
+        if self._stale:
+            self._adopt_frame_document()
         if not self._record.experiment_id and not self._refreshed and self._api is not None:
             self.refresh()
         return self._record.experiment_id
@@ -338,6 +346,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         if record.qobj is not None:
             self._qobj, self._qobj_document = self._decode_qobj(record.qobj), None
         self._record = record
+        self._frame_document = None  # older than, or the same as, this document
         self._apply_status(StatusRecord(record.status, record.info_queue))
         if record.result is not None:
             self._results.set_raw(self._result_context(), record.result)
@@ -346,9 +355,24 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
 
     def _fetch_if_stale(self) -> None:
         """Fetch the job document if it predates the final status observed, or lacks the
-        fields a listing left out."""
+        fields a listing left out (the one a final frame carried, if any, is used first)."""
+        if self._stale:
+            self._adopt_frame_document()
         if self._stale and self._api is not None:
             self.refresh()
+
+    def _adopt_frame_document(self) -> None:
+        """Hold the job document a final websocket frame carried, if it is usable."""
+        document, self._frame_document = self._frame_document, None
+        if document is None:
+            return
+        try:
+            record = JobRecord.from_wire(document)
+        except ApiError as err:
+            logger.debug("Job %s: unusable job document in the final frame: %s", self._job_id, err)
+            return
+        if record.job_id == self.job_id() and record.status == self._observed.status:
+            self._adopt(record)
 
     # ------------------------------------------------------------------ server state
 
@@ -432,6 +456,8 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         Raises:
             IBMQJobApiError: If an unexpected error occurred when communicating with the server.
         """
+        if self._stale:
+            self._adopt_frame_document()
         if self._stale or not self._record.time_per_step or not is_final(self._status):
             self.refresh()
         steps = self._record.time_per_step
@@ -772,15 +798,8 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         url = extension.get("resultUrl")
         self._result_url = url if isinstance(url, str) and url else None
         document = extension.get("job")
-        if not isinstance(document, Mapping):
-            return
-        try:
-            record = JobRecord.from_wire(document)
-        except ApiError as err:
-            logger.debug("Job %s: unusable job document in the final frame: %s", self._job_id, err)
-            return
-        if record.job_id == self.job_id() and record.status == self._observed.status:
-            self._adopt(record)
+        # Decoded on first use (_fetch_if_stale): the download does not wait for it.
+        self._frame_document = document if isinstance(document, Mapping) else None
 
     # ------------------------------------------------------------------ internals
 

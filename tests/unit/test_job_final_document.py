@@ -71,3 +71,39 @@ def test_an_explicit_refresh_clears_the_staleness(api: FakeJobApi, clock: FakeCl
     job.time_per_step()
     job.to_dict()
     assert api.count("job_get") == 1
+
+
+def _frame_document(job: Any, status: str) -> dict[str, Any]:
+    return {
+        "id": job.job_id(),
+        "kind": "q-object-external-storage",
+        "status": status,
+        "creationDate": "2024-05-01T12:00:00.000Z",
+        "backend": {"name": "ibmq_qasm_simulator"},
+        "timePerStep": {"CREATING": "2024-05-01T12:00:00.000Z", status: "2024-05-01T12:00:05Z"},
+        "summaryData": {"size": 3},
+    }
+
+
+def test_a_final_frames_document_is_read_when_first_needed(
+    api: FakeJobApi, clock: FakeClock
+) -> None:
+    job = waited_job(api, clock)
+    job._use_final_frame({"job": _frame_document(job, "COMPLETED")})
+    assert job._frame_document is not None  # not decoded by the wait
+    steps = job.time_per_step()
+    assert steps is not None and "COMPLETED" in steps
+    assert job.summary_data_ == {"size": 3}
+    assert api.count("job_get") == 0
+    assert job._frame_document is None
+
+
+@pytest.mark.parametrize("document", [{"status": "RUNNING"}, {"id": 7}])
+def test_an_unusable_frame_document_leaves_the_fetch_to_the_server(
+    api: FakeJobApi, clock: FakeClock, document: dict[str, Any]
+) -> None:
+    job = waited_job(api, clock)
+    job._use_final_frame({"job": {**_frame_document(job, "COMPLETED"), **document}})
+    steps = job.time_per_step()
+    assert steps is not None and "COMPLETED" in steps
+    assert api.count("job_get") == 1
