@@ -54,10 +54,8 @@ class Sizes:
     replay: bool
 
     def inflight_jobs(self, workers: int) -> int:
-        """Jobs of one in-flight run: enough for every worker to wait at least twice, and
-        at least 64 (CPU per job over 32 jobs varied by 0.5-0.7 of the original's from round
-        to round: a process's fixed costs, such as its threads, weigh on few jobs)."""
-        return max(2 * workers, 4 if self.name == "quick" else 64)
+        """Jobs of one in-flight run: enough for every worker to wait at least twice."""
+        return max(2 * workers, 4 if self.name == "quick" else 32)
 
 
 FULL = Sizes(
