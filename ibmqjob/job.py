@@ -310,8 +310,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
     @property
     def client_version(self) -> dict[str, str]:
         """Return the version of the client that submitted the job (``{name: version}``)."""
-        if self._stale:
-            self._adopt_frame_document()
+        self._adopt_frame_document()
         if not self._record.client_info and not self._refreshed and self._api is not None:
             self.refresh()
         return jobdict.client_version(self._record.client_info)
@@ -319,8 +318,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
     @property
     def experiment_id(self) -> str | None:
         """Return the ID of the experiment this job is part of, if any."""
-        if self._stale:
-            self._adopt_frame_document()
+        self._adopt_frame_document()
         if not self._record.experiment_id and not self._refreshed and self._api is not None:
             self.refresh()
         return self._record.experiment_id
@@ -456,8 +454,7 @@ class IBMQJob(JobV1):  # type: ignore[misc]  # qiskit ships no type information
         Raises:
             IBMQJobApiError: If an unexpected error occurred when communicating with the server.
         """
-        if self._stale:
-            self._adopt_frame_document()
+        self._adopt_frame_document()
         if self._stale or not self._record.time_per_step or not is_final(self._status):
             self.refresh()
         steps = self._record.time_per_step

@@ -386,33 +386,6 @@ class Store:
             cursor = (int(rows[-1][1]), str(rows[-1][2]))
             batch = min(batch * 2, 1024)
 
-    def iter_project_jobs(
-        self,
-        user_id: str,
-        hub: str,
-        group: str,
-        project: str,
-        clauses: Iterable[str] = (),
-        params: Iterable[Any] = (),
-        *,
-        descending: bool = True,
-        offset: int = 0,
-        batch: int = 64,
-    ) -> Iterator[JobRecord]:
-        """:meth:`iter_project_job_texts`, decoded."""
-        texts = self.iter_project_job_texts(
-            user_id,
-            hub,
-            group,
-            project,
-            clauses,
-            params,
-            descending=descending,
-            offset=offset,
-            batch=batch,
-        )
-        return map(JobRecord.from_json, texts)
-
     def jobs_in_status(self, wanted: Iterable[str]) -> list[JobRecord]:
         """Non-deleted jobs whose status is one of ``wanted``, oldest first."""
         values = sorted(wanted)

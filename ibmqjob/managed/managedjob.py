@@ -134,11 +134,12 @@ class ManagedJob:
                     prepared = backend._prepare(
                         circuits, job_name=job_name, job_tags=job_tags, run_config=run_config
                     )
+                # The first job is uploaded before the second is written: the server has
+                # nothing to run until it arrives (see Turns).
                 if turn == 0:
-                    # The first job is uploaded before the second is written: the server has
-                    # nothing to run until it arrives (see Turns).
                     self._submit_prepared(backend, prepared, stop)
-            self._submit_prepared(backend, prepared, stop)
+            if turn != 0:
+                self._submit_prepared(backend, prepared, stop)
         except Exception as err:  # kept for the user, as the original did
             warnings.warn(
                 f"Unable to submit job for experiments {self.start_index}-{self.end_index}: {err}",
@@ -152,9 +153,8 @@ class ManagedJob:
     def _submit_prepared(
         self, backend: Any, prepared: Any | None, stop: threading.Event | None
     ) -> None:
-        """Submit the prepared job, waiting for a slot at the job limit (once: a job already
-        submitted, or whose submission failed, is left alone)."""
-        while self.job is None and self.submit_error is None:
+        """Submit the prepared job, waiting for a slot at the job limit."""
+        while self.job is None:
             if prepared is None or (stop is not None and stop.is_set()):
                 self.submit_error = JobError("The job set was cancelled before submission.")
                 return

@@ -163,7 +163,7 @@ def test_cursor_pages_are_exact_sql() -> None:
 
 
 def test_the_listing_query_uses_the_index(state: ServerState) -> None:
-    plan = state.store._db.execute(  # the query iter_project_jobs sends for a cursor page
+    plan = state.store._db.execute(  # the query iter_project_job_texts sends for a cursor page
         "EXPLAIN QUERY PLAN SELECT record, creation_ms, id FROM jobs WHERE user_id = ? AND"
         " hub = ? AND grp = ? AND project = ? AND deleted = 0 AND (creation_ms <= ?)"
         " AND (id NOT IN (?)) ORDER BY creation_ms DESC, id DESC LIMIT ? OFFSET ?",
@@ -193,10 +193,10 @@ def test_databases_of_older_servers_get_the_new_column(tmp_path: Path) -> None:
     old.commit()
     old.close()
     store = Store(path)
-    rows = list(
-        store.iter_project_jobs("demo", "h", "g", "p", ["creation_ms = ?"], [1714564800250])
+    texts = store.iter_project_job_texts(
+        "demo", "h", "g", "p", ["creation_ms = ?"], [1714564800250]
     )
-    assert [r.id for r in rows] == ["a" * 24]
+    assert [JobRecord.from_json(text).id for text in texts] == ["a" * 24]
     store.close()
 
 
