@@ -494,7 +494,7 @@ def big_result(ctx: Context) -> Section:
                         tracemalloc=True,
                     )
                     entry[client]["tracemalloc_peak_mb"] = rounded(
-                        traced["tracemalloc_peak_bytes"] / 2**20, 1
+                        traced["tracemalloc_peak_bytes"] / 2**20
                     )
                 entry["ratio_tracemalloc"] = rounded(
                     ratio(

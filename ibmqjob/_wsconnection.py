@@ -43,6 +43,8 @@ __all__ = ["StatusConnection", "connect"]
 
 _READ = 65536
 _MAX_MESSAGE = 2**20
+_SETTLE = 1.0
+"""Seconds a socket's timeout may be shorter than a read's wait and still be kept."""
 """Largest message accepted, in bytes (websockets' default)."""
 
 _HANDLED = frozenset({"open_timeout", "ping_interval", "ping_timeout", "close_timeout", "logger"})
@@ -224,7 +226,16 @@ class StatusConnection:
                 wait = self._keepalive(now, wait)
             if wait is not None and wait <= 0:
                 raise TimeoutError(what)
-            self._sock.settimeout(wait)
+            # A timeout a little shorter than the wait is kept (setting it is a system call):
+            # if it runs out first, the loop comes back here and waits the rest.
+            if wait is None:
+                if self._sock.gettimeout() is not None:
+                    self._sock.settimeout(None)
+            else:
+                kept = self._sock.gettimeout()
+                settled = max(wait - _SETTLE, wait / 2)
+                if kept is None or not settled <= kept <= wait:
+                    self._sock.settimeout(settled)
             try:
                 data = self._sock.recv(_READ)
             except TimeoutError:

@@ -83,7 +83,14 @@ from ..settings import HttpSettings, TimeSource
 from . import redact
 from .codec import decode_json_object, decode_result_object, encode_qobj, loads
 from .deadline import deadline_scope
-from .http import attempts_made, build_client, read_limited, transfer, transport_error
+from .http import (
+    attempts_made,
+    build_client,
+    close_response,
+    read_limited,
+    transfer,
+    transport_error,
+)
 from .records import (
     JOB_ID_FIELDS,
     JOB_LIST_FIELDS,
@@ -267,7 +274,7 @@ class _Wire:
                     response, self.settings.max_response_bytes, "max_response_bytes"
                 )
             finally:
-                response.close()
+                close_response(response)
         except (httpx.TransportError, httpx.InvalidURL, httpx.DecodingError) as err:
             raise transport_error(what, err, self.secrets) from err
         except UserTimeoutExceededError as err:

@@ -39,14 +39,39 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import httpcore
 import httpx
 
 from .deadline import current_io_deadline
 
-_HTTPConnection = http.client.HTTPConnection
+_T = TypeVar("_T")
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    """``http.client``'s connection, whose header block is sent with the body, in one write.
+
+    ``http.client`` sends them apart: two writes, two packets and two reads for the server.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(host, port)
+        self.pending: list[bytes] = []
+
+    def send(self, data: Any) -> None:
+        """Keep what ``http.client`` sends (the header block) for :meth:`flush`."""
+        self.pending.append(bytes(data))
+
+    def flush(self, sock: socket.socket, body: bytes) -> None:
+        """Send the header block and ``body``: together, unless the body is large."""
+        pending, self.pending = self.pending, []
+        if len(body) <= _INLINE_BODY:
+            sock.sendall(b"".join([*pending, body]))
+            return
+        sock.sendall(b"".join(pending))
+        sock.sendall(body)
+
 
 __all__ = ["PooledTransport"]
 
@@ -70,30 +95,68 @@ def _bounded(timeout: float | None) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
+_SETTLE = 1.0
+"""Seconds a socket's timeout may be shorter than a read's bound and still be kept."""
+
+
+def _settled(bound: float) -> float:
+    """The shortest timeout kept for a read bounded by ``bound`` seconds."""
+    return max(bound - _SETTLE, bound / 2)
+
+
 class _DeadlineMixin:
-    """Every read and write bounded by its timeout and the attempt's deadline."""
+    """Every read and write bounded by its timeout and the attempt's deadline.
+
+    Setting a socket's timeout is a system call, and every system call lets the other
+    threads take the interpreter: with many requests in flight that hand-over costs more
+    than the call. The bound of a read is the read timeout, or the time left before the
+    attempt's deadline when that is shorter: it changes a little from one read to the next.
+    So a socket's timeout is set a little shorter than the bound (by ``_SETTLE`` seconds, or
+    by half of a shorter bound) and kept while it is no longer than the bound and no shorter
+    than that: when it runs out, the read waits for the rest of its bound, so it never fails
+    earlier than its bound says, nor later.
+    """
 
     read_timeout: float | None = None
     write_timeout: float | None = None
 
+    def _bounded_call(self, timeout: float | None, call: Callable[[], _T]) -> _T:
+        """Run one read (or one send) within ``timeout`` and the attempt's deadline."""
+        bound = _bounded(timeout)
+        kept: float | None = self.gettimeout()  # type: ignore[attr-defined]
+        if bound is None:
+            if kept is not None:
+                self.settimeout(None)  # type: ignore[attr-defined]
+            return call()
+        if kept is None or not _settled(bound) <= kept <= bound:
+            kept = _settled(bound)
+            self.settimeout(kept)  # type: ignore[attr-defined]
+        try:
+            return call()
+        except TimeoutError:
+            if kept >= bound:
+                raise
+        self.settimeout(bound - kept)  # type: ignore[attr-defined]  # waited part of the bound
+        return call()
+
     def recv_into(self, *args: Any, **kwargs: Any) -> int:
-        self.settimeout(_bounded(self.read_timeout))  # type: ignore[attr-defined]
-        result: int = super().recv_into(*args, **kwargs)  # type: ignore[misc]
-        return result
+        receive = super().recv_into  # type: ignore[misc]
+        return self._bounded_call(self.read_timeout, lambda: receive(*args, **kwargs))  # type: ignore[no-any-return]
 
     def recv(self, *args: Any, **kwargs: Any) -> bytes:
-        self.settimeout(_bounded(self.read_timeout))  # type: ignore[attr-defined]
-        result: bytes = super().recv(*args, **kwargs)  # type: ignore[misc]
-        return result
+        receive = super().recv  # type: ignore[misc]
+        return self._bounded_call(self.read_timeout, lambda: receive(*args, **kwargs))  # type: ignore[no-any-return]
 
     def send(self, *args: Any, **kwargs: Any) -> int:
-        self.settimeout(_bounded(self.write_timeout))  # type: ignore[attr-defined]
-        result: int = super().send(*args, **kwargs)  # type: ignore[misc]
-        return result
+        send = super().send  # type: ignore[misc]
+        return self._bounded_call(self.write_timeout, lambda: send(*args, **kwargs))  # type: ignore[no-any-return]
 
-    def sendall(self, *args: Any, **kwargs: Any) -> None:
-        self.settimeout(_bounded(self.write_timeout))  # type: ignore[attr-defined]
-        super().sendall(*args, **kwargs)  # type: ignore[misc]
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        """Send all of ``data``, each piece bounded like a read (see :meth:`send`)."""
+        with memoryview(data) as view, view.cast("B") as octets:
+            sent = 0
+            while sent < len(octets):
+                sent += self.send(octets[sent:], flags)
 
 
 class _DeadlineSocket(_DeadlineMixin, socket.socket):
@@ -419,11 +482,8 @@ class _ConnectionPool:
         except (ValueError, UnicodeDecodeError) as err:  # an illegal header, a control character
             raise httpcore.LocalProtocolError(str(err)) from err
         try:
-            if len(body) <= _INLINE_BODY:
-                conn.endheaders(body or None)
-            else:
-                conn.endheaders()
-                conn.send(body)
+            conn.endheaders()
+            conn.flush(connection.sock, body)
         except TimeoutError as err:
             raise httpcore.WriteTimeout(str(err) or "timed out") from err
         except OSError as err:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from ibmqjob._api.http import CLIENT_APPLICATION, RetryTransport, build_client
+from ibmqjob._api.http import CLIENT_APPLICATION, RetryTransport, build_client, close_response
 from ibmqjob.exceptions import RequestsApiError
 from ibmqjob.settings import HttpSettings, RetryPolicy
 from tests.http.fake_api import ACCESS_TOKEN, HGP, JOB_ID, SIGNATURE, FakeApi, connect, envelope
@@ -243,3 +245,19 @@ def test_paths_join_the_base_url_as_httpx_joins_them(
         assert str(built.url).startswith(expected)
         ours.base_url = "http://moved.test/v2"  # a new base URL is followed
         assert str(ours.build_request("GET", "/x").url) == "http://moved.test/v2/x"
+
+
+def test_a_closed_response_is_freed_without_the_cycle_collector() -> None:
+    client = httpx.Client(transport=httpx.MockTransport(lambda _: httpx.Response(200, json={})))
+    gc.disable()
+    try:
+        response = client.send(client.build_request("GET", "http://api.test/x"), stream=True)
+        assert response.read() == b"{}"
+        close_response(response)
+        freed = weakref.ref(response)
+        request = weakref.ref(response.request)
+        del response
+        assert freed() is None and request() is None
+    finally:
+        gc.enable()
+        client.close()

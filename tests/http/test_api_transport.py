@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
+from ibmqjob._api import transport as transport_module
 from ibmqjob._api.deadline import Deadline, io_scope
 from ibmqjob._api.transport import PooledTransport
 
@@ -336,3 +337,79 @@ def test_a_closed_transport_sends_nothing() -> None:
         transport.close()
         with pytest.raises(httpx.ConnectError, match="closed"):
             fetch(transport, server.url())
+
+
+def test_the_head_and_a_small_body_go_out_in_one_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    writes: list[bytes] = []
+    sendall = transport_module._DeadlineSocket.sendall
+
+    def recording(sock: socket.socket, data: bytes, flags: int = 0) -> None:
+        writes.append(bytes(data))
+        sendall(sock, data, flags)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(transport_module._DeadlineSocket, "sendall", recording)
+    seen: list[bytes] = []
+
+    def record(conn: socket.socket, _: int) -> None:
+        for _ in range(2):
+            seen.append(read_request(conn))
+            conn.sendall(OK)
+
+    large = b"[" + b"1," * 50_000 + b"1]"  # 100 kB: sent after the head, not copied into it
+    with LoopbackServer(record) as server, transport_of() as transport:
+        for body in (b'{"k": 1}', large):
+            response = transport.handle_request(request(server.url(), "POST", body))
+            assert response.read() == b"{}"
+            response.close()
+    assert len(writes) == 3
+    assert writes[0].startswith(b"POST /x HTTP/1.1\r\n") and writes[0].endswith(b'\r\n\r\n{"k": 1}')
+    assert writes[1].endswith(b"\r\n\r\n") and writes[2] == large
+    assert seen[0].endswith(b'\r\n\r\n{"k": 1}') and seen[1].endswith(b"\r\n\r\n" + large)
+
+
+def test_requests_with_the_same_timeouts_set_the_socket_timeout_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings: list[float | None] = []
+    settimeout = transport_module._DeadlineSocket.settimeout
+
+    def recording(sock: socket.socket, value: float | None) -> None:
+        settings.append(value)
+        settimeout(sock, value)
+
+    monkeypatch.setattr(transport_module._DeadlineSocket, "settimeout", recording)
+    with LoopbackServer(keep_alive) as server, transport_of() as transport:
+        for _ in range(5):
+            assert fetch(transport, server.url()) == b"{}"
+        # The deadline of each attempt moves the bound a little: the timeout set is kept.
+        for _ in range(5):
+            with io_scope(Deadline(time.monotonic() + 30, time.monotonic)):
+                assert fetch(transport, server.url()) == b"{}"
+    assert settings == [TIMEOUTS["read"] - 1.0]
+
+
+def late_answer(delay: float) -> Answer:
+    def answer(conn: socket.socket, _: int) -> None:
+        read_request(conn)
+        time.sleep(delay)
+        conn.sendall(OK)
+
+    return answer
+
+
+def test_a_read_waits_its_whole_timeout_when_the_socket_timeout_kept_is_shorter() -> None:
+    # A read timeout of 1.2 s sets the socket's timeout to 0.6 s: an answer after 0.9 s
+    # still comes in time, and one after 2.5 s does not, failing after 1.2 s.
+    timeouts = {**TIMEOUTS, "read": 1.2}
+    for delay, answered in ((0.9, True), (2.5, False)):
+        with LoopbackServer(late_answer(delay)) as server, transport_of() as transport:
+            sent = httpx.Request("GET", server.url(), extensions={"timeout": timeouts})
+            started = time.monotonic()
+            if answered:
+                response = transport.handle_request(sent)
+                assert response.read() == b"{}"
+                response.close()
+            else:
+                with pytest.raises(httpx.ReadTimeout):
+                    transport.handle_request(sent)
+                assert 1.15 <= time.monotonic() - started < 2.4
