@@ -112,8 +112,9 @@ class _DeadlineMixin:
     than the call. The bound of a read is the read timeout, or the time left before the
     attempt's deadline when that is shorter: it changes a little from one read to the next.
     So a socket's timeout is set a little shorter than the bound (by ``_SETTLE`` seconds, or
-    by half of a shorter bound) and kept while it is no longer than the bound and no shorter
-    than that: when it runs out, the read waits for the rest of its bound, so it never fails
+    by half of a shorter bound) and kept while it is no longer than the bound and at least a
+    quarter of it (API requests and object-storage transfers, bounded differently, share
+    it): when it runs out, the read waits for the rest of its bound, so it never fails
     earlier than its bound says, nor later.
     """
 
@@ -128,7 +129,7 @@ class _DeadlineMixin:
             if kept is not None:
                 self.settimeout(None)  # type: ignore[attr-defined]
             return call()
-        if kept is None or not _settled(bound) <= kept <= bound:
+        if kept is None or not bound / 4 <= kept <= bound:
             kept = _settled(bound)
             self.settimeout(kept)  # type: ignore[attr-defined]
         try:

@@ -367,7 +367,7 @@ def test_the_head_and_a_small_body_go_out_in_one_write(monkeypatch: pytest.Monke
     assert seen[0].endswith(b'\r\n\r\n{"k": 1}') and seen[1].endswith(b"\r\n\r\n" + large)
 
 
-def test_requests_with_the_same_timeouts_set_the_socket_timeout_once(
+def test_requests_on_one_connection_set_its_socket_timeout_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings: list[float | None] = []
@@ -385,6 +385,14 @@ def test_requests_with_the_same_timeouts_set_the_socket_timeout_once(
         for _ in range(5):
             with io_scope(Deadline(time.monotonic() + 30, time.monotonic)):
                 assert fetch(transport, server.url()) == b"{}"
+        # Requests with twice the read timeout (transfers) share the connection and keep it.
+        longer = {**TIMEOUTS, "read": 2 * TIMEOUTS["read"], "write": 2 * TIMEOUTS["write"]}
+        for _ in range(3):
+            sent = httpx.Request("GET", server.url(), extensions={"timeout": longer})
+            response = transport.handle_request(sent)
+            assert response.read() == b"{}"
+            response.close()
+            assert fetch(transport, server.url()) == b"{}"
     assert settings == [TIMEOUTS["read"] - 1.0]
 
 
