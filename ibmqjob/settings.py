@@ -314,8 +314,11 @@ class HttpSettings:
         verify: Whether to verify TLS certificates.
         transport: The transport doing the I/O; a pooled ``httpx.HTTPTransport`` if ``None``
             (tests pass an ``httpx.MockTransport``).
-        connections: The connections the account keeps open between requests (and the most
-            requests at once; above it, a request waits for a free connection). The pool
+        connections: The most connections the account has open at once; above it, a
+            request waits for a free connection. A connection is opened only when the
+            requests in flight at once need one more, and closed after 4 s idle, so the
+            pool follows the account's concurrency: 256 threads sharing the account
+            (the default limit) each have one, instead of taking turns at a few. The pool
             takes and gives back a connection in the same time whatever the number of
             connections and of threads waiting for one.
         max_response_bytes: Largest body of an API response (and of a downloaded Qobj), in
@@ -345,7 +348,7 @@ class HttpSettings:
     max_response_bytes: int = 64 * 2**20
     max_result_bytes: int = 256 * 2**20
     submit_timeout: float | None = 300.0
-    connections: int = 20
+    connections: int = 256
 
     def __post_init__(self) -> None:
         _check_positive(self, "connect_timeout")

@@ -127,7 +127,7 @@ ERROR_BODY_SHOWN = 64 * 1024
 _SECRET_PARAMS = frozenset({"signature", "sig", "x-amz-signature", "token", "access_token"})
 
 
-def pooled_transport(*, verify: bool = True, connections: int = 20) -> httpx.BaseTransport:
+def pooled_transport(*, verify: bool = True, connections: int = 256) -> httpx.BaseTransport:
     """Return the transport of an account: :class:`~ibmqjob._api.transport.PooledTransport`
     with the limits of :func:`pool_limits`.
 

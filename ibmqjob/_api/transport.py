@@ -501,7 +501,7 @@ class PooledTransport(httpx.HTTPTransport):
         self,
         *,
         verify: bool = True,
-        connections: int = 20,
+        connections: int = 256,
         keepalive_expiry: float = 4.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import httpx
@@ -421,3 +422,20 @@ def test_a_read_waits_its_whole_timeout_when_the_socket_timeout_kept_is_shorter(
                 with pytest.raises(httpx.ReadTimeout):
                     transport.handle_request(sent)
                 assert 1.15 <= time.monotonic() - started < 2.4
+
+
+def test_by_default_each_of_64_requests_at_once_has_a_connection() -> None:
+    # Every answer waits until all 64 requests have arrived: requests taking turns at a
+    # few connections would never get there.
+    everyone = threading.Barrier(64, timeout=10)
+
+    def together(conn: socket.socket, _: int) -> None:
+        read_request(conn)
+        everyone.wait()
+        conn.sendall(OK)
+
+    with LoopbackServer(together) as server, transport_of() as transport:
+        with ThreadPoolExecutor(64) as pool:
+            answers = list(pool.map(lambda _: fetch(transport, server.url()), range(64)))
+        assert answers == [b"{}"] * 64
+        assert server.accepted == 64
