@@ -233,7 +233,8 @@ class StatusConnection:
                     self._sock.settimeout(None)
             else:
                 kept = self._sock.gettimeout()
-                settled = max(wait - _SETTLE, wait / 2)
+                # A wait of 2 s or less is set exactly: a wait ends after two reads at most.
+                settled = wait - _SETTLE if wait > 2 * _SETTLE else wait
                 if kept is None or not settled <= kept <= wait:
                     self._sock.settimeout(settled)
             try:

@@ -104,6 +104,42 @@ def test_recv_times_out_without_closing(server_for: Callable[..., str]) -> None:
         assert ws.recv(timeout=5) == "after"
 
 
+class CountingSocket:
+    """A socket that counts its reads (for :class:`StatusConnection`'s ``_sock``)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.reads = 0
+
+    def recv(self, size: int) -> bytes:
+        self.reads += 1
+        return self.sock.recv(size)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.sock, name)
+
+
+def test_a_long_wait_ends_on_time_after_two_reads_at_most(
+    server_for: Callable[..., str],
+) -> None:
+    # The socket's timeout is set a second short of a long wait (and kept while it fits):
+    # the wait still ends when it should, after one more read for the rest.
+    def handler(ws: ServerConnection) -> None:
+        ws.recv(timeout=10)
+
+    with connect(server_for(handler), **{**OPTIONS, "ping_interval": None}) as ws:
+        assert isinstance(ws, StatusConnection)
+        counting = CountingSocket(ws._sock)
+        ws._sock = counting  # type: ignore[assignment]
+        started = time.monotonic()
+        with pytest.raises(TimeoutError):
+            ws.recv(timeout=2.5)
+        assert 2.5 <= time.monotonic() - started < 3.5
+        assert counting.reads == 2
+        ws._sock = counting.sock
+        ws.send("done")
+
+
 def test_keepalive_pings_keep_a_quiet_connection(server_for: Callable[..., str]) -> None:
     pings: list[float] = []
 
