@@ -43,9 +43,10 @@ __all__ = ["StatusConnection", "connect"]
 
 _READ = 65536
 _MAX_MESSAGE = 2**20
+"""Largest message accepted, in bytes (websockets' default)."""
+
 _SETTLE = 1.0
 """Seconds a socket's timeout may be shorter than a read's wait and still be kept."""
-"""Largest message accepted, in bytes (websockets' default)."""
 
 _HANDLED = frozenset({"open_timeout", "ping_interval", "ping_timeout", "close_timeout", "logger"})
 

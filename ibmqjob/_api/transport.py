@@ -26,8 +26,9 @@ building the requests, the hooks and the retries, and tools that hook httpx's tr
   answer, a malformed one, or a body cut short), ``LocalProtocolError`` (a header that cannot
   be sent), ``UnsupportedProtocol``, ``PoolTimeout``.
 
-``http.client.HTTPConnection`` is bound when this module is imported: a tool that replaces
-it later (vcrpy does, while a cassette is in use) does not see the requests a second time.
+``http.client.HTTPConnection`` is subclassed when this module is imported: a tool that
+replaces it later (vcrpy does, while a cassette is in use) does not see the requests a second
+time.
 """
 
 from __future__ import annotations
@@ -46,7 +47,17 @@ import httpx
 
 from .deadline import current_io_deadline
 
+__all__ = ["PooledTransport"]
+
 _T = TypeVar("_T")
+
+_CHUNK = 64 * 1024
+"""Largest piece of a response body read at once."""
+
+_INLINE_BODY = 64 * 1024
+"""Request bodies up to this size go out with the headers, in one send."""
+
+Origin = tuple[bytes, str, int]
 
 
 class _HTTPConnection(http.client.HTTPConnection):
@@ -71,17 +82,6 @@ class _HTTPConnection(http.client.HTTPConnection):
             return
         sock.sendall(b"".join(pending))
         sock.sendall(body)
-
-
-__all__ = ["PooledTransport"]
-
-_CHUNK = 64 * 1024
-"""Largest piece of a response body read at once."""
-
-_INLINE_BODY = 64 * 1024
-"""Request bodies up to this size go out with the headers, in one send."""
-
-Origin = tuple[bytes, str, int]
 
 
 def _bounded(timeout: float | None) -> float | None:
