@@ -48,6 +48,7 @@ def http_url() -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     thread.join(5)
+    server.server_close()
 
 
 TEST_FILE = """
