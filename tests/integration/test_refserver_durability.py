@@ -71,10 +71,17 @@ class ServerProcess:
         if self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(10)
+        self._close_pipe()
 
     def terminate(self) -> int:
         self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(20)
+        code = self.process.wait(20)
+        self._close_pipe()
+        return code
+
+    def _close_pipe(self) -> None:
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
 
 @pytest.fixture
@@ -105,8 +112,8 @@ def test_killed_server_resumes_and_finishes_every_accepted_job(
     second = ServerProcess(data_dir, "--step-delay", "0", "--run-delay", "0")
     processes.append(second)
     # Access tokens survive the restart: the old one still works on the new server.
-    resumed = httpx.Client(base_url=second.url, headers={"X-Access-Token": old_token})
-    assert resumed.get("/users/me").status_code == 200
+    with httpx.Client(base_url=second.url, headers={"X-Access-Token": old_token}) as resumed:
+        assert resumed.get("/users/me").status_code == 200
     session = ApiSession(second.url, DEMO_TOKEN)
     for job_id in accepted:
         assert session.wait_for(job_id, timeout=60)["status"] == "COMPLETED", job_id
