@@ -39,14 +39,13 @@ from websockets.protocol import State
 from websockets.sync.client import connect as _websockets_connect
 from websockets.uri import parse_uri
 
+from ._sockettimeout import fit_timeout
+
 __all__ = ["StatusConnection", "connect"]
 
 _READ = 65536
 _MAX_MESSAGE = 2**20
 """Largest message accepted, in bytes (websockets' default)."""
-
-_SETTLE = 1.0
-"""Seconds a socket's timeout may be shorter than a read's wait and still be kept."""
 
 _HANDLED = frozenset({"open_timeout", "ping_interval", "ping_timeout", "close_timeout", "logger"})
 
@@ -227,17 +226,8 @@ class StatusConnection:
                 wait = self._keepalive(now, wait)
             if wait is not None and wait <= 0:
                 raise TimeoutError(what)
-            # A timeout a little shorter than the wait is kept (setting it is a system call):
-            # if it runs out first, the loop comes back here and waits the rest.
-            if wait is None:
-                if self._sock.gettimeout() is not None:
-                    self._sock.settimeout(None)
-            else:
-                kept = self._sock.gettimeout()
-                # A wait of 2 s or less is set exactly: a wait ends after two reads at most.
-                settled = wait - _SETTLE if wait > 2 * _SETTLE else wait
-                if kept is None or not settled <= kept <= wait:
-                    self._sock.settimeout(settled)
+            # A timeout shorter than the wait may be kept: the loop then waits the rest.
+            fit_timeout(self._sock, wait)
             try:
                 data = self._sock.recv(_READ)
             except TimeoutError:

@@ -45,6 +45,7 @@ from typing import Any, TypeVar, cast
 import httpcore
 import httpx
 
+from .._sockettimeout import fit_timeout
 from .deadline import current_io_deadline
 
 __all__ = ["PooledTransport"]
@@ -95,27 +96,11 @@ def _bounded(timeout: float | None) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
-_SETTLE = 1.0
-"""Seconds a socket's timeout may be shorter than a read's bound and still be kept."""
-
-
-def _settled(bound: float) -> float:
-    """The shortest timeout kept for a read bounded by ``bound`` seconds."""
-    return max(bound - _SETTLE, bound / 2)
-
-
 class _DeadlineMixin:
     """Every read and write bounded by its timeout and the attempt's deadline.
 
-    Setting a socket's timeout is a system call, and every system call lets the other
-    threads take the interpreter: with many requests in flight that hand-over costs more
-    than the call. The bound of a read is the read timeout, or the time left before the
-    attempt's deadline when that is shorter: it changes a little from one read to the next.
-    So a socket's timeout is set a little shorter than the bound (by ``_SETTLE`` seconds, or
-    by half of a shorter bound) and kept while it is no longer than the bound and at least a
-    quarter of it (API requests and object-storage transfers, bounded differently, share
-    it): when it runs out, the read waits for the rest of its bound, so it never fails
-    earlier than its bound says, nor later.
+    The socket's timeout is set as seldom as it can be (:func:`fit_timeout`): when the one in
+    force runs out before the bound, the read waits for the rest of its bound.
     """
 
     read_timeout: float | None = None
@@ -124,14 +109,9 @@ class _DeadlineMixin:
     def _bounded_call(self, timeout: float | None, call: Callable[[], _T]) -> _T:
         """Run one read (or one send) within ``timeout`` and the attempt's deadline."""
         bound = _bounded(timeout)
-        kept: float | None = self.gettimeout()  # type: ignore[attr-defined]
-        if bound is None:
-            if kept is not None:
-                self.settimeout(None)  # type: ignore[attr-defined]
+        kept = fit_timeout(self, bound)  # type: ignore[arg-type]
+        if bound is None or kept is None:
             return call()
-        if kept is None or not bound / 4 <= kept <= bound:
-            kept = _settled(bound)
-            self.settimeout(kept)  # type: ignore[attr-defined]
         try:
             return call()
         except TimeoutError:

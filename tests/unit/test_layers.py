@@ -51,7 +51,13 @@ PACKAGE = ROOT / "ibmqjob"
 
 # What the wire layer (``ibmqjob/_api/``) may import besides itself: pure modules that import
 # nothing else of ibmqjob.
-FOUNDATION = {"ibmqjob.exceptions", "ibmqjob.settings", "ibmqjob._time", "ibmqjob._wsconnection"}
+FOUNDATION = {
+    "ibmqjob.exceptions",
+    "ibmqjob.settings",
+    "ibmqjob._time",
+    "ibmqjob._sockettimeout",
+    "ibmqjob._wsconnection",
+}
 
 
 def _module_name(path: Path) -> str:

@@ -571,18 +571,23 @@ def test_abandoned_turns_wait_no_more() -> None:
     assert entered.is_set()
 
 
+def record_writes(monkeypatch: pytest.MonkeyPatch, log: list[str], prefix: str = "") -> None:
+    """Note in ``log`` the name of each job whose Qobj a backend writes, as it starts."""
+    prepare = IBMQBackend._prepare
+
+    def record(self: IBMQBackend, experiments: Any, **kwargs: Any) -> Any:
+        log.append(prefix + kwargs["job_name"])
+        return prepare(self, experiments, **kwargs)
+
+    monkeypatch.setattr(IBMQBackend, "_prepare", record)
+
+
 def test_a_set_writes_its_jobs_qobjs_in_order_while_uploads_overlap(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     api, _, backend = setup(max_experiments=1)
     written: list[str] = []
-    prepare = IBMQBackend._prepare
-
-    def record(self: IBMQBackend, experiments: Any, **kwargs: Any) -> Any:
-        written.append(kwargs["job_name"])
-        return prepare(self, experiments, **kwargs)
-
-    monkeypatch.setattr(IBMQBackend, "_prepare", record)
+    record_writes(monkeypatch, written)
 
     job_set = IBMQJobManager(max_workers=4).run(circuits(12), backend, name="turns", shots=10)
 
@@ -607,19 +612,14 @@ def test_the_first_job_is_uploaded_before_the_second_is_written(
 ) -> None:
     api, _, backend = setup(max_experiments=1)
     events: list[str] = []
-    prepare = IBMQBackend._prepare
+    record_writes(monkeypatch, events, "write ")
     submit = api.job_submit
-
-    def record_prepare(self: IBMQBackend, experiments: Any, **kwargs: Any) -> Any:
-        events.append("write " + kwargs["job_name"])
-        return prepare(self, experiments, **kwargs)
 
     def record_submit(backend_name: str, qobj: Any, **kwargs: Any) -> Any:
         record = submit(backend_name, qobj, **kwargs)
         events.append("uploaded " + kwargs["name"])
         return record
 
-    monkeypatch.setattr(IBMQBackend, "_prepare", record_prepare)
     api.job_submit = record_submit  # type: ignore[method-assign]
 
     job_set = IBMQJobManager(max_workers=4).run(circuits(5), backend, name="first", shots=10)
